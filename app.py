@@ -1,0 +1,280 @@
+"""gridcc's composition root: settings → store → bus → Flask + Dash + Socket.IO, and the CLI.
+
+Nothing is opened or started at import time: ``create_app(settings)`` builds one instance,
+and the CLI decides what to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import threading
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+DEV_SECRET = "gridcc-development-only"
+
+
+class Secret(str):
+    """A string that never shows itself in logs, reprs or tracebacks."""
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+
+# name, default, help — the single list of settings (README documents each one).
+SETTINGS: list[tuple[str, str, str]] = [
+    ("DATABASE_URL", "sqlite:///var/gridcc.db", "SQLAlchemy URL of the case store (SQLite file or postgresql://…)."),
+    ("REDIS_URL", "", "Redis URL; when set, events fan out to every app process through Redis."),
+    ("HOST", "127.0.0.1", "Address the server listens on."),
+    ("PORT", "8050", "Port the server listens on."),
+    ("SECRET_KEY", DEV_SECRET, "Flask secret key; the default is refused unless GRIDCC_ENV=development."),
+    ("GRIDCC_ENV", "development", "development or production."),
+    ("GRID_FILE", "", "GeoJSON of the grid cells; empty means the bundled synthetic 历下区 grid."),
+    ("SIMULATE_RATE", "0", "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 30."),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str
+    host: str
+    port: int
+    secret_key: Secret
+    env: str
+    grid_file: str
+    simulate_rate: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        values = {name: env.get(name, default) for name, default, _help in SETTINGS}
+        values.update({k.upper(): str(v) for k, v in overrides.items()})
+        settings = cls(
+            database_url=values["DATABASE_URL"],
+            redis_url=values["REDIS_URL"],
+            host=values["HOST"],
+            port=int(values["PORT"]),
+            secret_key=Secret(values["SECRET_KEY"]),
+            env=values["GRIDCC_ENV"],
+            grid_file=values["GRID_FILE"],
+            simulate_rate=float(values["SIMULATE_RATE"]),
+        )
+        if settings.env != "development" and settings.secret_key == DEV_SECRET:
+            raise SystemExit("SECRET_KEY must be set outside development (GRIDCC_ENV=production)")
+        return settings
+
+
+@dataclass
+class GridCC:
+    """One running instance: the parts, wired."""
+
+    settings: Settings
+    server: Any  # flask.Flask
+    dash: Any  # dash.Dash
+    socketio: Any  # flask_socketio.SocketIO
+    store: Any  # cases.store.Store
+    intake: Any  # feeds.intake.Intake
+    grid: Any  # geo.grid.Grid
+
+    def start_simulator(self, rate_per_minute: float, warm_up: int = 0, seed: int = 0) -> Any:
+        from feeds.simulator import Simulator, SimulatorLoop
+
+        sim = Simulator(self.grid, self.store.catalog, seed=seed)
+        if warm_up and self.store.last_seq() == 0:
+            for body in sim.reports(warm_up):
+                self.intake.accept(body)
+        loop = SimulatorLoop(
+            sim,
+            submit=self.intake.accept,
+            rate_per_minute=rate_per_minute,
+            advance=lambda: sim.advance(self.store, share=0.012),
+        )
+        self.socketio.start_background_task(loop.run)
+        return loop
+
+    def run(self) -> None:
+        self.socketio.run(
+            self.server,
+            host=self.settings.host,
+            port=self.settings.port,
+            allow_unsafe_werkzeug=True,
+            use_reloader=False,
+            log_output=False,
+        )
+
+
+def load_grid(settings: Settings) -> Any:
+    from geo.grid import Grid, default_grid_path
+
+    return Grid.from_geojson(settings.grid_file or default_grid_path())
+
+
+def create_app(settings: Settings | None = None) -> GridCC:
+    """Build gridcc from ``settings`` (default: the environment)."""
+    from dash import Dash
+    from flask import Flask, request
+    from flask_socketio import SocketIO
+
+    from cases.bus import EventBus
+    from cases.catalog import load_catalog
+    from cases.store import Store, make_engine
+    from dashboard import wall
+    from dashboard.api import read_api
+    from dashboard.hub import Hub
+    from feeds.http import intake_blueprint
+    from feeds.intake import Intake
+
+    settings = settings or Settings.from_env()
+    catalog = load_catalog()
+    grid = load_grid(settings)
+    bus = EventBus()
+    store = Store(make_engine(settings.database_url), catalog, publish=bus.publish)
+    store.create_schema()
+
+    server = Flask("gridcc")
+    server.config["SECRET_KEY"] = str(settings.secret_key)
+    server.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html", "text/css", "text/javascript", "application/javascript",
+        "application/json", "application/geo+json",
+    ]
+    socketio = SocketIO(
+        server,
+        async_mode="threading",
+        message_queue=settings.redis_url or None,
+        transports=["websocket"],
+        json=json,
+    )
+    hub = Hub(socketio)
+    hub.init_handlers()
+    bus.subscribe(hub.publish)
+
+    intake = Intake(store, grid, catalog)
+    server.register_blueprint(intake_blueprint(intake))
+    server.register_blueprint(read_api(store, grid))
+
+    dash_app = Dash(
+        "gridcc",
+        server=server,
+        assets_folder=str(ROOT / "assets"),
+        compress=True,
+        title="历下区网格化管理指挥中心",
+        update_title=None,
+        serve_locally=True,
+    )
+    ctx = wall.WallContext(store=store, grid=grid, catalog=catalog)
+    dash_app.layout = lambda: wall.layout(ctx, request.args.get("lang") if request else None)
+    dash_app.validation_layout = wall.skeleton()
+    return GridCC(settings, server, dash_app, socketio, store, intake, grid)
+
+
+# -- command line ---------------------------------------------------------------------------
+def _serve(args: argparse.Namespace) -> None:
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = Settings.from_env(**overrides)
+    gridcc = create_app(settings)
+    rate = args.simulate if args.simulate is not None else settings.simulate_rate
+    if rate > 0:
+        gridcc.start_simulator(rate, warm_up=args.warm_up)
+    print(f"gridcc: http://{settings.host}:{settings.port}/  (store: {settings.database_url})", flush=True)
+    gridcc.run()
+
+
+def _demo(args: argparse.Namespace) -> None:
+    args.simulate = args.simulate if args.simulate is not None else 30.0
+    _serve(args)
+
+
+def _simulate(args: argparse.Namespace) -> None:
+    """A simulator as its own process: posts to an intake URL, or writes to the store."""
+    from cases.catalog import load_catalog
+    from feeds.simulator import Simulator, SimulatorLoop
+
+    settings = Settings.from_env()
+    grid = load_grid(settings)
+    catalog = load_catalog()
+    sim = Simulator(grid, catalog, seed=args.seed)
+    advance = None
+    if args.url:
+        url = args.url.rstrip("/") + "/api/reports"
+
+        def submit(body: dict[str, Any]) -> Any:
+            request = urllib.request.Request(
+                url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+    else:
+        from flask_socketio import SocketIO
+
+        from cases.store import Store, make_engine
+        from dashboard.hub import Hub
+        from feeds.intake import Intake
+
+        if not settings.redis_url:
+            print("note: REDIS_URL is unset, so open browsers see these cases only when they resync",
+                  file=sys.stderr)
+        hub = Hub(SocketIO(message_queue=settings.redis_url or None))
+        store = Store(make_engine(settings.database_url), catalog, publish=hub.publish)
+        store.create_schema()
+        intake = Intake(store, grid, catalog)
+        submit = intake.accept
+
+        def advance() -> Any:
+            return sim.advance(store, share=0.012)
+
+    loop = SimulatorLoop(sim, submit=submit, rate_per_minute=args.rate, advance=advance)
+    stopper = threading.Timer(args.seconds, loop.stop) if args.seconds else None
+    if stopper:
+        stopper.start()
+    try:
+        sent = loop.run(limit=args.count)
+    except KeyboardInterrupt:
+        loop.stop()
+        sent = -1
+    if stopper:
+        stopper.cancel()
+    print(f"simulated reports sent: {sent}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gridcc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func, text in (
+        ("serve", _serve, "run the command center"),
+        ("demo", _demo, "run it with a simulated district feeding it (30 reports/min)"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host")
+        p.add_argument("--port", type=int)
+        p.add_argument("--simulate", type=float, help="simulated reports per minute")
+        p.add_argument("--warm-up", type=int, default=300 if name == "demo" else 0,
+                       help="reports to create at once when the store is empty")
+        p.set_defaults(func=func)
+    p = sub.add_parser("simulate", help="feed simulated reports from a separate process")
+    p.add_argument("--rate", type=float, default=60.0, help="reports per minute")
+    p.add_argument("--url", help="post to this gridcc (e.g. http://127.0.0.1:8050) instead of the store")
+    p.add_argument("--count", type=int, help="stop after this many reports")
+    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=_simulate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+/* gridcc live wall: applies every case event exactly once, in sequence order.
+ *
+ * Why in plain JS and not Dash callbacks: events delivered as the latest value of a Dash
+ * prop, or through one server callback per event, were measured to drop events on this
+ * kind of machine (shared/notes/live-map-measurements.md). Here each socket event is
+ * handled as it arrives; the map is recoloured in batches with one paint in flight.
+ */
+(function () {
+  "use strict";
+
+  var IDS = {
+    map: "live-map", ticker: "ticker", config: "live-config",
+    open: "counter-open", today: "counter-today", closed: "counter-closed-today",
+    clock: "wall-clock", link: "link-status"
+  };
+  var TICKER_ROWS = 60;
+  var HEARTBEAT_MS = 10000;
+  var STALE_MS = 30000;
+  var RESYNC_GAP = 20000; // more missing events than this: reload the snapshot instead
+  var CLOSED = { closed: true, "void": true };
+
+  var stats = {
+    applied: 0, duplicates: 0, buffered: 0, catchUps: 0, resyncs: 0, paints: 0,
+    transport: null, mapReadyAt: null, firstEventAt: null, lastSeq: 0
+  };
+  window.gridcc = { stats: stats };
+
+  var cfg, labels, gd;
+  var lastSeq = 0;
+  var pending = {};          // seq -> event, waiting for the events before it
+  var openByCell = {};
+  var counters = { open: 0, today: 0, closed_today: 0 };
+  var dayStart = null;       // Date of local midnight the counters count from
+  var fetching = false, refetch = false;
+  var painting = false, mapDirty = false;
+  var lastContact = 0;       // ms: last time the server answered or an event arrived
+  var socket = null;
+
+  function el(id) { return document.getElementById(id); }
+
+  // ---- time (Asia/Shanghai) -------------------------------------------------------------
+  var timeFmt = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false
+  });
+  var dateFmt = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", weekday: "short"
+  });
+  function localTime(iso) { return timeFmt.format(new Date(iso)); }
+  function localDay(d) { return dateFmt.format(d); }
+
+  // ---- state from a snapshot ------------------------------------------------------------
+  function loadSnapshot(snap) {
+    lastSeq = snap.seq;
+    stats.lastSeq = lastSeq;
+    pending = {};
+    openByCell = Object.assign({}, snap.open_by_cell);
+    counters = Object.assign({}, snap.counters);
+    dayStart = new Date(snap.day_start);
+    var list = el(IDS.ticker);
+    list.textContent = "";
+    snap.recent.forEach(function (ev) { addTickerRow(ev, false); });
+    showEmptyTicker();
+    renderCounters();
+    mapDirty = true;
+    paint();
+  }
+
+  function resync() {
+    stats.resyncs += 1;
+    return getJSON(cfg.snapshotUrl).then(function (snap) {
+      loadSnapshot(snap);
+      return catchUp();
+    });
+  }
+
+  // ---- events ---------------------------------------------------------------------------
+  function receive(ev) {
+    lastContact = Date.now();
+    if (ev.seq <= lastSeq || pending[ev.seq]) { stats.duplicates += 1; return; }
+    if (ev.seq !== lastSeq + 1) {
+      pending[ev.seq] = ev;
+      stats.buffered += 1;
+      catchUp();
+      return;
+    }
+    apply(ev);
+    while (pending[lastSeq + 1]) {
+      var next = pending[lastSeq + 1];
+      delete pending[lastSeq + 1];
+      apply(next);
+    }
+  }
+
+  function apply(ev) {
+    lastSeq = ev.seq;
+    stats.lastSeq = lastSeq;
+    stats.applied += 1;
+    if (stats.firstEventAt === null) stats.firstEventAt = performance.now();
+    var wasOpen = ev.from === null || !CLOSED[ev.from];
+    var isOpen = !CLOSED[ev.to];
+    var delta = ev.kind === "case.reported" ? 1 : (wasOpen && !isOpen ? -1 : (!wasOpen && isOpen ? 1 : 0));
+    if (delta !== 0) {
+      openByCell[ev.cell] = Math.max(0, (openByCell[ev.cell] || 0) + delta);
+      counters.open = Math.max(0, counters.open + delta);
+      mapDirty = true;
+    }
+    var at = new Date(ev.at);
+    if (ev.kind === "case.reported" && at >= dayStart) counters.today += 1;
+    if (ev.to === "closed" && at >= dayStart) counters.closed_today += 1;
+    if (ev.kind === "case.reported") addTickerRow(ev, true);
+    renderCounters();
+    schedulePaint();
+  }
+
+  // Ask the server for everything after lastSeq; one request at a time, repeated while
+  // there is more or while new gaps appeared meanwhile.
+  function catchUp() {
+    if (fetching) { refetch = true; return Promise.resolve(); }
+    fetching = true;
+    refetch = false;
+    stats.catchUps += 1;
+    var since = lastSeq;
+    return getJSON(cfg.eventsUrl + "?since=" + since).then(function (body) {
+      body.events.forEach(receive);
+      fetching = false;
+      if (body.more || refetch) return catchUp();
+    }, function () {
+      fetching = false;
+      setTimeout(catchUp, 2000);
+    });
+  }
+
+  function getJSON(url) {
+    return fetch(url, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error(url + " answered " + r.status);
+      lastContact = Date.now();
+      return r.json();
+    });
+  }
+
+  // ---- map: one paint in flight, changes merged meanwhile --------------------------------
+  function schedulePaint() {
+    if (!painting) window.requestAnimationFrame(paint);
+  }
+
+  function paint() {
+    if (!gd || painting || !mapDirty || !window.Plotly) return;
+    painting = true;
+    mapDirty = false;
+    var z = cfg.codes.map(function (code) { return openByCell[code] || 0; });
+    window.Plotly.restyle(gd, { z: [z] }, [0]).then(done, done);
+    function done() {
+      painting = false;
+      stats.paints += 1;
+      if (mapDirty) schedulePaint();
+    }
+  }
+
+  // ---- DOM ------------------------------------------------------------------------------
+  function text(tag, cls, value) {
+    var node = document.createElement(tag);
+    node.className = cls;
+    node.textContent = value; // never innerHTML: reports carry user text
+    return node;
+  }
+
+  function addTickerRow(ev, fresh) {
+    var list = el(IDS.ticker);
+    var cat = cfg.categories[ev.category] || {};
+    var lang = cfg.lang;
+    var row = document.createElement("li");
+    row.className = "ticker-row" + (fresh ? " fresh" : "");
+    row.setAttribute("data-seq", ev.seq);
+    row.setAttribute("data-case", ev.case_id);
+    row.setAttribute("data-cell", ev.cell);
+    var head = document.createElement("div");
+    head.className = "ticker-head";
+    head.appendChild(text("span", "ticker-time", localTime(ev.at)));
+    head.appendChild(text("span", "ticker-cat", cat[lang] || ev.category));
+    head.appendChild(text("span", "ticker-dept", cat["department_" + lang] || ev.department));
+    row.appendChild(head);
+    row.appendChild(text("div", "ticker-place", ev.place));
+    row.appendChild(text("div", "ticker-desc", ev.description));
+    var empty = list.querySelector(".ticker-empty");
+    if (empty) empty.remove();
+    list.insertBefore(row, list.firstChild);
+    while (list.children.length > TICKER_ROWS) list.removeChild(list.lastChild);
+    if (fresh) setTimeout(function () { row.classList.remove("fresh"); }, 4000);
+  }
+
+  function showEmptyTicker() {
+    var list = el(IDS.ticker);
+    if (!list.firstChild) list.appendChild(text("li", "ticker-empty", labels.empty_ticker));
+  }
+
+  function renderCounters() {
+    el(IDS.open).textContent = counters.open;
+    el(IDS.today).textContent = counters.today;
+    el(IDS.closed).textContent = counters.closed_today;
+  }
+
+  function renderStatus() {
+    var now = new Date();
+    el(IDS.clock).textContent = localDay(now) + " " + timeFmt.format(now);
+    var link = el(IDS.link);
+    var connected = socket && socket.connected;
+    var quiet = Date.now() - lastContact;
+    if (connected && quiet < STALE_MS) {
+      link.textContent = labels.live;
+      link.className = "link-status live";
+    } else if (lastContact === 0) {
+      link.textContent = labels.connecting;
+      link.className = "link-status connecting";
+    } else {
+      link.textContent = labels.stale + " · " + labels.since + " " + timeFmt.format(new Date(lastContact));
+      link.className = "link-status stale";
+    }
+    // A new day in Shanghai: today's counters start again from the server's numbers.
+    if (dayStart && now - dayStart >= 24 * 3600 * 1000) resync();
+  }
+
+  // ---- heartbeat: catches events lost while Redis or the socket was down -----------------
+  function heartbeat() {
+    getJSON(cfg.seqUrl).then(function (body) {
+      if (body.seq - lastSeq > RESYNC_GAP) resync();
+      else if (body.seq > lastSeq) catchUp();
+    }, function () { /* stale banner shows it */ });
+  }
+
+  // ---- start ----------------------------------------------------------------------------
+  function connect() {
+    socket = window.io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+    socket.on("connect", function () {
+      stats.transport = socket.io.engine.transport.name;
+      lastContact = Date.now();
+      catchUp();
+      renderStatus();
+    });
+    socket.on("disconnect", renderStatus);
+    socket.on("case_event", receive);
+    window.gridcc.socket = socket;
+  }
+
+  function findGraph() {
+    var holder = el(IDS.map);
+    var plot = holder && holder.querySelector(".js-plotly-plot");
+    return plot && plot._fullLayout && plot._fullLayout.map ? plot : null;
+  }
+
+  function start() {
+    var node = el(IDS.config);
+    if (!node || !window.io) { setTimeout(start, 50); return; }
+    cfg = JSON.parse(node.getAttribute("data-config"));
+    labels = cfg.labels;
+    loadSnapshot(JSON.parse(node.getAttribute("data-snapshot")));
+    connect();
+    setInterval(renderStatus, 1000);
+    setInterval(heartbeat, HEARTBEAT_MS);
+    renderStatus();
+    (function waitForMap() {
+      gd = findGraph();
+      if (!gd) { setTimeout(waitForMap, 50); return; }
+      var ready = function () {
+        if (stats.mapReadyAt === null) stats.mapReadyAt = performance.now();
+      };
+      if (gd._fullData && gd._fullData.length) ready();
+      gd.on("plotly_afterplot", ready);
+      mapDirty = true;
+      paint();
+    })();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,10 @@
+"""Component ids, in one place (the browser script assets/live.js uses the same strings)."""
+
+MAP = "live-map"
+TICKER = "ticker"
+CONFIG = "live-config"
+COUNTER_OPEN = "counter-open"
+COUNTER_TODAY = "counter-today"
+COUNTER_CLOSED = "counter-closed-today"
+CLOCK = "wall-clock"
+LINK = "link-status"

@@ -1,0 +1,1 @@
+"""Inbound: the HTTP intake, the simulator and (later) queue and file feeds."""

@@ -1,0 +1,94 @@
+"""Shared fixtures. Real services only: SQLite files, the PostgreSQL and Redis servers.
+
+Without a service a test skips with the reason; under CI (CI=true) it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cases.catalog import Catalog, load_catalog
+
+POSTGRES_URL = os.environ.get("GRIDCC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("GRIDCC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+UNDER_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing_service(what: str, why: object) -> None:
+    message = f"{what} is not available: {why}"
+    if UNDER_CI:
+        pytest.fail(f"{message} (under CI a missing service is a failure)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def grid():  # type: ignore[no-untyped-def]
+    from geo.grid import load_default_grid
+
+    return load_default_grid()
+
+
+def postgres_schema_url() -> Iterator[str]:
+    """A fresh schema in the test database; the URL points its search_path there."""
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "missing"
+        missing_service("PostgreSQL", exc)
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The store's URL, once on a fresh SQLite file and once on a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gridcc.db'}"
+    else:
+        yield from postgres_schema_url()
+
+
+@pytest.fixture
+def store(database_url: str, catalog: Catalog):  # type: ignore[no-untyped-def]
+    from cases.store import Store, make_engine
+
+    engine = make_engine(database_url)
+    s = Store(engine, catalog)
+    s.create_schema()
+    yield s
+    engine.dispose()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """Real Redis on a dedicated database number, flushed before and after (as RQ does)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        missing_service("Redis", exc)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
