@@ -120,8 +120,10 @@ def load_grid(settings: Settings) -> Any:
 
 def create_app(settings: Settings | None = None) -> GridCC:
     """Build gridcc from ``settings`` (default: the environment)."""
-    from dash import Dash
-    from flask import Flask, request
+    from functools import partial
+
+    from dash import Dash, page_container, register_page
+    from flask import Flask
     from flask_socketio import SocketIO
 
     from cases.bus import EventBus
@@ -170,9 +172,13 @@ def create_app(settings: Settings | None = None) -> GridCC:
         title="历下区网格化管理指挥中心",
         update_title=None,
         serve_locally=True,
+        use_pages=True,
+        pages_folder="",
     )
     ctx = wall.WallContext(store=store, grid=grid, catalog=catalog)
-    dash_app.layout = lambda: wall.layout(ctx, request.args.get("lang") if request else None)
+    # Pages hands the query string (?lang=en) to the layout function as keyword arguments.
+    register_page("wall", path="/", name="wall", layout=partial(wall.layout, ctx))
+    dash_app.layout = page_container
     dash_app.validation_layout = wall.skeleton()
     return GridCC(settings, server, dash_app, socketio, store, intake, grid)
 

@@ -27,14 +27,14 @@ BLANK_STYLE = {
 }
 
 
-def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 800) -> float:
-    """A web-mercator zoom that fits lon/lat ``bounds`` (WGS-84) in a viewport."""
+def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 1150, height_px: int = 780) -> float:
+    """A MapLibre zoom (512-px tiles) that fits lon/lat ``bounds`` (WGS-84) in a viewport."""
     minx, miny, maxx, maxy = bounds
     lon_span = max(maxx - minx, 1e-6)
     lat_rad = math.radians((miny + maxy) / 2)
     lat_span = max(maxy - miny, 1e-6) / math.cos(lat_rad)
-    zoom_x = math.log2(width_px * 360 / (256 * lon_span))
-    zoom_y = math.log2(height_px * 360 / (256 * lat_span))
+    zoom_x = math.log2(width_px * 360 / (512 * lon_span))
+    zoom_y = math.log2(height_px * 360 / (512 * lat_span))
     return round(min(zoom_x, zoom_y) - 0.15, 2)
 
 

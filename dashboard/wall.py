@@ -50,7 +50,7 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
     }
 
 
-def layout(ctx: WallContext, lang: str | None = None) -> html.Div:
+def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
     snapshot = ctx.store.snapshot()
