@@ -30,14 +30,26 @@ class Secret(str):
 
 # name, default, help — the single list of settings (README documents each one).
 SETTINGS: list[tuple[str, str, str]] = [
-    ("DATABASE_URL", "sqlite:///var/gridcc.db", "SQLAlchemy URL of the case store (SQLite file or postgresql://…)."),
+    (
+        "DATABASE_URL",
+        "sqlite:///var/gridcc.db",
+        "SQLAlchemy URL of the case store (SQLite file or postgresql://…).",
+    ),
     ("REDIS_URL", "", "Redis URL; when set, events fan out to every app process through Redis."),
     ("HOST", "127.0.0.1", "Address the server listens on."),
     ("PORT", "8050", "Port the server listens on."),
-    ("SECRET_KEY", DEV_SECRET, "Flask secret key; the default is refused unless GRIDCC_ENV=development."),
+    (
+        "SECRET_KEY",
+        DEV_SECRET,
+        "Flask secret key; the default is refused unless GRIDCC_ENV=development.",
+    ),
     ("GRIDCC_ENV", "development", "development or production."),
     ("GRID_FILE", "", "GeoJSON of the grid cells; empty means the bundled synthetic 历下区 grid."),
-    ("SIMULATE_RATE", "0", "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 30."),
+    (
+        "SIMULATE_RATE",
+        "0",
+        "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 30.",
+    ),
 ]
 
 
@@ -146,8 +158,12 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.config["SECRET_KEY"] = str(settings.secret_key)
     server.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     server.config["COMPRESS_MIMETYPES"] = [
-        "text/html", "text/css", "text/javascript", "application/javascript",
-        "application/json", "application/geo+json",
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
     ]
     socketio = SocketIO(
         server,
@@ -166,11 +182,11 @@ def create_app(settings: Settings | None = None) -> GridCC:
 
     dash_app = Dash(
         "gridcc",
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash's stubs miss Flask
         assets_folder=str(ROOT / "assets"),
         compress=True,
         title="历下区网格化管理指挥中心",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]
         serve_locally=True,
         use_pages=True,
         pages_folder="",
@@ -179,7 +195,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     # Pages hands the query string (?lang=en) to the layout function as keyword arguments.
     register_page("wall", path="/", name="wall", layout=partial(wall.layout, ctx))
     dash_app.layout = page_container
-    dash_app.validation_layout = wall.skeleton()
+    dash_app.validation_layout = wall.skeleton()  # type: ignore[assignment]
     return GridCC(settings, server, dash_app, socketio, store, intake, grid)
 
 
@@ -191,7 +207,10 @@ def _serve(args: argparse.Namespace) -> None:
     rate = args.simulate if args.simulate is not None else settings.simulate_rate
     if rate > 0:
         gridcc.start_simulator(rate, warm_up=args.warm_up)
-    print(f"gridcc: http://{settings.host}:{settings.port}/  (store: {settings.database_url})", flush=True)
+    print(
+        f"gridcc: http://{settings.host}:{settings.port}/  (store: {settings.database_url})",
+        flush=True,
+    )
     gridcc.run()
 
 
@@ -227,8 +246,10 @@ def _simulate(args: argparse.Namespace) -> None:
         from feeds.intake import Intake
 
         if not settings.redis_url:
-            print("note: REDIS_URL is unset, so open browsers see these cases only when they resync",
-                  file=sys.stderr)
+            print(
+                "note: REDIS_URL is unset, so open browsers see these cases only when they resync",
+                file=sys.stderr,
+            )
         hub = Hub(SocketIO(message_queue=settings.redis_url or None))
         store = Store(make_engine(settings.database_url), catalog, publish=hub.publish)
         store.create_schema()
@@ -263,12 +284,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host")
         p.add_argument("--port", type=int)
         p.add_argument("--simulate", type=float, help="simulated reports per minute")
-        p.add_argument("--warm-up", type=int, default=300 if name == "demo" else 0,
-                       help="reports to create at once when the store is empty")
+        p.add_argument(
+            "--warm-up",
+            type=int,
+            default=300 if name == "demo" else 0,
+            help="reports to create at once when the store is empty",
+        )
         p.set_defaults(func=func)
     p = sub.add_parser("simulate", help="feed simulated reports from a separate process")
     p.add_argument("--rate", type=float, default=60.0, help="reports per minute")
-    p.add_argument("--url", help="post to this gridcc (e.g. http://127.0.0.1:8050) instead of the store")
+    p.add_argument(
+        "--url", help="post to this gridcc (e.g. http://127.0.0.1:8050) instead of the store"
+    )
     p.add_argument("--count", type=int, help="stop after this many reports")
     p.add_argument("--seconds", type=float, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=1)
@@ -277,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = build_parser().parse_args(argv)
     args.func(args)
 

@@ -59,7 +59,10 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def load_catalog() -> Catalog:
-    departments = {r["code"]: Department(r["code"], r["name_zh"], r["name_en"]) for r in _rows("departments.csv")}
+    departments = {
+        r["code"]: Department(r["code"], r["name_zh"], r["name_en"])
+        for r in _rows("departments.csv")
+    }
     categories = {}
     for r in _rows("categories.csv"):
         if r["department"] not in departments:

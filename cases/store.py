@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
@@ -22,11 +23,11 @@ from cases.catalog import Catalog
 from cases.model import (
     CLOSED_STATES,
     Case,
+    Conflict,
     Event,
     Report,
     Status,
     UnknownCase,
-    Conflict,
     check_transition,
 )
 from cases.schema import cases, events, metadata, rejected_reports, sequences
@@ -160,10 +161,8 @@ class Store:
                 select(sequences.c.value).where(sequences.c.name == EVENT_SEQUENCE)
             ).first()
             if exists is None:
-                try:
+                with suppress(IntegrityError):  # another process created it first
                     conn.execute(insert(sequences).values(name=EVENT_SEQUENCE, value=0))
-                except IntegrityError:  # another process created it first
-                    pass
 
     # -- writes ---------------------------------------------------------------------------
     @contextmanager
@@ -254,7 +253,7 @@ class Store:
                     "version": 1,
                 }
                 case_id = conn.execute(insert(cases).values(**values).returning(cases.c.id))
-                case = Case(id=case_id.scalar_one(), **{**values, "status": Status.REPORTED})
+                case = _case(SimpleNamespace(id=case_id.scalar_one(), **values))
                 ev = Event(
                     seq=seq,
                     kind="case.reported",

@@ -16,7 +16,8 @@ def _cached(data: bytes, mimetype: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.set_etag(hashlib.sha1(data).hexdigest())
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def read_api(store: Store, grid: Grid) -> Blueprint:
@@ -36,11 +37,15 @@ def read_api(store: Store, grid: Grid) -> Blueprint:
             since = int(request.args.get("since", "0"))
             limit = min(int(request.args.get("limit", str(MAX_EVENTS))), MAX_EVENTS)
         except ValueError:
-            return jsonify({"error": "invalid_query", "message": "since and limit are integers"}), 400
+            return jsonify(
+                {"error": "invalid_query", "message": "since and limit are integers"}
+            ), 400
         if since < 0 or limit < 1:
             return jsonify({"error": "invalid_query", "message": "since ≥ 0 and limit ≥ 1"}), 400
         found = store.events_since(since, limit + 1)
-        return jsonify({"events": [event_payload(e) for e in found[:limit]], "more": len(found) > limit})
+        return jsonify(
+            {"events": [event_payload(e) for e in found[:limit]], "more": len(found) > limit}
+        )
 
     @bp.get("/geo/cells.geojson")
     def cells() -> Response:

@@ -23,11 +23,15 @@ BACKGROUND = "#0b1420"
 BLANK_STYLE = {
     "version": 8,
     "sources": {},
-    "layers": [{"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}}],
+    "layers": [
+        {"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}}
+    ],
 }
 
 
-def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 1150, height_px: int = 780) -> float:
+def zoom_for(
+    bounds: tuple[float, float, float, float], width_px: int = 1150, height_px: int = 780
+) -> float:
     """A MapLibre zoom (512-px tiles) that fits lon/lat ``bounds`` (WGS-84) in a viewport."""
     minx, miny, maxx, maxy = bounds
     lon_span = max(maxx - minx, 1e-6)

@@ -33,7 +33,10 @@ class WallContext:
 def _counter(counter_id: str, label: str, value: int) -> html.Div:
     return html.Div(
         className="counter",
-        children=[html.Div(label, className="counter-label"), html.Div(str(value), id=counter_id, className="counter-value")],
+        children=[
+            html.Div(label, className="counter-label"),
+            html.Div(str(value), id=counter_id, className="counter-value"),
+        ],
     )
 
 
@@ -54,7 +57,9 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     lang = pick_lang(lang)
     words = labels(lang)
     snapshot = ctx.store.snapshot()
-    attribution = ctx.grid.attribution if lang == "zh" else f"{words['synthetic']} · {ctx.grid.attribution}"
+    attribution = (
+        ctx.grid.attribution if lang == "zh" else f"{words['synthetic']} · {ctx.grid.attribution}"
+    )
     figure = load_map(
         ctx.grid.codes,
         ctx.grid.names,
@@ -78,22 +83,31 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 children=[
                     html.Div(
                         className="wall-title",
-                        children=[html.H1(words["title"]), html.Span(words["site"], className="wall-site")],
+                        children=[
+                            html.H1(words["title"]),
+                            html.Span(words["site"], className="wall-site"),
+                        ],
                     ),
                     html.Div(
                         className="counters",
                         children=[
                             _counter(ids.COUNTER_OPEN, words["open"], counters["open"]),
                             _counter(ids.COUNTER_TODAY, words["today"], counters["today"]),
-                            _counter(ids.COUNTER_CLOSED, words["closed_today"], counters["closed_today"]),
+                            _counter(
+                                ids.COUNTER_CLOSED, words["closed_today"], counters["closed_today"]
+                            ),
                         ],
                     ),
                     html.Div(
                         className="wall-status",
                         children=[
                             html.Div(id=ids.CLOCK, className="wall-clock"),
-                            html.Div(words["connecting"], id=ids.LINK, className="link-status connecting"),
-                            html.A(words["other_lang"], href=f"?lang={other}", className="lang-switch"),
+                            html.Div(
+                                words["connecting"], id=ids.LINK, className="link-status connecting"
+                            ),
+                            html.A(
+                                words["other_lang"], href=f"?lang={other}", className="lang-switch"
+                            ),
                         ],
                     ),
                 ],
@@ -107,7 +121,11 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                             dcc.Graph(
                                 id=ids.MAP,
                                 figure=figure,
-                                config={"displayModeBar": False, "scrollZoom": True, "responsive": True},
+                                config={
+                                    "displayModeBar": False,
+                                    "scrollZoom": True,
+                                    "responsive": True,
+                                },
                                 className="live-map",
                             )
                         ],
@@ -124,7 +142,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
             html.Div(
                 id=ids.CONFIG,
                 hidden=True,
-                **{
+                **{  # type: ignore[arg-type]  # data-* attributes are not in Dash's stubs
                     "data-config": json.dumps(browser_config(ctx, lang), ensure_ascii=False),
                     "data-snapshot": json.dumps(snapshot, ensure_ascii=False),
                 },

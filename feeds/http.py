@@ -24,21 +24,30 @@ def intake_blueprint(intake: Intake) -> Blueprint:
     def submit_report() -> tuple[Response, int]:
         request.max_content_length = MAX_REPORT_BYTES
         if not request.is_json:
-            return _json(415, {"error": "unsupported_media_type",
-                               "message": "send the report as application/json"})
+            return _json(
+                415,
+                {
+                    "error": "unsupported_media_type",
+                    "message": "send the report as application/json",
+                },
+            )
         try:
             raw = request.get_data(cache=True).decode("utf-8")
         except RequestEntityTooLarge:
             size = request.content_length or 0
             intake.store.record_rejection("too_large", f"{size} bytes", "")
-            return _json(413, {"error": "too_large",
-                               "message": f"a report is at most {MAX_REPORT_BYTES} bytes"})
+            return _json(
+                413,
+                {"error": "too_large", "message": f"a report is at most {MAX_REPORT_BYTES} bytes"},
+            )
         except UnicodeDecodeError:
             return _reject(intake, Rejection(400, "invalid_json", "the body is not UTF-8"), "")
         try:
             body = json.loads(raw)
         except ValueError as exc:
-            return _reject(intake, Rejection(400, "invalid_json", f"the body is not JSON: {exc}"), raw)
+            return _reject(
+                intake, Rejection(400, "invalid_json", f"the body is not JSON: {exc}"), raw
+            )
         try:
             accepted = intake.accept(body, raw)
         except Rejection as rejection:

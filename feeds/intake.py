@@ -109,7 +109,9 @@ def parse_report(body: Any, catalog: Catalog) -> dict[str, Any]:
         out["source"] = source
 
     report_id = body.get("report_id")
-    if report_id is not None and (not isinstance(report_id, str) or not EXTERNAL_ID.match(report_id)):
+    if report_id is not None and (
+        not isinstance(report_id, str) or not EXTERNAL_ID.match(report_id)
+    ):
         problems["report_id"] = "1-128 characters of A-Z a-z 0-9 . _ : -"
     else:
         out["report_id"] = report_id
@@ -150,7 +152,10 @@ class Intake:
                 422,
                 "outside_grid",
                 f"the point ({lon:.6f}, {lat:.6f}) is outside every grid cell",
-                extra={"nearest_cell": where.nearest_code, "distance_m": round(where.distance_m, 1)},
+                extra={
+                    "nearest_cell": where.nearest_code,
+                    "distance_m": round(where.distance_m, 1),
+                },
             )
         report = Report(
             source=fields["source"],

@@ -27,8 +27,32 @@ log = logging.getLogger(__name__)
 
 # Relative report rate by local hour, 0..23 (grid workers patrol by day).
 HOURLY_RHYTHM = np.array(
-    [0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.45, 0.8, 1.2, 1.45, 1.5, 1.3,
-     1.0, 1.05, 1.35, 1.45, 1.4, 1.2, 0.95, 0.8, 0.6, 0.45, 0.3, 0.2]
+    [
+        0.15,
+        0.1,
+        0.08,
+        0.08,
+        0.1,
+        0.2,
+        0.45,
+        0.8,
+        1.2,
+        1.45,
+        1.5,
+        1.3,
+        1.0,
+        1.05,
+        1.35,
+        1.45,
+        1.4,
+        1.2,
+        0.95,
+        0.8,
+        0.6,
+        0.45,
+        0.3,
+        0.2,
+    ]
 )
 SOURCE_MIX = {"patrol": 0.62, "hotline": 0.2, "wish": 0.06, "department": 0.05, "citizen": 0.07}
 NEXT_STEP = {

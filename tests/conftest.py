@@ -14,7 +14,9 @@ import pytest
 
 from cases.catalog import Catalog, load_catalog
 
-POSTGRES_URL = os.environ.get("GRIDCC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "GRIDCC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("GRIDCC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -47,7 +49,7 @@ def postgres_schema_url() -> Iterator[str]:
         admin = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
         with admin.begin() as conn:
             conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means "missing"
+    except Exception as exc:
         missing_service("PostgreSQL", exc)
     sep = "&" if "?" in POSTGRES_URL else "?"
     try:
@@ -86,9 +88,14 @@ def redis_url() -> Iterator[str]:
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         missing_service("Redis", exc)
     client.flushdb()
     yield REDIS_URL
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from postgres_schema_url()

@@ -24,7 +24,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, redis_url: str = "", log_path: Path | None = None, extra_args: tuple[str, ...] = ()
+    database_url: str,
+    redis_url: str = "",
+    log_path: Path | None = None,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Start ``gridcc serve`` on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
@@ -38,7 +41,11 @@ def running_server(
     }
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", *extra_args], cwd=ROOT, env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "app", "serve", *extra_args],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:

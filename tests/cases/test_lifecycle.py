@@ -18,10 +18,7 @@ def test_allowed_moves(current: Status, wanted: Status) -> None:
 
 
 REFUSED = [
-    (current, wanted)
-    for current in Status
-    for wanted in Status
-    if (current, wanted) not in ALLOWED
+    (current, wanted) for current in Status for wanted in Status if (current, wanted) not in ALLOWED
 ]
 
 

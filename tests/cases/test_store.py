@@ -41,7 +41,12 @@ def test_open_case_writes_case_and_event_in_one_go(store: Store) -> None:
     assert case.deadline - case.created_at == timedelta(hours=24)
     assert store.get(case.id) == case
     [ev] = store.events_since(0)
-    assert (ev.seq, ev.kind, ev.case_id, ev.to_status) == (1, "case.reported", case.id, Status.REPORTED)
+    assert (ev.seq, ev.kind, ev.case_id, ev.to_status) == (
+        1,
+        "case.reported",
+        case.id,
+        Status.REPORTED,
+    )
     assert ev.data["cell"] == "370102001001001"
     assert published == [ev]
     assert store.last_seq() == 1
@@ -105,7 +110,7 @@ def test_sequence_is_gap_free_and_increasing_under_concurrent_writers(store: Sto
                     store.transition(case.id, Status.FILED, actor=f"w{w}")
                 if i % 5 == 0:  # a duplicate submission in the middle of the storm
                     store.open_case(report(0, external_id=f"c-{w}-{i}"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]

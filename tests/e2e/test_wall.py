@@ -57,14 +57,19 @@ def cell_pixel(page: Any, lon: float, lat: float) -> tuple[int, int, int]:
 
 
 def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Path) -> None:
-    with running_server(f"sqlite:///{tmp_path / 'wall.db'}", log_path=tmp_path / "server.log") as base:
+    with running_server(
+        f"sqlite:///{tmp_path / 'wall.db'}", log_path=tmp_path / "server.log"
+    ) as base:
         # What a fresh wall downloads, compressed (measured by the browser itself).
         page.goto(base + "/")
-        page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null", timeout=60_000)
+        page.wait_for_function(
+            "window.gridcc && window.gridcc.stats.mapReadyAt !== null", timeout=60_000
+        )
         page.wait_for_function("window.gridcc.stats.transport === 'websocket'", timeout=30_000)
         map_ready_ms = page.evaluate("window.gridcc.stats.mapReadyAt")
         transfer = page.evaluate(
-            """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+            """() => performance.getEntriesByType('navigation')
+                 .concat(performance.getEntriesByType('resource'))
                  .reduce((s, e) => s + (e.transferSize || 0), 0)"""
         )
         assert page.evaluate("window.gridcc.socket.io.engine.transport.name") == "websocket"
@@ -108,12 +113,12 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
 
         # The map's data and its pixels: every posted cell now shows the top of the scale.
         page.wait_for_function(
-            """(codes) => {
+            """([codes, n]) => {
               const gd = document.querySelector('#live-map .js-plotly-plot');
               const z = gd.data[0].z, locs = gd.data[0].locations;
-              return codes.every(c => z[locs.indexOf(c)] === %d);
-            }""" % PER_CELL,
-            arg=sorted({code for _, _, code in accepted}),
+              return codes.every(c => z[locs.indexOf(c)] === n);
+            }""",
+            arg=[sorted({code for _, _, code in accepted}), PER_CELL],
             timeout=30_000,
         )
         page.wait_for_function("window.gridcc.stats.paints > 1", timeout=10_000)
@@ -129,7 +134,9 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
 
         # The event is emitted inside the request, so a row can appear before the client has
         # read the 201: accepted → row is near zero; sent → row includes the whole intake.
-        p50, p95 = p50_p95([t_row - t_acc for (_, t_row), (_, t_acc, _) in zip(rows, accepted, strict=True)])
+        p50, p95 = p50_p95(
+            [t_row - t_acc for (_, t_row), (_, t_acc, _) in zip(rows, accepted, strict=True)]
+        )
         s50, s95 = p50_p95([t_row - t_sent for (_, t_row), t_sent in zip(rows, sent, strict=True)])
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "wall-after-100.png"))
@@ -149,10 +156,14 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
 def test_english_labels_and_chinese_text_render(page: Any, tmp_path: Path) -> None:
     with running_server(f"sqlite:///{tmp_path / 'wall.db'}") as base:
         page.goto(base + "/?lang=en")
-        page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null", timeout=60_000)
+        page.wait_for_function(
+            "window.gridcc && window.gridcc.stats.mapReadyAt !== null", timeout=60_000
+        )
         assert "Open cases" in page.locator(".counters").inner_text()
         page.goto(base + "/")
-        page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null", timeout=60_000)
+        page.wait_for_function(
+            "window.gridcc && window.gridcc.stats.mapReadyAt !== null", timeout=60_000
+        )
         title = page.locator("h1")
         assert title.inner_text() == "历下区网格化管理指挥中心"
         # CJK glyphs must come from a real font: a missing font renders as tofu boxes, all
