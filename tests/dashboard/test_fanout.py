@@ -146,3 +146,35 @@ def test_dropped_redis_loses_no_report_and_live_events_resume(grid: Grid, tmp_pa
             assert seen, "no live event reached the client after Redis came back"
             # A client catches up on what it missed by sequence number.
             assert requests.get(f"{base}/api/seq", timeout=10).json()["seq"] == n - 1
+
+
+def test_a_separate_simulator_process_reaches_browsers_through_redis(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    import os
+    import sys
+
+    from tests.serving import ROOT
+
+    with (
+        running_server(postgres_url, redis_url, tmp_path / "a.log") as base,
+        listening(base) as events,
+    ):
+        time.sleep(0.3)
+        env = {**os.environ, "DATABASE_URL": postgres_url, "REDIS_URL": redis_url}
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "simulate", "--rate", "6000", "--count", "5"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        kinds = []
+        while True:
+            try:
+                kinds.append(events.get(timeout=5)["kind"])
+            except queue.Empty:
+                break
+        assert kinds.count("case.reported") == 5
+        assert requests.get(f"{base}/api/snapshot", timeout=10).json()["counters"]["today"] == 5
