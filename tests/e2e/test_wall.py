@@ -170,3 +170,35 @@ def test_english_labels_and_chinese_text_render(page: Any, tmp_path: Path) -> No
         # of one width; real glyphs make this title far wider than its Latin stand-in.
         width = title.evaluate("e => e.getBoundingClientRect().width")
         assert width > 200
+
+
+def test_a_wall_that_lost_its_socket_catches_up_exactly_once(
+    page: Any, grid: Grid, tmp_path: Path
+) -> None:
+    with running_server(f"sqlite:///{tmp_path / 'gap.db'}") as base:
+        page.goto(base + "/")
+        page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
+        page.evaluate(RECORD_ROWS)
+        lon, lat = grid.geometries[42].representative_point().coords[0]
+
+        def post(i: int) -> int:
+            body = {"category": "JT01", "description": f"违停{i}", "lon": lon, "lat": lat}
+            r = requests.post(base + "/api/reports", json=body, timeout=10)
+            assert r.status_code == 201
+            return int(r.json()["case_id"])
+
+        ids = [post(0)]
+        page.wait_for_function("window.__rows.length === 1")
+        page.evaluate("window.gridcc.socket.disconnect()")
+        ids += [post(i) for i in range(1, 6)]  # missed while the socket is down
+        page.wait_for_function(
+            "document.getElementById('link-status').classList.contains('live') === false"
+        )
+        page.evaluate("window.gridcc.socket.connect()")
+        page.wait_for_function("window.__rows.length >= 6", timeout=20_000)
+        ids += [post(6)]
+        page.wait_for_function("window.__rows.length >= 7", timeout=20_000)
+        time.sleep(0.5)
+        assert [case_id for case_id, _ in page.evaluate("window.__rows")] == ids
+        assert page.locator("#counter-open").inner_text() == "7"
+        assert page.evaluate("window.gridcc.stats.applied") == 7
