@@ -14,7 +14,10 @@ class Status(enum.StrEnum):
     REPORTED = "reported"  # 上报
     FILED = "filed"  # 立案
     DISPATCHED = "dispatched"  # 派遣
+    ACCEPTED = "accepted"  # 签收
+    RETURNED = "returned"  # 退回 (by the department, waiting for re-dispatch)
     HANDLED = "handled"  # 处置反馈
+    VERIFIED = "verified"  # 核查通过
     CLOSED = "closed"  # 结案
     VOID = "void"  # 作废
 
@@ -31,23 +34,15 @@ STATUS_ZH = {
     Status.REPORTED: "上报",
     Status.FILED: "立案",
     Status.DISPATCHED: "派遣",
-    Status.HANDLED: "处置",
+    Status.ACCEPTED: "签收",
+    Status.RETURNED: "退回",
+    Status.HANDLED: "处置反馈",
+    Status.VERIFIED: "核查",
     Status.CLOSED: "结案",
     Status.VOID: "作废",
 }
 
 CLOSED_STATES = frozenset({Status.CLOSED, Status.VOID})
-
-# The moves allowed from each state. The full lifecycle (签收, 核查, 退回, 返工, 延期 …)
-# extends this table; anything not listed is refused.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.REPORTED: frozenset({Status.FILED, Status.VOID}),
-    Status.FILED: frozenset({Status.DISPATCHED, Status.VOID}),
-    Status.DISPATCHED: frozenset({Status.HANDLED}),
-    Status.HANDLED: frozenset({Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-    Status.VOID: frozenset(),
-}
 
 
 class CaseError(Exception):
@@ -55,14 +50,13 @@ class CaseError(Exception):
 
 
 class InvalidTransition(CaseError):
-    def __init__(self, case_id: int, current: Status, wanted: Status) -> None:
+    def __init__(self, case_id: int, current: Status, action: str) -> None:
         super().__init__(
-            f"case {case_id} is {current.value} ({current.label_zh}); "
-            f"it cannot move to {wanted.value} ({wanted.label_zh})"
+            f"case {case_id} is {current.value} ({current.label_zh}); {action} is not possible now"
         )
         self.case_id = case_id
         self.current = current
-        self.wanted = wanted
+        self.action = action
 
 
 class Conflict(CaseError):
@@ -74,16 +68,14 @@ class Conflict(CaseError):
         self.current = current
 
 
+class Forbidden(CaseError):
+    """The actor's role (or department) may not do this."""
+
+
 class UnknownCase(CaseError):
     def __init__(self, case_id: int) -> None:
         super().__init__(f"no case {case_id}")
         self.case_id = case_id
-
-
-def check_transition(case_id: int, current: Status, wanted: Status) -> None:
-    """Raise InvalidTransition unless the lifecycle allows current → wanted."""
-    if wanted not in TRANSITIONS[current]:
-        raise InvalidTransition(case_id, current, wanted)
 
 
 @dataclass(frozen=True)
@@ -123,6 +115,38 @@ class Case:
     deadline: datetime
     closed_at: datetime | None
     version: int
+    priority: str = "normal"
+    watch_at: datetime | None = None
+    at_risk_at: datetime | None = None
+    allowed_hours: float = 0.0
+    working_hours: bool = False
+    accepted_at: datetime | None = None
+    handled_at: datetime | None = None
+    dispatch_count: int = 0
+    return_count: int = 0
+    rework_count: int = 0
+    extension_count: int = 0
+    rating: str | None = None
+
+    def risk(self, now: datetime) -> str:
+        """ok / watch / at_risk / overdue at ``now`` (closed and void cases are ok)."""
+        if not self.status.is_open:
+            return "ok"
+        if now >= self.deadline:
+            return "overdue"
+        if self.at_risk_at is not None and now >= self.at_risk_at:
+            return "at_risk"
+        if self.watch_at is not None and now >= self.watch_at:
+            return "watch"
+        return "ok"
+
+    @property
+    def street_code(self) -> str:
+        return self.cell_code[:9]
+
+    @property
+    def community_code(self) -> str:
+        return self.cell_code[:12]
 
 
 @dataclass(frozen=True)

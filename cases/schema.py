@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -39,13 +40,28 @@ cases = Table(
     Column("lon", Float, nullable=False),
     Column("lat", Float, nullable=False),
     Column("cell_code", String(15), nullable=False),
+    Column("street_code", String(9), nullable=False),
+    Column("community_code", String(12), nullable=False),
     Column("place", String(200), nullable=False, default=""),
     Column("department", String(32), nullable=False),
+    Column("priority", String(16), nullable=False, default="normal"),
     Column("status", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("allowed_hours", Float, nullable=False),
+    Column("working_hours", Boolean, nullable=False, default=False),
     Column("deadline", DateTime(timezone=True), nullable=False),
+    # When the SLA risk reaches watch (50%) and at-risk (80%); overdue is the deadline.
+    Column("watch_at", DateTime(timezone=True), nullable=False),
+    Column("at_risk_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", DateTime(timezone=True)),
+    Column("handled_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
+    Column("dispatch_count", Integer, nullable=False, default=0),
+    Column("return_count", Integer, nullable=False, default=0),
+    Column("rework_count", Integer, nullable=False, default=0),
+    Column("extension_count", Integer, nullable=False, default=0),
+    Column("rating", String(16)),
     Column("version", Integer, nullable=False, default=1),
     UniqueConstraint("source", "external_id", name="uq_cases_source_external_id"),
     Index("ix_cases_status_cell", "status", "cell_code"),
@@ -76,4 +92,56 @@ rejected_reports = Table(
     Column("reason", String(32), nullable=False),
     Column("detail", Text, nullable=False),
     Column("body", Text, nullable=False),
+)
+
+# The catalog, editable by admins while the center runs (seeded from cases/data/*.csv).
+departments = Table(
+    "departments",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name_zh", String(64), nullable=False),
+    Column("name_en", String(128), nullable=False),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("class_zh", String(32), nullable=False),
+    Column("class_en", String(64), nullable=False),
+    Column("name_zh", String(64), nullable=False),
+    Column("name_en", String(128), nullable=False),
+    Column("department", String(32), nullable=False),
+    Column("limit_hours", Float, nullable=False),
+    Column("working_hours", Boolean, nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("weight", Float, nullable=False),
+)
+
+# KPI counters per local day a case was reported (its cohort), per dimension (district,
+# street, community, department, category). Kept in the same transaction as every change,
+# so a KPI refresh sums a few thousand rows instead of scanning every case.
+KPI_COUNTERS = (
+    "collected",
+    "void",
+    "closed",
+    "closed_3d",
+    "closed_7d",
+    "closed_on_time",
+    "handled",
+    "handled_on_time",
+    "dispatches",
+    "returns",
+    "reworked",
+    "extended",
+    "rated",
+    "satisfied",
+)
+kpi_rollup = Table(
+    "kpi_rollup",
+    metadata,
+    Column("dim", String(12), primary_key=True),
+    Column("key", String(32), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    *(Column(name, Integer, nullable=False, default=0) for name in KPI_COUNTERS),
 )

@@ -7,135 +7,41 @@ appends the event; the event is published only after the commit.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import datetime, timedelta
-from pathlib import Path
-from types import SimpleNamespace
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from cases import clock
-from cases.catalog import Catalog
-from cases.model import (
-    CLOSED_STATES,
-    Case,
-    Conflict,
-    Event,
-    Report,
-    Status,
-    UnknownCase,
-    check_transition,
+from cases import clock, rollup
+from cases.catalog import Catalog, as_row, catalog_from_rows, load_catalog, make_category
+from cases.model import CLOSED_STATES, Case, CaseError, Conflict, Event, Report, Status, UnknownCase
+from cases.records import case_from_row, case_summary, case_values, event_from_row, event_payload
+from cases.schema import (
+    cases,
+    categories,
+    departments,
+    events,
+    metadata,
+    rejected_reports,
+    sequences,
 )
-from cases.schema import cases, events, metadata, rejected_reports, sequences
+from cases.sla import SlaClock
+from cases.workflow import RATINGS, Actor, Role, authorize, check
+from cases.workflow import action as find_action
 
 log = logging.getLogger(__name__)
 
 EVENT_SEQUENCE = "events"
+CATALOG_VERSION = "catalog"
+CATALOG_TTL_S = 2.0
+MAX_EXTENSION_HOURS = 720.0
 DESCRIPTION_PREVIEW = 140
 OPEN_STATES = [s.value for s in Status if s not in CLOSED_STATES]
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and write-locking BEGINs."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
-        _sqlite_transactions(engine)
-        return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
-
-
-def _sqlite_transactions(engine: Engine) -> None:
-    # pysqlite's own BEGIN handling is deferred and lazy; take the write lock at BEGIN so two
-    # writers queue on busy_timeout instead of failing mid-transaction (SQLAlchemy's recipe).
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        read_only = conn.get_execution_options().get("gridcc_read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-
-def _case(row: Any) -> Case:
-    return Case(
-        id=row.id,
-        source=row.source,
-        external_id=row.external_id,
-        category_code=row.category_code,
-        description=row.description,
-        lon=row.lon,
-        lat=row.lat,
-        cell_code=row.cell_code,
-        place=row.place,
-        department=row.department,
-        status=Status(row.status),
-        created_at=clock.as_utc(row.created_at),
-        updated_at=clock.as_utc(row.updated_at),
-        deadline=clock.as_utc(row.deadline),
-        closed_at=clock.as_utc(row.closed_at) if row.closed_at else None,
-        version=row.version,
-    )
-
-
-def _event(row: Any) -> Event:
-    return Event(
-        seq=row.seq,
-        kind=row.kind,
-        case_id=row.case_id,
-        at=clock.as_utc(row.at),
-        actor=row.actor,
-        from_status=Status(row.from_status) if row.from_status else None,
-        to_status=Status(row.to_status),
-        reason=row.reason,
-        data=dict(row.data),
-    )
-
-
-def event_payload(ev: Event) -> dict[str, Any]:
-    """The JSON a browser receives for one event."""
-    return {
-        "seq": ev.seq,
-        "kind": ev.kind,
-        "case_id": ev.case_id,
-        "at": clock.iso_local(ev.at),
-        "actor": ev.actor,
-        "from": ev.from_status.value if ev.from_status else None,
-        "to": ev.to_status.value,
-        "reason": ev.reason,
-        **ev.data,
-    }
-
-
-def _case_summary(case: Case) -> dict[str, Any]:
-    # Stored inside the event, so the log alone can rebuild the ticker and the map.
-    text = case.description
-    if len(text) > DESCRIPTION_PREVIEW:
-        text = text[: DESCRIPTION_PREVIEW - 1] + "…"
-    return {
-        "category": case.category_code,
-        "department": case.department,
-        "cell": case.cell_code,
-        "place": case.place,
-        "source": case.source,
-        "description": text,
-        "created_at": clock.iso_local(case.created_at),
-        "deadline": clock.iso_local(case.deadline),
-    }
 
 
 class Store:
@@ -144,25 +50,76 @@ class Store:
     def __init__(
         self,
         engine: Engine,
-        catalog: Catalog,
+        catalog: Catalog | None = None,
         publish: Callable[[Event], None] | None = None,
         now: Callable[[], datetime] = clock.utcnow,
+        sla: SlaClock | None = None,
     ) -> None:
         self.engine = engine
-        self.catalog = catalog
+        self._seed = catalog or load_catalog()
         self.publish = publish or (lambda _event: None)
         self.now = now
+        self.sla = sla or SlaClock()
+        self._catalog: tuple[int, Catalog] | None = None
+        self._catalog_checked = 0.0
 
     # -- schema ---------------------------------------------------------------------------
     def create_schema(self) -> None:
+        """Create missing tables; seed the counters and, on an empty store, the catalog."""
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(sequences.c.value).where(sequences.c.name == EVENT_SEQUENCE)
-            ).first()
-            if exists is None:
-                with suppress(IntegrityError):  # another process created it first
-                    conn.execute(insert(sequences).values(name=EVENT_SEQUENCE, value=0))
+            for name in (EVENT_SEQUENCE, CATALOG_VERSION):
+                exists = conn.execute(
+                    select(sequences.c.value).where(sequences.c.name == name)
+                ).first()
+                if exists is None:
+                    with suppress(IntegrityError):  # another process created it first
+                        conn.execute(insert(sequences).values(name=name, value=0))
+            if conn.execute(select(func.count()).select_from(categories)).scalar_one() == 0:
+                conn.execute(
+                    insert(departments), [as_row(d) for d in self._seed.departments.values()]
+                )
+                conn.execute(
+                    insert(categories), [as_row(c) for c in self._seed.categories.values()]
+                )
+
+    # -- catalog --------------------------------------------------------------------------
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog as stored; re-read when an admin changed it (checked every 2 s)."""
+        moment = time.monotonic()
+        if self._catalog is not None and moment - self._catalog_checked < CATALOG_TTL_S:
+            return self._catalog[1]
+        with self._read() as conn:
+            version = self._counter(conn, CATALOG_VERSION)
+            if self._catalog is None or self._catalog[0] != version:
+                catalog = catalog_from_rows(
+                    conn.execute(select(departments)).all(), conn.execute(select(categories)).all()
+                )
+                self._catalog = (version, catalog)
+        self._catalog_checked = moment
+        return self._catalog[1]
+
+    def save_category(self, fields: dict[str, Any], actor: Actor) -> None:
+        """Add or change a category (admins only); in force for new cases at once."""
+        if actor.role is not Role.ADMIN:
+            raise CaseError("only admins edit the catalog")
+        category = make_category(fields, self.catalog.departments)
+        with self.engine.begin() as conn:
+            row = as_row(category)
+            if (
+                conn.execute(
+                    update(categories).where(categories.c.code == category.code).values(**row)
+                ).rowcount
+                == 0
+            ):
+                conn.execute(insert(categories).values(**row))
+            conn.execute(
+                update(sequences)
+                .where(sequences.c.name == CATALOG_VERSION)
+                .values(value=sequences.c.value + 1)
+            )
+        self._catalog = None
 
     # -- writes ---------------------------------------------------------------------------
     @contextmanager
@@ -192,6 +149,12 @@ class Store:
             )
         )
 
+    def _clock_fields(
+        self, created_at: datetime, allowed_hours: float, working: bool
+    ) -> dict[str, Any]:
+        watch, at_risk, deadline = self.sla.crossings(created_at, allowed_hours, working)
+        return {"watch_at": watch, "at_risk_at": at_risk, "deadline": deadline}
+
     def find_by_external_id(self, source: str, external_id: str) -> Case | None:
         with self._read() as conn:
             return self._find_external(conn, source, external_id)
@@ -201,7 +164,7 @@ class Store:
         row = conn.execute(
             select(cases).where(cases.c.source == source, cases.c.external_id == external_id)
         ).first()
-        return _case(row) if row else None
+        return case_from_row(row) if row else None
 
     def open_case(self, report: Report, actor: str = "intake") -> tuple[Case, bool]:
         """Open a case for ``report``; returns (case, created).
@@ -209,9 +172,8 @@ class Store:
         A report whose (source, external_id) is already stored returns that case with
         ``created`` False and writes nothing.
         """
-        category = self.catalog.category(report.category_code)
         try:
-            return self._open_case(report, category.department, category.limit_hours, actor)
+            return self._open_case(report, actor)
         except IntegrityError:
             # The unique constraint caught a duplicate that raced past the lookup.
             if report.external_id is None:
@@ -225,9 +187,8 @@ class Store:
         def __init__(self, case: Case) -> None:
             self.case = case
 
-    def _open_case(
-        self, report: Report, department: str, limit_hours: float, actor: str
-    ) -> tuple[Case, bool]:
+    def _open_case(self, report: Report, actor: str) -> tuple[Case, bool]:
+        category = self.catalog.category(report.category_code)
         try:
             with self._write() as (conn, seq):
                 if report.external_id is not None:
@@ -235,25 +196,32 @@ class Store:
                     if existing is not None:
                         raise Store._Duplicate(existing)  # rolls back: the sequence stays put
                 now = self.now()
-                values = {
-                    "source": report.source,
-                    "external_id": report.external_id,
-                    "category_code": report.category_code,
-                    "description": report.description,
-                    "lon": report.lon,
-                    "lat": report.lat,
-                    "cell_code": report.cell_code,
-                    "place": report.place,
-                    "department": department,
-                    "status": Status.REPORTED.value,
-                    "created_at": now,
-                    "updated_at": now,
-                    "deadline": now + timedelta(hours=limit_hours),
-                    "closed_at": None,
-                    "version": 1,
-                }
-                case_id = conn.execute(insert(cases).values(**values).returning(cases.c.id))
-                case = _case(SimpleNamespace(id=case_id.scalar_one(), **values))
+                draft = Case(
+                    id=0,
+                    source=report.source,
+                    external_id=report.external_id,
+                    category_code=category.code,
+                    description=report.description,
+                    lon=report.lon,
+                    lat=report.lat,
+                    cell_code=report.cell_code,
+                    place=report.place,
+                    department=category.department,
+                    status=Status.REPORTED,
+                    created_at=now,
+                    updated_at=now,
+                    closed_at=None,
+                    version=1,
+                    priority=category.priority,
+                    allowed_hours=category.limit_hours,
+                    working_hours=category.working_hours,
+                    **self._clock_fields(now, category.limit_hours, category.working_hours),
+                )
+                new_id = conn.execute(
+                    insert(cases).values(**case_values(draft)).returning(cases.c.id)
+                ).scalar_one()
+                case = replace(draft, id=new_id)
+                rollup.apply(conn, None, case)
                 ev = Event(
                     seq=seq,
                     kind="case.reported",
@@ -263,7 +231,7 @@ class Store:
                     from_status=None,
                     to_status=Status.REPORTED,
                     reason="",
-                    data=_case_summary(case),
+                    data=case_summary(case),
                 )
                 self._append(conn, ev)
         except Store._Duplicate as dup:
@@ -271,50 +239,104 @@ class Store:
         self.publish(ev)
         return case, True
 
-    def transition(
+    def apply(
         self,
         case_id: int,
-        to: Status,
-        actor: str,
+        action_name: str,
+        actor: Actor,
         reason: str = "",
         expected_version: int | None = None,
+        **params: Any,
     ) -> Event:
-        """Move a case along its lifecycle; refused moves raise a CaseError."""
+        """Take a lifecycle action on a case, as ``actor``; refusals raise a CaseError.
+
+        ``expected_version`` is the version the actor saw: if the case changed since, the
+        change is refused with a Conflict naming the state it is in now (one wins, always).
+        """
+        act = find_action(action_name)
+        reason = reason.strip()
         with self._write() as (conn, seq):
             row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
             if row is None:
                 raise UnknownCase(case_id)
-            case = _case(row)
-            if expected_version is not None and case.version != expected_version:
-                raise Conflict(case_id, case.status)
-            check_transition(case_id, case.status, to)
+            before = case_from_row(row)
+            if expected_version is not None and before.version != expected_version:
+                raise Conflict(case_id, before.status)
+            authorize(act, actor, before)
+            check(act, before)
+            if act.needs_reason and not reason:
+                raise CaseError(f"{act.name} ({act.label_zh}) needs a reason")
             now = self.now()
+            after, extra = self._changed(before, act.name, now, params)
             changed = conn.execute(
                 update(cases)
-                .where(cases.c.id == case_id, cases.c.version == case.version)
-                .values(
-                    status=to.value,
-                    updated_at=now,
-                    version=case.version + 1,
-                    closed_at=now if to in CLOSED_STATES else None,
-                )
+                .where(cases.c.id == case_id, cases.c.version == before.version)
+                .values(**case_values(after))
             ).rowcount
             if changed != 1:
-                raise Conflict(case_id, case.status)
+                raise Conflict(case_id, before.status)
+            rollup.apply(conn, before, after)
             ev = Event(
                 seq=seq,
-                kind="case.transitioned",
+                kind=f"case.{act.name}",
                 case_id=case_id,
                 at=now,
-                actor=actor,
-                from_status=case.status,
-                to_status=to,
+                actor=actor.label,
+                from_status=before.status,
+                to_status=after.status,
                 reason=reason,
-                data=_case_summary(case),
+                data={**case_summary(after), **extra},
             )
             self._append(conn, ev)
         self.publish(ev)
         return ev
+
+    def _changed(
+        self, case: Case, name: str, now: datetime, params: dict[str, Any]
+    ) -> tuple[Case, dict[str, Any]]:
+        """The case after action ``name``, and what the event should say about it."""
+        act = find_action(name)
+        changes: dict[str, Any] = {"updated_at": now, "version": case.version + 1}
+        if act.target is not None:
+            changes["status"] = act.target
+        extra: dict[str, Any] = {}
+        if name in ("dispatch", "reassign"):
+            department = params.get("department") or case.department
+            if department not in self.catalog.departments:
+                raise CaseError(f"unknown department {department!r}")
+            if name == "reassign" and department == case.department:
+                raise CaseError(f"case {case.id} is already with {department}")
+            changes.update(department=department, dispatch_count=case.dispatch_count + 1)
+            changes["accepted_at"] = None
+            extra["from_department"] = case.department
+        elif name == "accept":
+            changes["accepted_at"] = now
+        elif name == "return":
+            changes["return_count"] = case.return_count + 1
+        elif name == "handle":
+            changes["handled_at"] = now
+        elif name == "rework":
+            changes["rework_count"] = case.rework_count + 1
+        elif name in ("close", "void"):
+            changes["closed_at"] = now
+        elif name == "extend":
+            try:
+                hours = float(params.get("hours", 0))
+            except (TypeError, ValueError):
+                hours = 0.0
+            if not 0 < hours <= MAX_EXTENSION_HOURS:
+                raise CaseError(f"extend needs hours between 0 and {MAX_EXTENSION_HOURS:g}")
+            allowed = case.allowed_hours + hours
+            changes.update(allowed_hours=allowed, extension_count=case.extension_count + 1)
+            changes.update(self._clock_fields(case.created_at, allowed, case.working_hours))
+            extra["hours"] = hours
+        elif name == "rate":
+            rating = params.get("rating")
+            if rating not in RATINGS:
+                raise CaseError(f"rating: one of {', '.join(RATINGS)}")
+            changes["rating"] = rating
+            extra["rating"] = rating
+        return replace(case, **changes), extra
 
     def record_rejection(self, reason: str, detail: str, body: str) -> int:
         """Keep a refused report (body cut to 16 KB) for review; returns its id."""
@@ -351,18 +373,16 @@ class Store:
             row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
         if row is None:
             raise UnknownCase(case_id)
-        return _case(row)
+        return case_from_row(row)
 
     def last_seq(self) -> int:
         with self._read() as conn:
-            return self._last_seq(conn)
+            return self._counter(conn, EVENT_SEQUENCE)
 
     @staticmethod
-    def _last_seq(conn: Connection) -> int:
+    def _counter(conn: Connection, name: str) -> int:
         return int(
-            conn.execute(
-                select(sequences.c.value).where(sequences.c.name == EVENT_SEQUENCE)
-            ).scalar_one()
+            conn.execute(select(sequences.c.value).where(sequences.c.name == name)).scalar_one()
         )
 
     def events_since(self, seq: int, limit: int = 500) -> list[Event]:
@@ -371,28 +391,51 @@ class Store:
             rows = conn.execute(
                 select(events).where(events.c.seq > seq).order_by(events.c.seq).limit(limit)
             ).all()
-        return [_event(r) for r in rows]
+        return [event_from_row(r) for r in rows]
 
-    def open_case_ids(self, limit: int = 1000) -> list[tuple[int, Status]]:
+    def open_cases(self, limit: int = 100_000) -> list[Case]:
         with self._read() as conn:
             rows = conn.execute(
-                select(cases.c.id, cases.c.status)
+                select(cases)
                 .where(cases.c.status.in_(OPEN_STATES))
                 .order_by(cases.c.id)
                 .limit(limit)
             ).all()
-        return [(r.id, Status(r.status)) for r in rows]
+        return [case_from_row(r) for r in rows]
+
+    def cell_state(self, now: datetime | None = None) -> dict[str, dict[str, Any]]:
+        """Per cell: open, at-risk and overdue counts and the worst risk, at ``now``."""
+        now = now or self.now()
+        state: dict[str, dict[str, Any]] = {}
+        order = ("ok", "watch", "at_risk", "overdue")
+        for case in self.open_cases():
+            cell = state.setdefault(
+                case.cell_code, {"open": 0, "at_risk": 0, "overdue": 0, "worst": "ok"}
+            )
+            risk = case.risk(now)
+            cell["open"] += 1
+            cell["at_risk"] += risk == "at_risk"
+            cell["overdue"] += risk == "overdue"
+            if order.index(risk) > order.index(cell["worst"]):
+                cell["worst"] = risk
+        return state
 
     def snapshot(self, recent: int = 50) -> dict[str, Any]:
         """Everything a wall needs to start from, as of one sequence number."""
         now = self.now()
         day_start = clock.local_day_start(now)
         with self._read() as conn:
-            seq = self._last_seq(conn)
-            by_cell = conn.execute(
-                select(cases.c.cell_code, func.count())
+            seq = self._counter(conn, EVENT_SEQUENCE)
+            open_rows = conn.execute(
+                select(
+                    cases.c.id,
+                    cases.c.cell_code,
+                    cases.c.watch_at,
+                    cases.c.at_risk_at,
+                    cases.c.deadline,
+                )
                 .where(cases.c.status.in_(OPEN_STATES))
-                .group_by(cases.c.cell_code)
+                .order_by(cases.c.id)
             ).all()
             today = conn.execute(
                 select(func.count()).select_from(cases).where(cases.c.created_at >= day_start)
@@ -408,15 +451,35 @@ class Store:
                 .order_by(events.c.seq.desc())
                 .limit(recent)
             ).all()
-        open_by_cell = {code: int(n) for code, n in by_cell}
+        open_by_cell: dict[str, int] = {}
+        for r in open_rows:
+            open_by_cell[r.cell_code] = open_by_cell.get(r.cell_code, 0) + 1
         return {
             "seq": seq,
+            "now": int(now.timestamp()),
             "day_start": clock.iso_local(day_start),
             "open_by_cell": open_by_cell,
+            # [case id, cell, watch_at, at_risk_at, deadline] (epoch seconds): risk in the browser
+            "open_cases": [
+                [
+                    r.id,
+                    r.cell_code,
+                    *(
+                        int(clock.as_utc(t).timestamp())
+                        for t in (r.watch_at, r.at_risk_at, r.deadline)
+                    ),
+                ]
+                for r in open_rows
+            ],
             "counters": {
-                "open": sum(open_by_cell.values()),
+                "open": len(open_rows),
                 "today": int(today),
                 "closed_today": int(closed_today),
             },
-            "recent": [event_payload(_event(r)) for r in reversed(recent_rows)],
+            "recent": [event_payload(event_from_row(r)) for r in reversed(recent_rows)],
         }
+
+    def rebuild_rollup(self) -> int:
+        """Recount every KPI counter from the cases; returns the number of cases."""
+        with self.engine.begin() as conn:
+            return rollup.rebuild(conn, case_from_row)

@@ -1,38 +1,107 @@
+"""The lifecycle table: every action from every state, by every role (no store needed)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
-from cases.model import TRANSITIONS, InvalidTransition, Status, check_transition
+from cases.model import Case, Forbidden, InvalidTransition, Status
+from cases.workflow import ACTIONS, Actor, InvalidAction, Role, action, authorize, check
 
-ALLOWED = [
-    (Status.REPORTED, Status.FILED),
-    (Status.FILED, Status.DISPATCHED),
-    (Status.DISPATCHED, Status.HANDLED),
-    (Status.HANDLED, Status.CLOSED),
-    (Status.REPORTED, Status.VOID),
-    (Status.FILED, Status.VOID),
-]
+NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+CASE = Case(
+    id=5,
+    source="patrol",
+    external_id=None,
+    category_code="SR01",
+    description="x",
+    lon=117.0,
+    lat=36.6,
+    cell_code="370102011002003",
+    place="",
+    department="chengguan",
+    status=Status.REPORTED,
+    created_at=NOW,
+    updated_at=NOW,
+    deadline=NOW,
+    closed_at=None,
+    version=1,
+)
+
+# action: (from states, to state or None, roles that may take it)
+EXPECTED = {
+    "file": ({"reported"}, "filed", {"operator", "lead", "system"}),
+    "dispatch": ({"filed", "returned"}, "dispatched", {"operator", "lead", "system"}),
+    "accept": ({"dispatched"}, "accepted", {"liaison", "system"}),
+    "return": ({"dispatched", "accepted"}, "returned", {"liaison", "system"}),
+    "handle": ({"accepted"}, "handled", {"liaison", "system"}),
+    "verify": ({"handled"}, "verified", {"operator", "lead", "worker", "system"}),
+    "rework": ({"handled"}, "accepted", {"operator", "lead", "worker", "system"}),
+    "close": ({"verified"}, "closed", {"operator", "lead", "system"}),
+    "void": ({"reported", "filed", "returned"}, "void", {"operator", "lead", "system"}),
+    "extend": ({"dispatched", "accepted"}, None, {"lead", "system"}),
+    "reassign": ({"dispatched", "accepted", "returned"}, "dispatched", {"lead", "system"}),
+    "rate": ({"closed"}, None, {"operator", "lead", "system"}),
+}
 
 
-@pytest.mark.parametrize(("current", "wanted"), ALLOWED)
-def test_allowed_moves(current: Status, wanted: Status) -> None:
-    check_transition(1, current, wanted)
+def test_the_table_is_the_documented_lifecycle() -> None:
+    assert set(ACTIONS) == set(EXPECTED)
+    for name, (sources, target, roles) in EXPECTED.items():
+        act = ACTIONS[name]
+        assert {s.value for s in act.sources} == sources, name
+        assert (act.target.value if act.target else None) == target, name
+        assert {r.value for r in act.roles} == roles, name
 
 
-REFUSED = [
-    (current, wanted) for current in Status for wanted in Status if (current, wanted) not in ALLOWED
-]
+CELLS = [(name, status) for name in EXPECTED for status in Status]
 
 
-@pytest.mark.parametrize(("current", "wanted"), REFUSED)
-def test_every_other_move_is_refused(current: Status, wanted: Status) -> None:
-    with pytest.raises(InvalidTransition) as err:
-        check_transition(7, current, wanted)
-    assert "case 7" in str(err.value)
-    assert current.value in str(err.value)
+@pytest.mark.parametrize(("name", "status"), CELLS)
+def test_each_action_from_each_state(name: str, status: Status) -> None:
+    case = replace(CASE, status=status)
+    if status.value in EXPECTED[name][0]:
+        check(action(name), case)
+    else:
+        with pytest.raises(InvalidTransition) as err:
+            check(action(name), case)
+        assert f"case 5 is {status.value}" in str(err.value)
 
 
-def test_table_covers_every_state_and_closed_states_are_final() -> None:
-    assert set(TRANSITIONS) == set(Status)
-    assert not TRANSITIONS[Status.CLOSED]
-    assert not TRANSITIONS[Status.VOID]
-    assert Status.CLOSED.is_open is False
-    assert Status.DISPATCHED.is_open is True
+ROLES = [(name, role) for name in EXPECTED for role in Role]
+
+
+@pytest.mark.parametrize(("name", "role"), ROLES)
+def test_each_action_by_each_role(name: str, role: Role) -> None:
+    actor = Actor("someone", role, department="chengguan" if role is Role.LIAISON else None)
+    if role.value in EXPECTED[name][2]:
+        authorize(action(name), actor, CASE)
+    else:
+        with pytest.raises(Forbidden) as err:
+            authorize(action(name), actor, CASE)
+        assert role.value in str(err.value)
+
+
+def test_liaisons_act_only_on_their_own_department() -> None:
+    other = Actor("li", Role.LIAISON, department="jiaojing")
+    with pytest.raises(Forbidden, match="belongs to department chengguan"):
+        authorize(action("accept"), other, CASE)
+    authorize(action("accept"), replace(other, department="chengguan"), CASE)
+
+
+def test_rating_twice_and_unknown_actions_are_refused() -> None:
+    rated = replace(CASE, status=Status.CLOSED, rating="satisfied")
+    with pytest.raises(InvalidTransition, match="already rated"):
+        check(action("rate"), rated)
+    with pytest.raises(InvalidAction):
+        action("teleport")
+
+
+def test_closed_states_are_final() -> None:
+    for name in EXPECTED:
+        if name != "rate":
+            assert Status.CLOSED not in action(name).sources
+        assert Status.VOID not in action(name).sources
+    assert Status.CLOSED.is_open is False and Status.DISPATCHED.is_open is True

@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from cases.model import Conflict, InvalidTransition, Report, Status, UnknownCase
+from cases.model import (
+    CaseError,
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    Report,
+    Status,
+    UnknownCase,
+)
 from cases.schema import events
 from cases.store import Store
+from cases.workflow import Actor, Role
+
+OPERATOR = Actor("op-1", Role.OPERATOR)
+LEAD = Actor("lead-a", Role.LEAD)
+LIAISON = Actor("li-cg", Role.LIAISON, department="chengguan")
+TO_CLOSE = [
+    ("file", OPERATOR),
+    ("dispatch", OPERATOR),
+    ("accept", LIAISON),
+    ("handle", LIAISON),
+    ("verify", OPERATOR),
+    ("close", OPERATOR),
+]
 
 
 def report(n: int = 0, external_id: str | None = None, cell: str = "370102001001001") -> Report:
@@ -38,7 +59,9 @@ def test_open_case_writes_case_and_event_in_one_go(store: Store) -> None:
     assert created
     assert case.status is Status.REPORTED
     assert case.department == "chengguan"
-    assert case.deadline - case.created_at == timedelta(hours=24)
+    # SR01 allows 8 working hours: the deadline is on the working calendar, after now.
+    assert case.allowed_hours == 8 and case.working_hours
+    assert case.created_at < case.watch_at < case.at_risk_at < case.deadline  # type: ignore[operator]
     assert store.get(case.id) == case
     [ev] = store.events_since(0)
     assert (ev.seq, ev.kind, ev.case_id, ev.to_status) == (
@@ -61,37 +84,78 @@ def test_duplicate_external_id_is_one_case_and_leaves_no_gap(store: Store) -> No
     assert all_seqs(store) == [1, 2]
 
 
-def test_transitions_follow_the_lifecycle_and_are_logged(store: Store) -> None:
+def test_actions_follow_the_lifecycle_and_are_logged(store: Store) -> None:
     case, _ = store.open_case(report())
-    for to in (Status.FILED, Status.DISPATCHED, Status.HANDLED, Status.CLOSED):
-        store.transition(case.id, to, actor="op-1", reason="ok")
+    for name, actor in TO_CLOSE:
+        store.apply(case.id, name, actor, reason="ok")
     done = store.get(case.id)
-    assert done.status is Status.CLOSED and done.closed_at is not None and done.version == 5
+    assert done.status is Status.CLOSED and done.closed_at is not None and done.version == 7
+    assert done.accepted_at is not None and done.handled_at is not None and done.dispatch_count == 1
     log = store.events_since(1)
-    assert [(e.from_status, e.to_status) for e in log] == [
-        (Status.REPORTED, Status.FILED),
-        (Status.FILED, Status.DISPATCHED),
-        (Status.DISPATCHED, Status.HANDLED),
-        (Status.HANDLED, Status.CLOSED),
+    assert [(e.kind, e.from_status, e.to_status) for e in log] == [
+        ("case.file", Status.REPORTED, Status.FILED),
+        ("case.dispatch", Status.FILED, Status.DISPATCHED),
+        ("case.accept", Status.DISPATCHED, Status.ACCEPTED),
+        ("case.handle", Status.ACCEPTED, Status.HANDLED),
+        ("case.verify", Status.HANDLED, Status.VERIFIED),
+        ("case.close", Status.VERIFIED, Status.CLOSED),
     ]
-    assert {e.actor for e in log} == {"op-1"}
+    assert [e.actor for e in log] == [a.label for _, a in TO_CLOSE]
+    store.apply(case.id, "rate", OPERATOR, rating="satisfied")
+    assert store.get(case.id).rating == "satisfied"
 
 
-def test_refused_transition_writes_nothing(store: Store) -> None:
+def test_side_paths_return_rework_extend_reassign_void(store: Store) -> None:
+    case, _ = store.open_case(report())
+    store.apply(case.id, "file", OPERATOR)
+    store.apply(case.id, "dispatch", OPERATOR, department="shizheng")
+    with pytest.raises(Forbidden):  # the case is with 市政 now, not 城管
+        store.apply(case.id, "accept", LIAISON)
+    with pytest.raises(CaseError, match="needs a reason"):
+        store.apply(case.id, "reassign", LEAD, department="chengguan")
+    ev = store.apply(case.id, "reassign", LEAD, reason="wrong department", department="chengguan")
+    assert ev.data["from_department"] == "shizheng" and ev.data["department"] == "chengguan"
+    store.apply(case.id, "return", LIAISON, reason="not ours either")
+    store.apply(case.id, "dispatch", OPERATOR)
+    before = store.get(case.id).deadline
+    store.apply(case.id, "extend", LEAD, reason="材料待补", hours=16)
+    extended = store.get(case.id)
+    assert extended.deadline > before and extended.allowed_hours == 24
+    assert extended.extension_count == 1 and extended.status is Status.DISPATCHED
+    store.apply(case.id, "accept", LIAISON)
+    store.apply(case.id, "handle", LIAISON)
+    store.apply(case.id, "rework", OPERATOR, reason="未清理干净")
+    assert store.get(case.id).status is Status.ACCEPTED
+    done = store.get(case.id)
+    assert (done.dispatch_count, done.return_count, done.rework_count) == (3, 1, 1)
+    other, _ = store.open_case(report(9))
+    store.apply(other.id, "void", OPERATOR, reason="重复上报")
+    assert store.get(other.id).status is Status.VOID
+
+
+def test_refused_actions_write_nothing(store: Store) -> None:
     case, _ = store.open_case(report())
     with pytest.raises(InvalidTransition):
-        store.transition(case.id, Status.CLOSED, actor="op")
+        store.apply(case.id, "close", OPERATOR)
     with pytest.raises(UnknownCase):
-        store.transition(999, Status.FILED, actor="op")
-    assert store.get(case.id).status is Status.REPORTED
-    assert all_seqs(store) == [1]
+        store.apply(999, "file", OPERATOR)
+    with pytest.raises(Forbidden):
+        store.apply(case.id, "file", LIAISON)
+    with pytest.raises(CaseError, match="hours"):
+        store.apply(case.id, "file", OPERATOR)
+        store.apply(case.id, "dispatch", OPERATOR)
+        store.apply(case.id, "extend", LEAD, reason="x", hours=-3)
+    assert store.get(case.id).status is Status.DISPATCHED
+    assert all_seqs(store) == [1, 2, 3]
 
 
 def test_stale_version_is_a_conflict_naming_the_current_state(store: Store) -> None:
     case, _ = store.open_case(report())
-    store.transition(case.id, Status.FILED, actor="lead-a", expected_version=case.version)
+    store.apply(case.id, "file", LEAD, expected_version=case.version)
     with pytest.raises(Conflict) as err:
-        store.transition(case.id, Status.VOID, actor="lead-b", expected_version=case.version)
+        store.apply(
+            case.id, "void", Actor("lead-b", Role.LEAD), "dup", expected_version=case.version
+        )
     assert err.value.current is Status.FILED
     assert all_seqs(store) == [1, 2]
 
@@ -107,7 +171,7 @@ def test_sequence_is_gap_free_and_increasing_under_concurrent_writers(store: Sto
             for i in range(each):
                 case, _ = store.open_case(report(w * 100 + i, external_id=f"c-{w}-{i}"))
                 if i % 3 == 0:
-                    store.transition(case.id, Status.FILED, actor=f"w{w}")
+                    store.apply(case.id, "file", Actor(f"w{w}", Role.OPERATOR))
                 if i % 5 == 0:  # a duplicate submission in the middle of the storm
                     store.open_case(report(0, external_id=f"c-{w}-{i}"))
         except BaseException as exc:
@@ -137,11 +201,11 @@ def test_snapshot_counts_open_cases_by_cell_and_today(store: Store) -> None:
     store.now = lambda: datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
     a, _ = store.open_case(report(1))
     b, _ = store.open_case(report(2))
-    for to in (Status.FILED, Status.DISPATCHED, Status.HANDLED, Status.CLOSED):
-        store.transition(b.id, to, actor="op")
-    store.transition(old.id, Status.VOID, actor="op")
+    for name, actor in TO_CLOSE:
+        store.apply(b.id, name, actor)
+    store.apply(old.id, "void", OPERATOR, reason="重复")
     snap = store.snapshot()
-    assert snap["seq"] == store.last_seq() == 8
+    assert snap["seq"] == store.last_seq() == 10
     assert snap["open_by_cell"] == {"370102001001001": 1}
     assert snap["counters"] == {"open": 1, "today": 2, "closed_today": 1}
     assert snap["day_start"] == "2026-11-25T00:00:00+08:00"
@@ -152,3 +216,42 @@ def test_rejections_are_kept(store: Store) -> None:
     rid = store.record_rejection("outside_grid", "far away", '{"lon": 1}')
     [row] = store.rejections()
     assert row["id"] == rid and row["reason"] == "outside_grid" and row["body"] == '{"lon": 1}'
+
+
+def test_two_leads_reassigning_at_once_exactly_one_wins(store: Store) -> None:
+    case, _ = store.open_case(report())
+    store.apply(case.id, "file", OPERATOR)
+    store.apply(case.id, "dispatch", OPERATOR)
+    seen = store.get(case.id).version
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def reassign(lead: str, department: str) -> None:
+        start.wait()
+        try:
+            store.apply(
+                case.id,
+                "reassign",
+                Actor(lead, Role.LEAD),
+                "改派",
+                expected_version=seen,
+                department=department,
+            )
+            outcomes.append(department)
+        except Conflict as conflict:
+            outcomes.append(conflict)
+
+    threads = [
+        threading.Thread(target=reassign, args=("lead-a", "shizheng")),
+        threading.Thread(target=reassign, args=("lead-b", "yuanlin")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [o for o in outcomes if isinstance(o, str)]
+    losers = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(winners) == 1 and len(losers) == 1
+    assert losers[0].current is Status.DISPATCHED
+    assert store.get(case.id).department == winners[0]
+    assert [e.kind for e in store.events_since(3)] == ["case.reassign"]
