@@ -90,7 +90,7 @@ class Store:
         moment = time.monotonic()
         if self._catalog is not None and moment - self._catalog_checked < CATALOG_TTL_S:
             return self._catalog[1]
-        with self._read() as conn:
+        with self.read() as conn:
             version = self._counter(conn, CATALOG_VERSION)
             if self._catalog is None or self._catalog[0] != version:
                 catalog = catalog_from_rows(
@@ -156,7 +156,7 @@ class Store:
         return {"watch_at": watch, "at_risk_at": at_risk, "deadline": deadline}
 
     def find_by_external_id(self, source: str, external_id: str) -> Case | None:
-        with self._read() as conn:
+        with self.read() as conn:
             return self._find_external(conn, source, external_id)
 
     @staticmethod
@@ -350,7 +350,7 @@ class Store:
             )
 
     def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
-        with self._read() as conn:
+        with self.read() as conn:
             rows = conn.execute(
                 select(rejected_reports).order_by(rejected_reports.c.id.desc()).limit(limit)
             ).all()
@@ -358,7 +358,7 @@ class Store:
 
     # -- reads ----------------------------------------------------------------------------
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def read(self) -> Iterator[Connection]:
         """A read transaction that sees one consistent snapshot."""
         with self.engine.connect() as conn:
             if conn.dialect.name == "postgresql":
@@ -369,14 +369,14 @@ class Store:
                 yield conn
 
     def get(self, case_id: int) -> Case:
-        with self._read() as conn:
+        with self.read() as conn:
             row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
         if row is None:
             raise UnknownCase(case_id)
         return case_from_row(row)
 
     def last_seq(self) -> int:
-        with self._read() as conn:
+        with self.read() as conn:
             return self._counter(conn, EVENT_SEQUENCE)
 
     @staticmethod
@@ -387,14 +387,14 @@ class Store:
 
     def events_since(self, seq: int, limit: int = 500) -> list[Event]:
         """Events after ``seq``, oldest first, at most ``limit``."""
-        with self._read() as conn:
+        with self.read() as conn:
             rows = conn.execute(
                 select(events).where(events.c.seq > seq).order_by(events.c.seq).limit(limit)
             ).all()
         return [event_from_row(r) for r in rows]
 
     def open_cases(self, limit: int = 100_000) -> list[Case]:
-        with self._read() as conn:
+        with self.read() as conn:
             rows = conn.execute(
                 select(cases)
                 .where(cases.c.status.in_(OPEN_STATES))
@@ -424,7 +424,7 @@ class Store:
         """Everything a wall needs to start from, as of one sequence number."""
         now = self.now()
         day_start = clock.local_day_start(now)
-        with self._read() as conn:
+        with self.read() as conn:
             seq = self._counter(conn, EVENT_SEQUENCE)
             open_rows = conn.execute(
                 select(
