@@ -53,6 +53,16 @@ SETTINGS: list[tuple[str, str, str]] = [
 ]
 
 
+DEMO_USERS = [
+    ("operator", "operator", None),
+    ("lead", "lead", None),
+    ("worker", "worker", None),
+    ("admin", "admin", None),
+    ("wall", "wall", None),
+    *((f"liaison-{d}", "liaison", d) for d in ("chengguan", "shizheng", "jiaojing", "huanbao")),
+]
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -96,6 +106,19 @@ class GridCC:
     store: Any  # cases.store.Store
     intake: Any  # feeds.intake.Intake
     grid: Any  # geo.grid.Grid
+    users: Any  # cases.users.UserDirectory
+
+    def seed_demo_users(self) -> list[tuple[str, str, str]]:
+        """Development only: one user per role (password "demo"), when there are none."""
+        from cases.workflow import Role
+
+        if self.settings.env != "development" or self.users.count() > 0:
+            return []
+        made = []
+        for username, role, department in DEMO_USERS:
+            token = self.users.add(username, Role(role), "demo", department=department)
+            made.append((username, role, token))
+        return made
 
     def start_simulator(self, rate_per_minute: float, warm_up: int = 0, seed: int = 0) -> Any:
         from feeds.simulator import Simulator, SimulatorLoop
@@ -140,19 +163,25 @@ def create_app(settings: Settings | None = None) -> GridCC:
 
     from cases.bus import EventBus
     from cases.catalog import load_catalog
-    from cases.store import Store, make_engine
+    from cases.db import make_engine
+    from cases.store import Store
+    from cases.users import UserDirectory
     from dashboard import wall
     from dashboard.api import read_api
+    from dashboard.auth import Auth
+    from dashboard.cases_api import cases_api
     from dashboard.hub import Hub
     from feeds.http import intake_blueprint
     from feeds.intake import Intake
 
     settings = settings or Settings.from_env()
-    catalog = load_catalog()
     grid = load_grid(settings)
     bus = EventBus()
-    store = Store(make_engine(settings.database_url), catalog, publish=bus.publish)
+    engine = make_engine(settings.database_url)
+    store = Store(engine, load_catalog(), publish=bus.publish)
     store.create_schema()
+    users = UserDirectory(engine)
+    auth = Auth(users, open_wall=settings.env == "development")
 
     server = Flask("gridcc")
     server.config["SECRET_KEY"] = str(settings.secret_key)
@@ -172,13 +201,15 @@ def create_app(settings: Settings | None = None) -> GridCC:
         transports=["websocket"],
         json=json,
     )
-    hub = Hub(socketio)
+    auth.init_app(server)
+    hub = Hub(socketio, auth)
     hub.init_handlers()
     bus.subscribe(hub.publish)
 
-    intake = Intake(store, grid, catalog)
+    intake = Intake(store, grid)
     server.register_blueprint(intake_blueprint(intake))
-    server.register_blueprint(read_api(store, grid))
+    server.register_blueprint(read_api(store, grid, auth))
+    server.register_blueprint(cases_api(store, auth))
 
     dash_app = Dash(
         "gridcc",
@@ -191,12 +222,12 @@ def create_app(settings: Settings | None = None) -> GridCC:
         use_pages=True,
         pages_folder="",
     )
-    ctx = wall.WallContext(store=store, grid=grid, catalog=catalog)
+    ctx = wall.WallContext(store=store, grid=grid, auth=auth)
     # Pages hands the query string (?lang=en) to the layout function as keyword arguments.
     register_page("wall", path="/", name="wall", layout=partial(wall.layout, ctx))
     dash_app.layout = page_container
     dash_app.validation_layout = wall.skeleton()  # type: ignore[assignment]
-    return GridCC(settings, server, dash_app, socketio, store, intake, grid)
+    return GridCC(settings, server, dash_app, socketio, store, intake, grid, users)
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -204,6 +235,11 @@ def _serve(args: argparse.Namespace) -> None:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = Settings.from_env(**overrides)
     gridcc = create_app(settings)
+    if getattr(args, "demo_users", False):
+        for username, role, token in gridcc.seed_demo_users():
+            print(
+                f"demo user {username:<20} role {role:<9} password demo   kiosk/API token {token}"
+            )
     rate = args.simulate if args.simulate is not None else settings.simulate_rate
     if rate > 0:
         gridcc.start_simulator(rate, warm_up=args.warm_up)
@@ -216,6 +252,7 @@ def _serve(args: argparse.Namespace) -> None:
 
 def _demo(args: argparse.Namespace) -> None:
     args.simulate = args.simulate if args.simulate is not None else 30.0
+    args.demo_users = True
     _serve(args)
 
 
@@ -241,7 +278,8 @@ def _simulate(args: argparse.Namespace) -> None:
     else:
         from flask_socketio import SocketIO
 
-        from cases.store import Store, make_engine
+        from cases.db import make_engine
+        from cases.store import Store
         from dashboard.hub import Hub
         from feeds.intake import Intake
 
@@ -253,7 +291,7 @@ def _simulate(args: argparse.Namespace) -> None:
         hub = Hub(SocketIO(message_queue=settings.redis_url or None))
         store = Store(make_engine(settings.database_url), catalog, publish=hub.publish)
         store.create_schema()
-        intake = Intake(store, grid, catalog)
+        intake = Intake(store, grid)
         submit = intake.accept
 
         def advance() -> Any:

@@ -122,6 +122,11 @@
     var since = lastSeq;
     return getJSON(cfg.eventsUrl + "?since=" + since).then(function (body) {
       body.events.forEach(receive);
+      // Events this screen may not see are skipped by the server; move past them.
+      if (body.through > lastSeq && !pending[lastSeq + 1]) {
+        lastSeq = body.through;
+        stats.lastSeq = lastSeq;
+      }
       fetching = false;
       if (body.more || refetch) return catchUp();
     }, function () {

@@ -145,3 +145,16 @@ kpi_rollup = Table(
     Column("day", String(10), primary_key=True),
     *(Column(name, Integer, nullable=False, default=0) for name in KPI_COUNTERS),
 )
+
+# People who act in the center; passwords and API tokens are stored only as hashes.
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("department", String(32)),
+    Column("password_hash", String(256), nullable=False),
+    Column("token_hash", String(64), unique=True),
+    Column("active", Boolean, nullable=False, default=True),
+)

@@ -393,6 +393,19 @@ class Store:
             ).all()
         return [event_from_row(r) for r in rows]
 
+    def events_page(self, since: int, limit: int = 500) -> tuple[list[Event], int, bool]:
+        """Events after ``since`` (at most ``limit``), the sequence number the page reaches
+        (so a filtered reader can move past events it may not see), and whether more follow."""
+        with self.read() as conn:
+            last = self._counter(conn, EVENT_SEQUENCE)
+            rows = conn.execute(
+                select(events).where(events.c.seq > since).order_by(events.c.seq).limit(limit + 1)
+            ).all()
+        page = [event_from_row(r) for r in rows[:limit]]
+        more = len(rows) > limit
+        through = page[-1].seq if more else max(last, since)
+        return page, through, more
+
     def open_cases(self, limit: int = 100_000) -> list[Case]:
         with self.read() as conn:
             rows = conn.execute(

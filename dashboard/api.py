@@ -6,10 +6,15 @@ import hashlib
 
 from flask import Blueprint, Response, jsonify, request
 
-from cases.store import Store, event_payload
+from cases.records import event_payload
+from cases.store import Store
+from cases.workflow import Role
+from dashboard.auth import Auth
 from geo.grid import Grid
 
 MAX_EVENTS = 1000
+# Who sees the whole district; liaisons see their own department's events only.
+WALL_VIEWERS = frozenset({Role.WALL, Role.OPERATOR, Role.LEAD, Role.ADMIN, Role.WORKER})
 
 
 def _cached(data: bytes, mimetype: str) -> Response:
@@ -20,18 +25,21 @@ def _cached(data: bytes, mimetype: str) -> Response:
     return response
 
 
-def read_api(store: Store, grid: Grid) -> Blueprint:
+def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
     bp = Blueprint("read_api", __name__)
 
     @bp.get("/api/snapshot")
+    @auth.require(WALL_VIEWERS)
     def snapshot() -> Response:
         return jsonify(store.snapshot())
 
     @bp.get("/api/seq")
+    @auth.require()
     def seq() -> Response:
         return jsonify({"seq": store.last_seq()})
 
     @bp.get("/api/events")
+    @auth.require(WALL_VIEWERS | {Role.LIAISON})
     def events() -> tuple[Response, int] | Response:
         try:
             since = int(request.args.get("since", "0"))
@@ -42,9 +50,12 @@ def read_api(store: Store, grid: Grid) -> Blueprint:
             ), 400
         if since < 0 or limit < 1:
             return jsonify({"error": "invalid_query", "message": "since ≥ 0 and limit ≥ 1"}), 400
-        found = store.events_since(since, limit + 1)
+        page, through, more = store.events_page(since, limit)
+        actor = auth.current_actor()
+        if actor is not None and actor.role is Role.LIAISON:
+            page = [e for e in page if e.data.get("department") == actor.department]
         return jsonify(
-            {"events": [event_payload(e) for e in found[:limit]], "more": len(found) > limit}
+            {"events": [event_payload(e) for e in page], "through": through, "more": more}
         )
 
     @bp.get("/geo/cells.geojson")

@@ -23,6 +23,8 @@ LABELS: dict[str, dict[str, str]] = {
         "other_lang": "English",
         "hover_open": "在办",
         "empty_ticker": "等待新的上报…",
+        "login_needed": "大屏需要登录或使用大屏专用链接。",
+        "login": "登录",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -42,6 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
         "other_lang": "中文",
         "hover_open": "Open",
         "empty_ticker": "Waiting for new reports…",
+        "login_needed": "The wall needs a login or its kiosk link.",
+        "login": "Log in",
     },
 }
 

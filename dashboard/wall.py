@@ -12,9 +12,10 @@ from typing import Any
 
 from dash import dcc, html
 
-from cases.catalog import Catalog
 from cases.store import Store
 from dashboard import ids
+from dashboard.api import WALL_VIEWERS
+from dashboard.auth import Auth
 from dashboard.figures import load_map, zoom_for
 from dashboard.i18n import labels, pick_lang
 from geo.grid import Grid
@@ -27,7 +28,7 @@ OUTLINE_URL = "/geo/outline.geojson"
 class WallContext:
     store: Store
     grid: Grid
-    catalog: Catalog
+    auth: Auth
 
 
 def _counter(counter_id: str, label: str, value: int) -> html.Div:
@@ -45,7 +46,7 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "labels": labels(lang),
-        "categories": ctx.catalog.public(),
+        "categories": ctx.store.catalog.public(),
         "codes": ctx.grid.codes,
         "eventsUrl": "/api/events",
         "snapshotUrl": "/api/snapshot",
@@ -56,6 +57,17 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
 def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
+    actor = ctx.auth.current_actor()
+    if actor is None or actor.role not in WALL_VIEWERS:
+        # Checked here, on the server: the page's data never reaches an unentitled browser.
+        return html.Div(
+            className="wall-denied",
+            children=[
+                html.H1(words["title"]),
+                html.P(words["login_needed"]),
+                html.A(words["login"], href="/login?next=/"),
+            ],
+        )
     snapshot = ctx.store.snapshot()
     attribution = (
         ctx.grid.attribution if lang == "zh" else f"{words['synthetic']} · {ctx.grid.attribution}"

@@ -130,14 +130,13 @@ def parse_report(body: Any, catalog: Catalog) -> dict[str, Any]:
 class Intake:
     """Validates, locates and opens cases; refusals are recorded, never dropped silently."""
 
-    def __init__(self, store: Store, grid: Grid, catalog: Catalog) -> None:
+    def __init__(self, store: Store, grid: Grid) -> None:
         self.store = store
         self.grid = grid
-        self.catalog = catalog
 
     def accept(self, body: Any, raw: str = "") -> Accepted:
         try:
-            fields = parse_report(body, self.catalog)
+            fields = parse_report(body, self.store.catalog)
             return self._open(fields)
         except Rejection as rejection:
             self.store.record_rejection(rejection.error, rejection.message, raw or repr(body))

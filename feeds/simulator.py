@@ -21,6 +21,7 @@ from cases import clock
 from cases.catalog import Catalog
 from cases.model import CaseError, Status
 from cases.store import Store
+from cases.workflow import Actor, Role
 from geo.grid import Grid
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,15 @@ HOURLY_RHYTHM = np.array(
 )
 SOURCE_MIX = {"patrol": 0.62, "hotline": 0.2, "wish": 0.06, "department": 0.05, "citizen": 0.07}
 NEXT_STEP = {
-    Status.REPORTED: Status.FILED,
-    Status.FILED: Status.DISPATCHED,
-    Status.DISPATCHED: Status.HANDLED,
-    Status.HANDLED: Status.CLOSED,
+    Status.REPORTED: "file",
+    Status.FILED: "dispatch",
+    Status.RETURNED: "dispatch",
+    Status.DISPATCHED: "accept",
+    Status.ACCEPTED: "handle",
+    Status.HANDLED: "verify",
+    Status.VERIFIED: "close",
 }
+SIM_ACTOR = Actor("sim", Role.SYSTEM)
 DESCRIPTIONS = ("请尽快处理", "已拍照上传", "影响居民出行", "多次反映", "巡查发现", "市民来电反映")
 
 
@@ -134,17 +139,17 @@ class Simulator:
             )
         return out
 
-    def advance(self, store: Store, share: float = 0.1, actor: str = "sim") -> int:
+    def advance(self, store: Store, share: float = 0.1) -> int:
         """Move a random ``share`` of open cases one step along; returns how many moved."""
-        open_cases = store.open_case_ids(limit=5000)
+        open_cases = store.open_cases(limit=5000)
         if not open_cases:
             return 0
         k = max(1, int(len(open_cases) * share))
         moved = 0
         for i in self.rng.choice(len(open_cases), min(k, len(open_cases)), replace=False):
-            case_id, status = open_cases[int(i)]
+            case = open_cases[int(i)]
             try:
-                store.transition(case_id, NEXT_STEP[status], actor)
+                store.apply(case.id, NEXT_STEP[case.status], SIM_ACTOR)
                 moved += 1
             except CaseError:
                 pass  # someone else moved it first: fine for a simulation

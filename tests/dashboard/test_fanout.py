@@ -39,7 +39,7 @@ def listening(base: str) -> Iterator[queue.Queue[dict[str, Any]]]:
 def report(grid: Grid, n: int) -> dict[str, Any]:
     lon, lat = grid.geometries[n].representative_point().coords[0]
     return {
-        "category": "JT01",
+        "category": "CG01",
         "description": f"违停 {n}",
         "lon": lon,
         "lat": lat,

@@ -182,7 +182,7 @@ def test_a_wall_that_lost_its_socket_catches_up_exactly_once(
         lon, lat = grid.geometries[42].representative_point().coords[0]
 
         def post(i: int) -> int:
-            body = {"category": "JT01", "description": f"违停{i}", "lon": lon, "lat": lat}
+            body = {"category": "CG01", "description": f"违停{i}", "lon": lon, "lat": lat}
             r = requests.post(base + "/api/reports", json=body, timeout=10)
             assert r.status_code == 201
             return int(r.json()["case_id"])

@@ -27,7 +27,7 @@ def test_reports_are_valid_inside_the_grid_and_follow_the_mix(grid: Grid, catalo
     assert sum(per_cell[: len(per_cell) // 10]) > 0.3 * len(reports)
     # The catalog's weights shape the mix: exposed garbage (weight 14) beats open burning (1).
     mix = Counter(r["category"] for r in reports)
-    assert mix["SR01"] > 5 * mix["HB02"]
+    assert mix["SR01"] > 5 * mix["SR11"]
     assert len({r["report_id"] for r in reports}) == len(reports)
 
 

@@ -1,0 +1,123 @@
+"""The people who act in the center: roles, departments, passwords and API tokens (hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, insert, select, update
+
+from cases.schema import users
+from cases.workflow import Actor, Role
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, salt_hex, _digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    return hmac.compare_digest(hash_password(password, bytes.fromhex(salt_hex)), stored)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: Role
+    department: str | None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, self.role, self.department)
+
+
+class UserDirectory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(
+        self,
+        username: str,
+        role: Role,
+        password: str,
+        department: str | None = None,
+        display_name: str = "",
+    ) -> str:
+        """Create a user; returns a fresh API token (shown once, stored only as a hash)."""
+        if role is Role.LIAISON and not department:
+            raise ValueError("a liaison belongs to a department")
+        if len(password) < 4:
+            raise ValueError("a password has at least 4 characters")
+        token = secrets.token_urlsafe(24)
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(users).values(
+                    username=username,
+                    display_name=display_name or username,
+                    role=role.value,
+                    department=department,
+                    password_hash=hash_password(password),
+                    token_hash=hash_token(token),
+                    active=True,
+                )
+            )
+        return token
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return len(conn.execute(select(users.c.username)).all())
+
+    def get(self, username: str) -> User | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(users).where(users.c.username == username, users.c.active.is_(True))
+            ).first()
+        return _user(row) if row else None
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(users).where(users.c.username == username, users.c.active.is_(True))
+            ).first()
+        if row is None:
+            hash_password(password)  # same work either way: no user-enumeration by timing
+            return None
+        return _user(row) if check_password(password, row.password_hash) else None
+
+    def by_token(self, token: str) -> User | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(users).where(
+                    users.c.token_hash == hash_token(token), users.c.active.is_(True)
+                )
+            ).first()
+        return _user(row) if row else None
+
+    def deactivate(self, username: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(users).where(users.c.username == username).values(active=False))
+
+
+def _user(row: object) -> User:
+    return User(
+        username=row.username,  # type: ignore[attr-defined]
+        display_name=row.display_name,  # type: ignore[attr-defined]
+        role=Role(row.role),  # type: ignore[attr-defined]
+        department=row.department,  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,141 @@
+"""Who is asking: sessions for people, bearer tokens for systems, kiosk links for the wall.
+
+Every API route, Dash page and socket connection asks ``current_actor()`` and checks the
+role itself; hiding a button is never the protection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from html import escape
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Response, jsonify, redirect, request, session
+
+from cases.users import UserDirectory
+from cases.workflow import Actor, Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+VIEWERS = frozenset(Role) - {Role.SYSTEM}
+
+
+class Auth:
+    def __init__(self, users: UserDirectory, open_wall: bool) -> None:
+        self.users = users
+        # In development the wall and its read APIs are open, so the demo needs no login.
+        self.open_wall = open_wall
+
+    def current_actor(self) -> Actor | None:
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            user = self.users.by_token(header[7:].strip())
+            return user.actor if user else None
+        username = session.get("user")
+        if username:
+            user = self.users.get(username)
+            if user is not None:
+                return user.actor
+        if self.open_wall:
+            return Actor("anonymous", Role.WALL)
+        return None
+
+    def require(self, roles: frozenset[Role] = VIEWERS) -> Callable[[F], F]:
+        """A route decorator: 401 without an identity, 403 with the wrong role."""
+
+        def decorate(view: F) -> F:
+            @wraps(view)
+            def guarded(*args: Any, **kwargs: Any) -> Any:
+                actor = self.current_actor()
+                if actor is None:
+                    return jsonify({"error": "unauthenticated", "message": "log in first"}), 401
+                if actor.role not in roles:
+                    allowed = ", ".join(sorted(r.value for r in roles))
+                    return jsonify(
+                        {
+                            "error": "forbidden",
+                            "message": f"for {allowed}; you are {actor.role.value}",
+                        }
+                    ), 403
+                return view(*args, **kwargs)
+
+            return guarded  # type: ignore[return-value]
+
+        return decorate
+
+    def init_app(self, server: Flask) -> None:
+        server.register_blueprint(self._blueprint())
+
+        @server.before_request
+        def _kiosk() -> None:
+            # A wall display is set up once with ?kiosk=<token>; the session then keeps it.
+            token = request.args.get("kiosk")
+            if token:
+                user = self.users.by_token(token)
+                if user is not None:
+                    session.permanent = True
+                    session["user"] = user.username
+
+    def _blueprint(self) -> Blueprint:
+        bp = Blueprint("auth", __name__)
+
+        @bp.post("/api/login")
+        def api_login() -> tuple[Response, int]:
+            body = request.get_json(silent=True) or {}
+            user = self.users.authenticate(
+                str(body.get("username", "")), str(body.get("password", ""))
+            )
+            if user is None:
+                return jsonify(
+                    {"error": "bad_credentials", "message": "wrong username or password"}
+                ), 401
+            session["user"] = user.username
+            return jsonify({"username": user.username, "role": user.role.value}), 200
+
+        @bp.route("/login", methods=["GET", "POST"])
+        def login_page() -> Any:
+            error = ""
+            if request.method == "POST":
+                user = self.users.authenticate(
+                    request.form.get("username", ""), request.form.get("password", "")
+                )
+                if user is not None:
+                    session["user"] = user.username
+                    return redirect(_safe_next(request.args.get("next")))
+                error = "用户名或密码错误 / wrong username or password"
+            return Response(_login_html(error), mimetype="text/html")
+
+        @bp.post("/logout")
+        def logout() -> Any:
+            session.pop("user", None)
+            return redirect("/login")
+
+        @bp.get("/api/me")
+        def me() -> tuple[Response, int]:
+            actor = self.current_actor()
+            if actor is None:
+                return jsonify({"error": "unauthenticated"}), 401
+            return jsonify(
+                {"name": actor.name, "role": actor.role.value, "department": actor.department}
+            ), 200
+
+        return bp
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: never an open redirect to another site.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+def _login_html(error: str) -> str:
+    message = f'<p class="login-error">{escape(error)}</p>' if error else ""
+    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>登录 · gridcc</title><link rel="stylesheet" href="/assets/wall.css"></head>
+<body><form class="login" method="post">
+<h1>历下区网格化管理指挥中心</h1>{message}
+<label>用户名 Username<input name="username" autocomplete="username" required></label>
+<label>密码 Password<input name="password" type="password"
+ autocomplete="current-password" required></label>
+<button type="submit">登录 Log in</button></form></body></html>"""

@@ -1,0 +1,137 @@
+"""Case work over HTTP: lifecycle actions, case detail, KPIs and the catalog.
+
+Each route checks who is asking; the store checks again what that role may do.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from cases import clock
+from cases.catalog import CatalogError, as_row
+from cases.kpi import compute_kpis, definitions
+from cases.model import CaseError, Conflict, Forbidden, InvalidTransition, UnknownCase
+from cases.store import Store
+from cases.workflow import InvalidAction, Role
+from dashboard.auth import Auth
+
+ACTORS = frozenset({Role.OPERATOR, Role.LEAD, Role.LIAISON, Role.WORKER, Role.ADMIN})
+DESK = frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN, Role.WALL, Role.WORKER})
+MAX_PERIOD_DAYS = 366
+
+
+def _error(status: int, error: str, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify({"error": error, "message": message, **extra}), status
+
+
+def _case_json(case: Any) -> dict[str, Any]:
+    row = {k: v for k, v in vars(case).items()}
+    row["status"] = case.status.value
+    for key, value in row.items():
+        if hasattr(value, "isoformat"):
+            row[key] = clock.iso_local(value)
+    return row
+
+
+def cases_api(store: Store, auth: Auth) -> Blueprint:
+    bp = Blueprint("cases_api", __name__)
+
+    @bp.post("/api/cases/<int:case_id>/actions/<name>")
+    @auth.require(ACTORS)
+    def take_action(case_id: int, name: str) -> tuple[Response, int]:
+        actor = auth.current_actor()
+        assert actor is not None  # require() let us in
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _error(400, "invalid_body", "send a JSON object")
+        version = body.get("expected_version")
+        if isinstance(version, bool) or not isinstance(version, int):
+            return _error(400, "invalid_body", "expected_version: the case version you saw")
+        reason = body.get("reason", "")
+        if not isinstance(reason, str) or len(reason) > 500:
+            return _error(400, "invalid_body", "reason: a text of at most 500 characters")
+        params = {k: body[k] for k in ("department", "hours", "rating") if k in body}
+        try:
+            ev = store.apply(case_id, name, actor, reason, expected_version=version, **params)
+        except UnknownCase as exc:
+            return _error(404, "unknown_case", str(exc))
+        except InvalidAction as exc:
+            return _error(404, "unknown_action", str(exc))
+        except Forbidden as exc:
+            return _error(403, "forbidden", str(exc))
+        except Conflict as exc:
+            return _error(409, "conflict", str(exc), current_status=exc.current.value)
+        except InvalidTransition as exc:
+            return _error(409, "invalid_transition", str(exc), current_status=exc.current.value)
+        except CaseError as exc:
+            return _error(400, "refused", str(exc))
+        case = store.get(case_id)
+        return jsonify({"seq": ev.seq, "case": _case_json(case)}), 200
+
+    @bp.get("/api/cases/<int:case_id>")
+    @auth.require(DESK | {Role.LIAISON})
+    def case_detail(case_id: int) -> tuple[Response, int]:
+        actor = auth.current_actor()
+        try:
+            case = store.get(case_id)
+        except UnknownCase as exc:
+            return _error(404, "unknown_case", str(exc))
+        if actor and actor.role is Role.LIAISON and case.department != actor.department:
+            return _error(403, "forbidden", "this case belongs to another department")
+        return jsonify({"case": _case_json(case), "risk": case.risk(store.now())}), 200
+
+    @bp.get("/api/kpis")
+    @auth.require(DESK)
+    def kpis() -> tuple[Response, int]:
+        today = clock.as_utc(store.now()).astimezone(clock.LOCAL_TZ).date()
+        try:
+            end = date.fromisoformat(request.args.get("end", today.isoformat()))
+            start = date.fromisoformat(
+                request.args.get("start", (end - timedelta(days=29)).isoformat())
+            )
+        except ValueError:
+            return _error(400, "invalid_query", "start and end are dates: YYYY-MM-DD")
+        if not 0 <= (end - start).days <= MAX_PERIOD_DAYS:
+            return _error(400, "invalid_query", f"a period is 1 to {MAX_PERIOD_DAYS} days")
+        dim = request.args.get("dim", "district")
+        try:
+            result = compute_kpis(store, dim, start, end)
+        except ValueError as exc:
+            return _error(400, "invalid_query", str(exc))
+        return jsonify(
+            {"dim": dim, "start": start.isoformat(), "end": end.isoformat(), "kpis": result}
+        ), 200
+
+    @bp.get("/api/kpis/definitions")
+    def kpi_definitions() -> Response:
+        return jsonify(definitions(request.args.get("lang", "zh")))
+
+    @bp.get("/api/catalog")
+    @auth.require()
+    def catalog() -> Response:
+        cat = store.catalog
+        return jsonify(
+            {
+                "departments": [as_row(d) for d in cat.departments.values()],
+                "categories": [as_row(c) for c in cat.categories.values()],
+            }
+        )
+
+    @bp.put("/api/catalog/categories/<code>")
+    @auth.require(frozenset({Role.ADMIN}))
+    def save_category(code: str) -> tuple[Response, int]:
+        actor = auth.current_actor()
+        assert actor is not None
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _error(400, "invalid_body", "send a JSON object")
+        try:
+            store.save_category({**body, "code": code}, actor)
+        except (CatalogError, CaseError) as exc:
+            return _error(400, "invalid_category", str(exc))
+        return jsonify(as_row(store.catalog.category(code))), 200
+
+    return bp
