@@ -11,8 +11,11 @@
   var IDS = {
     map: "live-map", ticker: "ticker", config: "live-config",
     open: "counter-open", today: "counter-today", closed: "counter-closed-today",
+    atRisk: "counter-at-risk", overdue: "counter-overdue", kpis: "kpi-strip", mode: "map-mode",
     clock: "wall-clock", link: "link-status"
   };
+  var RISK_TICK_MS = 30000;
+  var KPI_REFRESH_MS = 60000;
   var TICKER_ROWS = 60;
   var HEARTBEAT_MS = 10000;
   var STALE_MS = 30000;
@@ -21,7 +24,7 @@
 
   var stats = {
     applied: 0, duplicates: 0, buffered: 0, catchUps: 0, resyncs: 0, paints: 0,
-    transport: null, mapReadyAt: null, firstEventAt: null, lastSeq: 0
+    transport: null, mapReadyAt: null, firstEventAt: null, lastSeq: 0, mode: "load"
   };
   window.gridcc = { stats: stats };
 
@@ -29,6 +32,8 @@
   var lastSeq = 0;
   var pending = {};          // seq -> event, waiting for the events before it
   var openByCell = {};
+  var openCases = {};        // case id -> [cell, watch_at, at_risk_at, deadline] (epoch s)
+  var mode = "load";
   var counters = { open: 0, today: 0, closed_today: 0 };
   var dayStart = null;       // Date of local midnight the counters count from
   var fetching = false, refetch = false;
@@ -54,6 +59,8 @@
     stats.lastSeq = lastSeq;
     pending = {};
     openByCell = Object.assign({}, snap.open_by_cell);
+    openCases = {};
+    snap.open_cases.forEach(function (row) { openCases[row[0]] = row.slice(1); });
     counters = Object.assign({}, snap.counters);
     dayStart = new Date(snap.day_start);
     var list = el(IDS.ticker);
@@ -84,6 +91,10 @@
       return;
     }
     apply(ev);
+    drain();
+  }
+
+  function drain() {
     while (pending[lastSeq + 1]) {
       var next = pending[lastSeq + 1];
       delete pending[lastSeq + 1];
@@ -104,6 +115,10 @@
       counters.open = Math.max(0, counters.open + delta);
       mapDirty = true;
     }
+    // Each event carries when its case turns watch / at-risk / overdue (an extension moves it).
+    if (isOpen) openCases[ev.case_id] = [ev.cell].concat(ev.risk_at);
+    else delete openCases[ev.case_id];
+    if (mode === "risk") mapDirty = true;
     var at = new Date(ev.at);
     if (ev.kind === "case.reported" && at >= dayStart) counters.today += 1;
     if (ev.to === "closed" && at >= dayStart) counters.closed_today += 1;
@@ -122,10 +137,15 @@
     var since = lastSeq;
     return getJSON(cfg.eventsUrl + "?since=" + since).then(function (body) {
       body.events.forEach(receive);
-      // Events this screen may not see are skipped by the server; move past them.
-      if (body.through > lastSeq && !pending[lastSeq + 1]) {
-        lastSeq = body.through;
+      // The server has shown us everything up to `through` that this screen may see:
+      // apply what is buffered up to there, in order, and move past what was filtered out.
+      if (body.through > lastSeq) {
+        Object.keys(pending).map(Number).filter(function (seq) { return seq <= body.through; })
+          .sort(function (a, b) { return a - b; })
+          .forEach(function (seq) { var ev = pending[seq]; delete pending[seq]; apply(ev); });
+        lastSeq = Math.max(lastSeq, body.through);
         stats.lastSeq = lastSeq;
+        drain();
       }
       fetching = false;
       if (body.more || refetch) return catchUp();
@@ -148,17 +168,64 @@
     if (!painting) window.requestAnimationFrame(paint);
   }
 
+  // 1 ok, 2 watch, 3 at risk, 4 overdue (0 is kept for "no open case" on the map)
+  function riskLevel(c, nowS) {
+    if (nowS >= c[3]) return 4;
+    if (nowS >= c[2]) return 3;
+    if (nowS >= c[1]) return 2;
+    return 1;
+  }
+
+  function riskByCell() {
+    var nowS = Date.now() / 1000, worst = {}, atRisk = 0, overdue = 0;
+    Object.keys(openCases).forEach(function (id) {
+      var c = openCases[id], level = riskLevel(c, nowS);
+      if (level === 3) atRisk += 1;
+      if (level === 4) overdue += 1;
+      if (!worst[c[0]] || level > worst[c[0]]) worst[c[0]] = level;
+    });
+    return { worst: worst, atRisk: atRisk, overdue: overdue };
+  }
+
+  function mapValues() {
+    if (mode === "risk") {
+      var worst = riskByCell().worst;
+      return cfg.codes.map(function (code) { return worst[code] || 0; });
+    }
+    return cfg.codes.map(function (code) { return openByCell[code] || 0; });
+  }
+
+  function setMode(next, store) {
+    if (!cfg.modes[next]) return;
+    var changed = next !== mode;
+    mode = next;
+    stats.mode = mode;
+    if (store) { try { window.localStorage.setItem("gridcc.mapMode", mode); } catch (e) { /* kiosk */ } }
+    var buttons = el(IDS.mode) ? el(IDS.mode).querySelectorAll("button") : [];
+    Array.prototype.forEach.call(buttons, function (b) {
+      b.classList.toggle("active", b.getAttribute("data-mode") === mode);
+    });
+    if (!changed || !gd || !window.Plotly) return;
+    var look = cfg.modes[mode];
+    painting = true;
+    window.Plotly.restyle(gd, {
+      z: [mapValues()], colorscale: [look.colorscale], zmin: look.zmin, zmax: look.zmax,
+      colorbar: look.colorbar
+    }, [0]).then(afterPaint, afterPaint);
+  }
+
+  function afterPaint() {
+    painting = false;
+    stats.paints += 1;
+    if (mapDirty) schedulePaint();
+  }
+
   function paint() {
     if (!gd || painting || !mapDirty || !window.Plotly) return;
     painting = true;
     mapDirty = false;
-    var z = cfg.codes.map(function (code) { return openByCell[code] || 0; });
-    window.Plotly.restyle(gd, { z: [z] }, [0]).then(done, done);
-    function done() {
-      painting = false;
-      stats.paints += 1;
-      if (mapDirty) schedulePaint();
-    }
+    var z = mapValues();
+    window.Plotly.restyle(gd, { z: [z] }, [0]).then(afterPaint, afterPaint);
   }
 
   // ---- DOM ------------------------------------------------------------------------------
@@ -202,6 +269,27 @@
     el(IDS.open).textContent = counters.open;
     el(IDS.today).textContent = counters.today;
     el(IDS.closed).textContent = counters.closed_today;
+    var risk = riskByCell();
+    el(IDS.atRisk).textContent = risk.atRisk;
+    el(IDS.overdue).textContent = risk.overdue;
+  }
+
+  // The wall's KPI strip: the district's last 30 days, from the server every minute.
+  function refreshKpis() {
+    getJSON(cfg.kpisUrl).then(function (body) {
+      var values = body.kpis["370102"] || {};
+      Array.prototype.forEach.call(el(IDS.kpis).querySelectorAll("[data-kpi]"), function (node) {
+        var v = values[node.getAttribute("data-kpi")];
+        if (!v) return;
+        var target = Number(node.getAttribute("data-target"));
+        node.querySelector(".kpi-value").textContent =
+          v.value === null ? "—" : (v.value * 100).toFixed(1) + "%";
+        var tgt = node.querySelector(".kpi-target");
+        tgt.textContent = tgt.textContent.replace(/\d+\/\d+$/, v.n + "/" + (v.d || 0));
+        node.classList.toggle("meets", v.value !== null && v.value >= target);
+        node.classList.toggle("misses", v.value !== null && v.value < target);
+      });
+    }, function () { /* the stale banner says it */ });
   }
 
   function renderStatus() {
@@ -261,6 +349,11 @@
     connect();
     setInterval(renderStatus, 1000);
     setInterval(heartbeat, HEARTBEAT_MS);
+    setInterval(function () { renderCounters(); if (mode === "risk") { mapDirty = true; schedulePaint(); } }, RISK_TICK_MS);
+    setInterval(refreshKpis, KPI_REFRESH_MS);
+    Array.prototype.forEach.call(el(IDS.mode).querySelectorAll("button"), function (b) {
+      b.addEventListener("click", function () { setMode(b.getAttribute("data-mode"), true); });
+    });
     renderStatus();
     (function waitForMap() {
       gd = findGraph();
@@ -270,6 +363,9 @@
       };
       if (gd._fullData && gd._fullData.length) ready();
       gd.on("plotly_afterplot", ready);
+      var wanted = new URLSearchParams(window.location.search).get("map");
+      try { wanted = wanted || window.localStorage.getItem("gridcc.mapMode"); } catch (e) { /* kiosk */ }
+      setMode(wanted || "load", false);
       mapDirty = true;
       paint();
     })();

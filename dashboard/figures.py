@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -18,6 +19,67 @@ LOAD_COLORSCALE = [
     [1.0, "#e3342f"],
 ]
 LOAD_MAX = 8
+RISK_COLORS = (
+    "#16283a",
+    "#2f9e6e",
+    "#e0b341",
+    "#f07f2e",
+    "#e3342f",
+)  # none ok watch at-risk overdue
+RISK_LEVELS = ("none", "ok", "watch", "at_risk", "overdue")
+
+
+def _discrete(colors: tuple[str, ...]) -> list[list[Any]]:
+    """A colorscale of flat bands, one per integer 0..n-1 when zmin=-0.5 and zmax=n-0.5."""
+    n = len(colors)
+    scale: list[list[Any]] = []
+    for i, color in enumerate(colors):
+        scale += [[i / n, color], [(i + 1) / n, color]]
+    return scale
+
+
+RISK_COLORSCALE = _discrete(RISK_COLORS)
+
+
+def _colorbar(
+    title: str, tickvals: list[int] | None = None, ticktext: list[str] | None = None
+) -> dict[str, Any]:
+    bar: dict[str, Any] = {
+        "title": {"text": title, "font": {"color": "#c9d6e3"}},
+        "tickfont": {"color": "#c9d6e3"},
+        "thickness": 12,
+        "len": 0.5,
+        "x": 0.99,
+        "xanchor": "right",
+        "bgcolor": "rgba(11,20,32,0.6)",
+    }
+    if tickvals is not None:
+        bar.update(tickvals=tickvals, ticktext=ticktext, tickmode="array")
+    return bar
+
+
+def map_modes(words: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """How the map looks in each mode; the browser restyles between them."""
+    return {
+        "load": {
+            "colorscale": LOAD_COLORSCALE,
+            "zmin": 0,
+            "zmax": LOAD_MAX,
+            "colorbar": _colorbar(words["legend"]),
+        },
+        "risk": {
+            "colorscale": RISK_COLORSCALE,
+            "zmin": -0.5,
+            "zmax": len(RISK_LEVELS) - 0.5,
+            "colorbar": _colorbar(
+                words["legend_risk"],
+                list(range(len(RISK_LEVELS))),
+                [words[f"risk_{level}"] for level in RISK_LEVELS],
+            ),
+        },
+    }
+
+
 BACKGROUND = "#0b1420"
 # A blank MapLibre style: no tiles, no glyphs, nothing fetched from the internet.
 BLANK_STYLE = {
@@ -67,15 +129,7 @@ def load_map(
         zmax=LOAD_MAX,
         colorscale=LOAD_COLORSCALE,
         marker={"line": {"width": 0.4, "color": "#35526e"}, "opacity": 0.92},
-        colorbar={
-            "title": {"text": legend, "font": {"color": "#c9d6e3"}},
-            "tickfont": {"color": "#c9d6e3"},
-            "thickness": 12,
-            "len": 0.5,
-            "x": 0.99,
-            "xanchor": "right",
-            "bgcolor": "rgba(11,20,32,0.6)",
-        },
+        colorbar=_colorbar(legend),
         hovertemplate=f"%{{customdata}}<br>%{{location}}<br>{hover_open} %{{z}}<extra></extra>",
     )
     fig = go.Figure(trace)

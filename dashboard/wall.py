@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from dash import dcc, html
 
+from cases import clock
+from cases.kpi import compute_kpis, definitions
+from cases.rollup import DISTRICT
 from cases.store import Store
 from dashboard import ids
 from dashboard.api import WALL_VIEWERS
 from dashboard.auth import Auth
-from dashboard.figures import load_map, zoom_for
+from dashboard.figures import load_map, map_modes, zoom_for
 from dashboard.i18n import labels, pick_lang
 from geo.grid import Grid
 
+WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction")
 CELLS_URL = "/geo/cells.geojson"
 OUTLINE_URL = "/geo/outline.geojson"
 
@@ -31,14 +36,47 @@ class WallContext:
     auth: Auth
 
 
-def _counter(counter_id: str, label: str, value: int) -> html.Div:
+def _counter(counter_id: str, label: str, value: int | str, tone: str = "") -> html.Div:
     return html.Div(
-        className="counter",
+        className=f"counter {tone}".strip(),
         children=[
             html.Div(label, className="counter-label"),
             html.Div(str(value), id=counter_id, className="counter-value"),
         ],
     )
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def kpi_strip(ctx: WallContext, lang: str) -> list[html.Div]:
+    """The article's targets, live: last 30 days, district-wide, with each definition."""
+    today = clock.as_utc(ctx.store.now()).astimezone(clock.LOCAL_TZ).date()
+    result = compute_kpis(ctx.store, "district", today - timedelta(days=29), today)
+    values = result.get(DISTRICT, {})
+    cells = []
+    for d in definitions(lang):
+        if d["code"] not in WALL_KPIS:
+            continue
+        v = values.get(d["code"], {"value": None, "n": 0, "d": 0})
+        tone = "" if v["value"] is None else ("meets" if v["value"] >= d["target"] else "misses")
+        cells.append(
+            html.Div(
+                className=f"kpi {tone}".strip(),
+                title=f"{d['definition']}",
+                **{"data-kpi": d["code"], "data-target": str(d["target"])},  # type: ignore[arg-type]
+                children=[
+                    html.Div(d["name"], className="kpi-label"),
+                    html.Div(_percent(v["value"]), className="kpi-value"),
+                    html.Div(
+                        f"{labels(lang)['target']} {d['target'] * 100:g}% · {v['n']}/{v['d'] or 0}",
+                        className="kpi-target",
+                    ),
+                ],
+            )
+        )
+    return cells
 
 
 def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
@@ -48,6 +86,8 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
         "labels": labels(lang),
         "categories": ctx.store.catalog.public(),
         "codes": ctx.grid.codes,
+        "modes": map_modes(labels(lang)),
+        "kpisUrl": "/api/kpis?dim=district",
         "eventsUrl": "/api/events",
         "snapshotUrl": "/api/snapshot",
         "seqUrl": "/api/seq",
@@ -101,16 +141,6 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                         ],
                     ),
                     html.Div(
-                        className="counters",
-                        children=[
-                            _counter(ids.COUNTER_OPEN, words["open"], counters["open"]),
-                            _counter(ids.COUNTER_TODAY, words["today"], counters["today"]),
-                            _counter(
-                                ids.COUNTER_CLOSED, words["closed_today"], counters["closed_today"]
-                            ),
-                        ],
-                    ),
-                    html.Div(
                         className="wall-status",
                         children=[
                             html.Div(id=ids.CLOCK, className="wall-clock"),
@@ -124,12 +154,43 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                     ),
                 ],
             ),
+            html.Div(
+                className="stats-bar",
+                children=[
+                    html.Div(
+                        className="counters",
+                        children=[
+                            _counter(ids.COUNTER_OPEN, words["open"], counters["open"]),
+                            _counter(ids.COUNTER_TODAY, words["today"], counters["today"]),
+                            _counter(
+                                ids.COUNTER_CLOSED,
+                                words["closed_today"],
+                                counters["closed_today"],
+                                "good",
+                            ),
+                            _counter(ids.COUNTER_AT_RISK, words["at_risk"], "—", "warn"),
+                            _counter(ids.COUNTER_OVERDUE, words["overdue"], "—", "bad"),
+                        ],
+                    ),
+                    html.Div(
+                        id=ids.KPI_STRIP, className="kpi-strip", children=kpi_strip(ctx, lang)
+                    ),
+                ],
+            ),
             html.Main(
                 className="wall-body",
                 children=[
                     html.Section(
                         className="map-panel",
                         children=[
+                            html.Div(
+                                id=ids.MAP_MODE,
+                                className="map-mode",
+                                children=[
+                                    html.Button(words["mode_load"], **{"data-mode": "load"}),  # type: ignore[arg-type]
+                                    html.Button(words["mode_risk"], **{"data-mode": "risk"}),  # type: ignore[arg-type]
+                                ],
+                            ),
                             dcc.Graph(
                                 id=ids.MAP,
                                 figure=figure,
@@ -139,7 +200,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                                     "responsive": True,
                                 },
                                 className="live-map",
-                            )
+                            ),
                         ],
                     ),
                     html.Aside(
