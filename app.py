@@ -157,7 +157,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     """Build gridcc from ``settings`` (default: the environment)."""
     from functools import partial
 
-    from dash import Dash, page_container, register_page
+    from dash import Dash, html, page_container, register_page
     from flask import Flask
     from flask_socketio import SocketIO
 
@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from cases.db import make_engine
     from cases.store import Store
     from cases.users import UserDirectory
-    from dashboard import wall
+    from dashboard import kpi_page, wall
     from dashboard.api import read_api
     from dashboard.auth import Auth
     from dashboard.cases_api import cases_api
@@ -225,8 +225,12 @@ def create_app(settings: Settings | None = None) -> GridCC:
     ctx = wall.WallContext(store=store, grid=grid, auth=auth)
     # Pages hands the query string (?lang=en) to the layout function as keyword arguments.
     register_page("wall", path="/", name="wall", layout=partial(wall.layout, ctx))
+    register_page("kpi", path="/kpi", name="kpi", layout=partial(kpi_page.layout, ctx))
+    kpi_page.register_callbacks(dash_app, ctx)
     dash_app.layout = page_container
-    dash_app.validation_layout = wall.skeleton()  # type: ignore[assignment]
+    dash_app.validation_layout = html.Div(  # type: ignore[assignment]
+        [page_container, wall.skeleton(), kpi_page.skeleton()]
+    )
     return GridCC(settings, server, dash_app, socketio, store, intake, grid, users)
 
 

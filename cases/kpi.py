@@ -255,3 +255,65 @@ def definitions(lang: str = "zh") -> list[dict[str, Any]]:
         }
         for k in KPIS
     ]
+
+
+def closure_hours(store: Any, start_day: date, end_day: date) -> list[float]:
+    """Hours from report to close, for closed cases reported in the period."""
+    start, end = period_bounds(start_day, end_day)
+    with store.read() as conn:
+        rows = conn.execute(
+            select(cases.c.created_at, cases.c.closed_at).where(
+                cases.c.status == Status.CLOSED.value,
+                cases.c.created_at >= start,
+                cases.c.created_at < end,
+            )
+        ).all()
+    return [
+        (clock.as_utc(r.closed_at) - clock.as_utc(r.created_at)).total_seconds() / 3600
+        for r in rows
+    ]
+
+
+def daily(
+    store: Any, start_day: date, end_day: date, now: datetime | None = None
+) -> dict[str, dict[str, Any]]:
+    """District KPIs per local day of report (for trend charts)."""
+    now = now or store.now()
+    sums = [func.coalesce(func.sum(kpi_rollup.c[name]), 0).label(name) for name in KPI_COUNTERS]
+    start, end = period_bounds(start_day, end_day)
+    with store.read() as conn:
+        rows = conn.execute(
+            select(kpi_rollup.c.day, *sums)
+            .where(
+                kpi_rollup.c.dim == "district",
+                kpi_rollup.c.day >= start_day.isoformat(),
+                kpi_rollup.c.day <= end_day.isoformat(),
+            )
+            .group_by(kpi_rollup.c.day)
+        ).all()
+        open_rows = conn.execute(
+            select(cases.c.created_at, cases.c.deadline, cases.c.handled_at).where(
+                cases.c.status.in_(OPEN_STATES),
+                cases.c.created_at >= start,
+                cases.c.created_at < end,
+            )
+        ).all()
+    per_day: dict[str, Counts] = {}
+    for row in rows:
+        per_day[row.day] = {name: int(getattr(row, name)) for name in KPI_COUNTERS}
+    for row in open_rows:
+        created = clock.as_utc(row.created_at)
+        day = created.astimezone(clock.LOCAL_TZ).date().isoformat()
+        c = per_day.setdefault(day, {name: 0 for name in KPI_COUNTERS})
+        overdue = clock.as_utc(row.deadline) < now
+        c["open"] = c.get("open", 0) + 1
+        c["open_overdue"] = c.get("open_overdue", 0) + overdue
+        c["open_older_3d"] = c.get("open_older_3d", 0) + (created < now - timedelta(days=3))
+        c["open_older_7d"] = c.get("open_older_7d", 0) + (created < now - timedelta(days=7))
+        c["open_unhandled_overdue"] = c.get("open_unhandled_overdue", 0) + (
+            row.handled_at is None and overdue
+        )
+    for c in per_day.values():
+        for name in OPEN_COUNTERS:
+            c.setdefault(name, 0)
+    return {day: evaluate(c) for day, c in sorted(per_day.items())}

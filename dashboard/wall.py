@@ -65,7 +65,7 @@ def kpi_strip(ctx: WallContext, lang: str) -> list[html.Div]:
             html.Div(
                 className=f"kpi {tone}".strip(),
                 title=f"{d['definition']}",
-                **{"data-kpi": d["code"], "data-target": str(d["target"])},  # type: ignore[arg-type]
+                **{"data-kpi": d["code"], "data-target": str(d["target"])},
                 children=[
                     html.Div(d["name"], className="kpi-label"),
                     html.Div(_percent(v["value"]), className="kpi-value"),
@@ -147,8 +147,12 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                             html.Div(
                                 words["connecting"], id=ids.LINK, className="link-status connecting"
                             ),
-                            html.A(
-                                words["other_lang"], href=f"?lang={other}", className="lang-switch"
+                            html.Div(
+                                className="nav-links",
+                                children=[
+                                    html.A(words["nav_kpi"], href=f"/kpi?lang={lang}"),
+                                    html.A(words["other_lang"], href=f"?lang={other}"),
+                                ],
                             ),
                         ],
                     ),

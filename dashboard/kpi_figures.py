@@ -1,0 +1,96 @@
+"""Charts of the KPI page: closure times against the 3- and 7-day lines, KPI trends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+INK = "#c9d6e3"
+GRID = "#1e3247"
+PANEL = "#101d2c"
+
+
+def _style(fig: go.Figure, title: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 16, "color": INK}, "x": 0.01},
+        paper_bgcolor=PANEL,
+        plot_bgcolor=PANEL,
+        font={"color": INK},
+        margin={"l": 56, "r": 20, "t": 48, "b": 44},
+        legend={"orientation": "h", "y": -0.18},
+    )
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID)
+    fig.update_yaxes(gridcolor=GRID, zerolinecolor=GRID)
+    return fig
+
+
+def closure_histogram(hours: Sequence[float], words: Mapping[str, str]) -> go.Figure:
+    """How long closed cases took, in 6-hour bins to 10 days, with the 3- and 7-day lines."""
+    values = np.asarray(hours, dtype=float)
+    edges = np.arange(0, 240 + 6, 6)
+    counts, _ = np.histogram(np.clip(values, 0, 239.99), bins=edges)
+    centers = (edges[:-1] + edges[1:]) / 2
+    colors = ["#2f9e6e" if c <= 72 else "#e0b341" if c <= 168 else "#e3342f" for c in centers]
+    hover = f"%{{x:.2f}} {words['days']}<br>%{{y}} {words['cases_unit']}<extra></extra>"
+    fig = go.Figure(
+        go.Bar(x=centers / 24, y=counts, width=0.25, marker={"color": colors}, hovertemplate=hover)
+    )
+    n = len(values)
+    for days, label in ((3, words["line_3d"]), (7, words["line_7d"])):
+        share = float((values <= days * 24).mean()) if n else 0.0
+        fig.add_vline(x=days, line={"color": INK, "dash": "dash", "width": 1.5})
+        fig.add_annotation(
+            x=days,
+            y=1,
+            yref="paper",
+            text=f"{label} {share * 100:.1f}%",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"color": INK},
+            bgcolor="rgba(16,29,44,0.8)",
+        )
+    fig.update_xaxes(title=words["days_to_close"], range=[0, 10])
+    fig.update_yaxes(title=words["cases_unit"])
+    return _style(fig, f"{words['closure_title']} (n={n})")
+
+
+def kpi_trend(
+    per_day: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    definitions: Sequence[Mapping[str, Any]],
+    codes: Sequence[str],
+    words: Mapping[str, str],
+) -> go.Figure:
+    """Daily values of the chosen rates by day of report, with their targets."""
+    days = list(per_day)
+    fig = go.Figure()
+    palette = ["#3fb6ff", "#2f9e6e", "#e0b341", "#c678dd"]
+    by_code = {d["code"]: d for d in definitions}
+    for color, code in zip(palette, codes, strict=False):
+        d = by_code[code]
+        ys = [per_day[day][code]["value"] for day in days]
+        fig.add_trace(
+            go.Scatter(
+                x=days,
+                y=[None if y is None else y * 100 for y in ys],
+                name=d["name"],
+                mode="lines+markers",
+                line={"color": color, "width": 2},
+                connectgaps=False,
+                hovertemplate="%{x}<br>%{y:.1f}%<extra>" + d["name"] + "</extra>",
+            )
+        )
+        if d["target"]:
+            fig.add_hline(
+                y=d["target"] * 100,
+                line={"color": color, "dash": "dot", "width": 1},
+                annotation_text=f"{words['target']} {d['target'] * 100:g}%",
+                annotation_font={"color": color},
+                annotation_position="bottom right",
+            )
+    fig.update_yaxes(title="%", range=[80, 100.5])
+    fig.update_xaxes(title=words["day_reported"])
+    return _style(fig, words["trend_title"])
