@@ -64,6 +64,7 @@ class Auth:
         return decorate
 
     def init_app(self, server: Flask) -> None:
+        server.extensions["gridcc_auth"] = self
         server.register_blueprint(self._blueprint())
 
         @server.before_request

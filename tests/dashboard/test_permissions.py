@@ -1,0 +1,216 @@
+"""Permissions are enforced on the server: API routes, lifecycle actions, the Dash callback,
+the wall page and socket rooms — in production mode, with real users in a real store."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from app import GridCC, Settings, create_app
+from cases.workflow import Role
+from dashboard import kpi_page, wall
+from geo.grid import Grid
+
+
+@pytest.fixture
+def center(database_url: str) -> Iterator[tuple[GridCC, dict[str, str]]]:
+    settings = Settings.from_env(
+        {}, database_url=database_url, gridcc_env="production", secret_key="test-secret-key"
+    )
+    g = create_app(settings)
+    tokens = {
+        name: g.users.add(name, Role(role), "pass-" + name, department=dept)
+        for name, role, dept in (
+            ("op", "operator", None),
+            ("lead", "lead", None),
+            ("admin", "admin", None),
+            ("wall", "wall", None),
+            ("li-cg", "liaison", "chengguan"),
+            ("li-sz", "liaison", "shizheng"),
+        )
+    }
+    yield g, tokens
+    g.store.engine.dispose()
+
+
+def login(g: GridCC, name: str) -> Any:
+    client = g.server.test_client()
+    r = client.post("/api/login", json={"username": name, "password": "pass-" + name})
+    assert r.status_code == 200, r.json
+    return client
+
+
+def open_case(g: GridCC, grid: Grid, category: str = "SR01") -> tuple[int, int]:
+    lon, lat = grid.geometries[20].representative_point().coords[0]
+    r = g.server.test_client().post(
+        "/api/reports", json={"category": category, "description": "x", "lon": lon, "lat": lat}
+    )
+    assert r.status_code == 201
+    return r.json["case_id"], 1
+
+
+def act(client: Any, case_id: int, name: str, version: int, **body: Any) -> Any:
+    return client.post(
+        f"/api/cases/{case_id}/actions/{name}", json={"expected_version": version, **body}
+    )
+
+
+def test_anonymous_gets_nothing_in_production(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    case_id, version = open_case(g, grid)  # the public intake stays open
+    anon = g.server.test_client()
+    for url in (
+        "/api/snapshot",
+        "/api/events?since=0",
+        "/api/seq",
+        "/api/kpis",
+        f"/api/cases/{case_id}",
+    ):
+        assert anon.get(url).status_code == 401, url
+    assert act(anon, case_id, "file", version).status_code == 401
+    assert anon.post("/api/login", json={"username": "op", "password": "wrong"}).status_code == 401
+
+
+def test_roles_and_departments_are_checked_on_every_action(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    op, lead, li_cg, li_sz, wall_user = (
+        login(g, n) for n in ("op", "lead", "li-cg", "li-sz", "wall")
+    )
+    case_id, v = open_case(g, grid)  # SR01 → 城管 (chengguan)
+    assert act(wall_user, case_id, "file", v).status_code == 403  # the wall only watches
+    assert act(li_cg, case_id, "file", v).status_code == 403  # filing is the desk's
+    assert act(op, case_id, "file", v).status_code == 200
+    assert act(op, case_id, "dispatch", v + 1).status_code == 200
+    r = act(li_sz, case_id, "accept", v + 2)
+    assert r.status_code == 403 and "chengguan" in r.json["message"]
+    assert act(op, case_id, "extend", v + 2, reason="x", hours=4).status_code == 403  # leads only
+    assert act(lead, case_id, "extend", v + 2, reason="待协调", hours=4).status_code == 200
+    assert act(li_cg, case_id, "accept", v + 3).status_code == 200
+    # Liaisons see only their department: not the district snapshot, not others' events.
+    assert li_cg.get("/api/snapshot").status_code == 403
+    assert {e["department"] for e in li_cg.get("/api/events?since=0").json["events"]} == {
+        "chengguan"
+    }
+    assert li_sz.get("/api/events?since=0").json["events"] == []
+    assert li_sz.get(f"/api/cases/{case_id}").status_code == 403
+    assert li_cg.get(f"/api/cases/{case_id}").status_code == 200
+
+
+def test_bearer_tokens_and_bad_tokens(center: tuple[GridCC, dict[str, str]], grid: Grid) -> None:
+    g, tokens = center
+    client = g.server.test_client()
+    ok = client.get("/api/me", headers={"Authorization": f"Bearer {tokens['op']}"})
+    assert ok.status_code == 200 and ok.json["role"] == "operator"
+    assert client.get("/api/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_only_admins_edit_the_catalog_and_edits_apply_at_once(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    row = {
+        "class_zh": "市容环境",
+        "class_en": "City appearance",
+        "name_zh": "暴露垃圾",
+        "name_en": "Exposed garbage",
+        "department": "huanbao",
+        "limit_hours": 6,
+        "working_hours": True,
+        "priority": "urgent",
+        "weight": 14,
+    }
+    assert login(g, "op").put("/api/catalog/categories/SR01", json=row).status_code == 403
+    admin = login(g, "admin")
+    assert (
+        admin.put("/api/catalog/categories/SR01", json={**row, "department": "nowhere"}).status_code
+        == 400
+    )
+    assert admin.put("/api/catalog/categories/SR01", json=row).status_code == 200
+    case_id, _ = open_case(g, grid)
+    case = g.store.get(case_id)
+    assert (case.department, case.priority, case.allowed_hours) == ("huanbao", "urgent", 6)
+
+
+def test_concurrent_actions_over_http_one_wins_one_conflicts(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    case_id, v = open_case(g, grid)
+    op = login(g, "op")
+    assert act(op, case_id, "file", v).status_code == 200
+    assert act(op, case_id, "dispatch", v + 1).status_code == 200
+    leads = [login(g, "lead"), login(g, "lead")]
+    start = threading.Barrier(2)
+    answers: list[Any] = []
+
+    def reassign(client: Any, department: str) -> None:
+        start.wait()
+        answers.append(
+            act(client, case_id, "reassign", v + 2, reason="改派", department=department)
+        )
+
+    threads = [
+        threading.Thread(target=reassign, args=(c, d))
+        for c, d in zip(leads, ("shizheng", "yuanlin"), strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    loser = next(a for a in answers if a.status_code == 409)
+    assert loser.json["error"] == "conflict" and loser.json["current_status"] == "dispatched"
+
+
+def test_the_kpi_callback_and_pages_check_the_role(center: tuple[GridCC, dict[str, str]]) -> None:
+    g, _ = center
+    payload = {
+        "output": (
+            f"..{kpi_page.CLOSURE}.figure...{kpi_page.TREND}.figure...{kpi_page.LEAGUE}.children.."
+        ),
+        "outputs": [
+            {"id": kpi_page.CLOSURE, "property": "figure"},
+            {"id": kpi_page.TREND, "property": "figure"},
+            {"id": kpi_page.LEAGUE, "property": "children"},
+        ],
+        "inputs": [
+            {"id": kpi_page.TICK, "property": "n_intervals", "value": 1},
+            {"id": kpi_page.PERIOD, "property": "value", "value": 30},
+            {"id": kpi_page.DIM, "property": "value", "value": "department"},
+            {"id": kpi_page.LANG, "property": "data", "value": "zh"},
+        ],
+        "changedPropIds": [f"{kpi_page.TICK}.n_intervals"],
+        "state": [],
+    }
+    anon = g.server.test_client()
+    assert anon.post("/_dash-update-component", json=payload).status_code == 204
+    r = login(g, "op").post("/_dash-update-component", json=payload)
+    assert r.status_code == 200
+    assert kpi_page.CLOSURE in json.loads(r.data)["response"]
+    # The page layouts themselves refuse to render data for an anonymous browser.
+    ctx = wall.WallContext(store=g.store, grid=g.grid, auth=g.server.extensions["gridcc_auth"])
+    with g.server.test_request_context("/"):
+        assert "wall-denied" in str(wall.layout(ctx))
+        assert "wall-denied" in str(kpi_page.layout(ctx))
+
+
+def test_sockets_need_an_identity_and_get_their_room(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    anon = g.socketio.test_client(g.server, flask_test_client=g.server.test_client())
+    assert not anon.is_connected()
+    desk = g.socketio.test_client(g.server, flask_test_client=login(g, "op"))
+    liaison = g.socketio.test_client(g.server, flask_test_client=login(g, "li-sz"))
+    assert desk.is_connected() and liaison.is_connected()
+    open_case(g, grid)  # 城管: the desk sees it, the 市政 liaison does not
+    assert [m["name"] for m in desk.get_received()] == ["case_event"]
+    assert liaison.get_received() == []
