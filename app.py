@@ -315,6 +315,30 @@ def _simulate(args: argparse.Namespace) -> None:
     print(f"simulated reports sent: {sent}")
 
 
+def _user_add(args: argparse.Namespace) -> None:
+    """Add a person (or a wall display) who may use the center; prints their API token."""
+    import getpass
+
+    from cases.db import make_engine
+    from cases.store import Store
+    from cases.users import UserDirectory
+    from cases.workflow import Role
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    Store(engine).create_schema()
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    try:
+        token = UserDirectory(engine).add(
+            args.username, Role(args.role), password, department=args.department
+        )
+    except ValueError as exc:
+        raise SystemExit(f"gridcc user add: {exc}") from None
+    print(f"user {args.username} ({args.role}) added; API / kiosk token: {token}")
+    if args.role == "wall":
+        print(f"kiosk link: http://{settings.host}:{settings.port}/?kiosk={token}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridcc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -342,7 +366,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=_simulate)
+    user = sub.add_parser("user", help="manage the people who use the center")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    p = user_sub.add_parser("add", help="add a user (asks for the password)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[r.value for r in _roles()])
+    p.add_argument("--department", help="for liaisons: the department code (e.g. chengguan)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=_user_add)
     return parser
+
+
+def _roles() -> list[Any]:
+    from cases.workflow import Role
+
+    return [r for r in Role if r is not Role.SYSTEM]
 
 
 def main(argv: list[str] | None = None) -> None:

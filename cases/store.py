@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cases import clock, rollup
@@ -44,6 +44,10 @@ DESCRIPTION_PREVIEW = 140
 OPEN_STATES = [s.value for s in Status if s not in CLOSED_STATES]
 
 
+class StoreOutdated(RuntimeError):
+    """The database was made by an older version of the schema."""
+
+
 class Store:
     """Cases and the event log. ``publish`` is called with each event after its commit."""
 
@@ -66,6 +70,7 @@ class Store:
     # -- schema ---------------------------------------------------------------------------
     def create_schema(self) -> None:
         """Create missing tables; seed the counters and, on an empty store, the catalog."""
+        self._refuse_older_schema()
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             for name in (EVENT_SEQUENCE, CATALOG_VERSION):
@@ -81,6 +86,21 @@ class Store:
                 )
                 conn.execute(
                     insert(categories), [as_row(c) for c in self._seed.categories.values()]
+                )
+
+    def _refuse_older_schema(self) -> None:
+        # No migrations yet: say so plainly rather than failing on a missing column later.
+        found = inspect(self.engine)
+        for table in metadata.sorted_tables:
+            if not found.has_table(table.name):
+                continue
+            have = {c["name"] for c in found.get_columns(table.name)}
+            missing = [c.name for c in table.columns if c.name not in have]
+            if missing:
+                raise StoreOutdated(
+                    f"the store at {self.engine.url.render_as_string(hide_password=True)} was made "
+                    f"by an older gridcc (table {table.name} lacks {', '.join(missing)}); "
+                    "move it aside or point DATABASE_URL at a new database"
                 )
 
     # -- catalog --------------------------------------------------------------------------

@@ -53,3 +53,28 @@ def test_geo_and_cases_never_import_dash_or_flask() -> None:
         for path in (ROOT / package).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"^\s*(from|import) (dash|flask)", text, re.M), path
+
+
+def test_user_add_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from app import main
+    from cases.db import make_engine
+    from cases.users import UserDirectory
+
+    url = f"sqlite:///{tmp_path}/users.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret!\n"))
+    main(["user", "add", "wall-1", "--role", "wall", "--password-stdin"])
+    out = capsys.readouterr().out
+    assert "kiosk link" in out and "?kiosk=" in out
+    token = out.rsplit("?kiosk=", 1)[1].strip()
+    directory = UserDirectory(make_engine(url))
+    assert directory.by_token(token) is not None
+    assert directory.authenticate("wall-1", "s3cret!") is not None
+    assert directory.authenticate("wall-1", "wrong") is None
+    monkeypatch.setattr("sys.stdin", io.StringIO("pw12\n"))
+    with pytest.raises(SystemExit, match="department"):
+        main(["user", "add", "li", "--role", "liaison", "--password-stdin"])

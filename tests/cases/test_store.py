@@ -255,3 +255,18 @@ def test_two_leads_reassigning_at_once_exactly_one_wins(store: Store) -> None:
     assert losers[0].current is Status.DISPATCHED
     assert store.get(case.id).department == winners[0]
     assert [e.kind for e in store.events_since(3)] == ["case.reassign"]
+
+
+def test_a_store_made_by_an_older_schema_is_refused_clearly(tmp_path: object) -> None:
+    import sqlalchemy as sa
+
+    from cases.db import make_engine
+    from cases.store import StoreOutdated
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE cases (id INTEGER PRIMARY KEY, status VARCHAR(16))")
+    with pytest.raises(StoreOutdated, match=r"lacks .*street_code"):
+        Store(engine).create_schema()
+    assert sa.inspect(engine).get_table_names() == ["cases"]  # nothing half-made
