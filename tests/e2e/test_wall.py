@@ -50,7 +50,7 @@ def cell_pixel(page: Any, lon: float, lat: float) -> tuple[int, int, int]:
         }""",
         [lon, lat],
     )
-    png = page.screenshot(clip={"x": x - 2, "y": y - 2, "width": 5, "height": 5})
+    png = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
     img = Image.open(io.BytesIO(png)).convert("RGB").resize((1, 1), Image.Resampling.BOX)
     r, g, b = img.getpixel((0, 0))  # type: ignore[misc]
     return int(r), int(g), int(b)
@@ -74,7 +74,9 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
         )
         assert page.evaluate("window.gridcc.socket.io.engine.transport.name") == "websocket"
 
-        picks = [grid.geometries[i] for i in range(0, len(grid), len(grid) // CELLS)][:CELLS]
+        # Large cells, so a few pixels at their inner point are surely inside them.
+        by_area = sorted(range(len(grid)), key=lambda i: -grid.geometries[i].area)
+        picks = [grid.geometries[i] for i in by_area[: CELLS * 5 : 5]]
         points = [g.representative_point().coords[0] for g in picks]
         before = [cell_pixel(page, lon, lat) for lon, lat in points]
 
@@ -202,3 +204,52 @@ def test_a_wall_that_lost_its_socket_catches_up_exactly_once(
         assert [case_id for case_id, _ in page.evaluate("window.__rows")] == ids
         assert page.locator("#counter-open").inner_text() == "7"
         assert page.evaluate("window.gridcc.stats.applied") == 7
+
+
+def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path: Path) -> None:
+    with running_server(f"sqlite:///{tmp_path / 'risk.db'}") as base:
+        page.clock.install()  # the page's clock: fast-forwarded below, the server's untouched
+        page.goto(base + "/?map=risk")
+        page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
+        page.wait_for_function("window.gridcc.stats.mapReadyAt !== null")
+        assert page.evaluate("window.gridcc.stats.mode") == "risk"
+        lon, lat = grid.geometries[300].representative_point().coords[0]
+        # CG01 违章停车 allows 2 calendar hours: watch at 1 h, at risk at 1 h 36, overdue at 2 h.
+        r = requests.post(
+            base + "/api/reports",
+            json={"category": "CG01", "description": "违停", "lon": lon, "lat": lat},
+            timeout=10,
+        )
+        code = r.json()["cell_code"]
+
+        def level() -> int:
+            return int(
+                page.evaluate(
+                    """(code) => {
+                      const gd = document.querySelector('#live-map .js-plotly-plot');
+                      return gd.data[0].z[gd.data[0].locations.indexOf(code)];
+                    }""",
+                    code,
+                )
+            )
+
+        page.wait_for_function("window.gridcc.stats.applied === 1")
+        page.wait_for_timeout(1500)
+        assert level() == 1  # ok
+        for forward, expected, at_risk, overdue in (
+            ("01:05:00", 2, "0", "0"),
+            ("00:35:00", 3, "1", "0"),
+            ("00:25:00", 4, "0", "1"),
+        ):
+            page.clock.fast_forward(forward)
+            page.wait_for_timeout(1500)
+            assert level() == expected, forward
+            assert page.locator("#counter-at-risk").inner_text() == at_risk
+            assert page.locator("#counter-overdue").inner_text() == overdue
+        # Back to the load view: one open case in that cell.
+        page.click("#map-mode button[data-mode=load]")
+        page.wait_for_function("window.gridcc.stats.mode === 'load'")
+        page.wait_for_timeout(1500)
+        assert level() == 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "wall-risk.png"))
