@@ -55,6 +55,8 @@ def _colorbar(
     }
     if tickvals is not None:
         bar.update(tickvals=tickvals, ticktext=ticktext, tickmode="array")
+    else:
+        bar["ticklabelposition"] = "outside bottom"  # the top label clears the title
     return bar
 
 
