@@ -71,7 +71,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def store(database_url: str, catalog: Catalog):  # type: ignore[no-untyped-def]
-    from cases.store import Store, make_engine
+    from cases.db import make_engine
+    from cases.store import Store
 
     engine = make_engine(database_url)
     s = Store(engine, catalog)

@@ -175,4 +175,8 @@ def test_control_characters_are_removed(client: Any, gridcc: GridCC, grid: Grid)
 def test_events_query_is_validated(client: Any) -> None:
     assert client.get("/api/events?since=abc").status_code == 400
     assert client.get("/api/events?since=-1").status_code == 400
-    assert client.get("/api/events?since=0&limit=5").json == {"events": [], "through": 0, "more": False}
+    assert client.get("/api/events?since=0&limit=5").json == {
+        "events": [],
+        "through": 0,
+        "more": False,
+    }
