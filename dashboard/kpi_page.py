@@ -11,9 +11,9 @@ from dash.exceptions import PreventUpdate
 
 from cases import clock
 from cases.kpi import closure_hours, compute_kpis, daily, definitions
-from dashboard.api import WALL_VIEWERS
 from dashboard.i18n import labels, pick_lang
 from dashboard.kpi_figures import closure_histogram, kpi_trend
+from dashboard.wall import denied, may_view
 
 PERIOD = "kpi-period"
 DIM = "kpi-dim"
@@ -101,16 +101,8 @@ def _period(days: int, store: Any) -> tuple[date, date]:
 def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
-    actor = ctx.auth.current_actor()
-    if actor is None or actor.role not in WALL_VIEWERS:
-        return html.Div(
-            className="wall-denied",
-            children=[
-                html.H1(words["kpi_page"]),
-                html.P(words["login_needed"]),
-                html.A(words["login"], href="/login?next=/kpi"),
-            ],
-        )
+    if not may_view(ctx.auth):
+        return denied(words, words["kpi_page"], "/kpi")
     return html.Div(
         className="kpi-page",
         lang="zh-CN" if lang == "zh" else "en",
@@ -203,8 +195,7 @@ def register_callbacks(app: Dash, ctx: Any) -> None:
         Input(LANG, "data"),
     )
     def refresh(_tick: int | None, days: int, dim: str, lang: str) -> tuple[Any, Any, Any]:
-        actor = ctx.auth.current_actor()
-        if actor is None or actor.role not in WALL_VIEWERS:
+        if not may_view(ctx.auth):
             raise PreventUpdate  # no data for a browser that may not see it
         if days not in (7, 30, 90) or dim not in ("department", "street", "category"):
             raise PreventUpdate

@@ -36,6 +36,23 @@ class WallContext:
     auth: Auth
 
 
+def may_view(auth: Auth) -> bool:
+    """Checked on the server for every page: its data never reaches an unentitled browser."""
+    actor = auth.current_actor()
+    return actor is not None and actor.role in WALL_VIEWERS
+
+
+def denied(words: dict[str, str], title: str, path: str) -> html.Div:
+    return html.Div(
+        className="wall-denied",
+        children=[
+            html.H1(title),
+            html.P(words["login_needed"]),
+            html.A(words["login"], href=f"/login?next={path}"),
+        ],
+    )
+
+
 def _counter(counter_id: str, label: str, value: int | str, tone: str = "") -> html.Div:
     return html.Div(
         className=f"counter {tone}".strip(),
@@ -97,17 +114,8 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
 def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
-    actor = ctx.auth.current_actor()
-    if actor is None or actor.role not in WALL_VIEWERS:
-        # Checked here, on the server: the page's data never reaches an unentitled browser.
-        return html.Div(
-            className="wall-denied",
-            children=[
-                html.H1(words["title"]),
-                html.P(words["login_needed"]),
-                html.A(words["login"], href="/login?next=/"),
-            ],
-        )
+    if not may_view(ctx.auth):
+        return denied(words, words["title"], "/")
     snapshot = ctx.store.snapshot()
     attribution = (
         ctx.grid.attribution if lang == "zh" else f"{words['synthetic']} · {ctx.grid.attribution}"
