@@ -366,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=_simulate)
+    from geo.cli import register as register_grid_commands
+
+    register_grid_commands(sub)
     user = sub.add_parser("user", help="manage the people who use the center")
     user_sub = user.add_subparsers(dest="user_command", required=True)
     p = user_sub.add_parser("add", help="add a user (asks for the password)")

@@ -34,6 +34,7 @@
   var openByCell = {};
   var openCases = {};        // case id -> [cell, watch_at, at_risk_at, deadline] (epoch s)
   var mode = "load";
+  var level = "cell";        // cell / community / street: what the map's shapes are
   var counters = { open: 0, today: 0, closed_today: 0 };
   var dayStart = null;       // Date of local midnight the counters count from
   var fetching = false, refetch = false;
@@ -187,12 +188,54 @@
     return { worst: worst, atRisk: atRisk, overdue: overdue };
   }
 
-  function mapValues() {
+  function cellValues() {
     if (mode === "risk") {
       var worst = riskByCell().worst;
       return cfg.codes.map(function (code) { return worst[code] || 0; });
     }
     return cfg.codes.map(function (code) { return openByCell[code] || 0; });
+  }
+
+  // Values per shape of the current level: open cases add up, risk takes the worst.
+  function mapValues() {
+    var perCell = cellValues(), L = cfg.levels[level];
+    if (!L.ofCell) return perCell;
+    var out = L.codes.map(function () { return 0; });
+    perCell.forEach(function (v, i) {
+      var j = L.ofCell[i];
+      out[j] = mode === "risk" ? Math.max(out[j], v) : out[j] + v;
+    });
+    return out;
+  }
+
+  // The load scale keeps "no open case" dark however high the maximum goes.
+  function loadScale(zmax) {
+    var base = cfg.modes.load.colorscale, cut = 0.5 / zmax;
+    return [base[0], [cut, base[1][1]], [cut + 1e-4, base[2][1]]].concat(base.slice(3));
+  }
+
+  function scaleMax(z) {
+    if (mode === "risk") return cfg.modes.risk.zmax;
+    return Math.max(cfg.modes.load.zmax, Math.max.apply(null, z));
+  }
+
+  function setLevel(next, store) {
+    if (!cfg.levels[next]) return;
+    var changed = next !== level;
+    level = next;
+    stats.level = level;
+    if (store) { try { window.localStorage.setItem("gridcc.mapLevel", level); } catch (e) { /* kiosk */ } }
+    var buttons = el(IDS.mode) ? el(IDS.mode).querySelectorAll("button[data-level]") : [];
+    Array.prototype.forEach.call(buttons, function (b) {
+      b.classList.toggle("active", b.getAttribute("data-level") === level);
+    });
+    if (!changed || !gd || !window.Plotly) return;
+    var L = cfg.levels[level], z = mapValues();
+    painting = true;
+    mapDirty = false;
+    var update = { geojson: [L.url], locations: [L.codes], customdata: [L.names], z: [z], zmax: scaleMax(z) };
+    if (mode === "load") update.colorscale = [loadScale(update.zmax)];
+    window.Plotly.restyle(gd, update, [0]).then(afterPaint, afterPaint);
   }
 
   function setMode(next, store) {
@@ -201,16 +244,17 @@
     mode = next;
     stats.mode = mode;
     if (store) { try { window.localStorage.setItem("gridcc.mapMode", mode); } catch (e) { /* kiosk */ } }
-    var buttons = el(IDS.mode) ? el(IDS.mode).querySelectorAll("button") : [];
+    var buttons = el(IDS.mode) ? el(IDS.mode).querySelectorAll("button[data-mode]") : [];
     Array.prototype.forEach.call(buttons, function (b) {
       b.classList.toggle("active", b.getAttribute("data-mode") === mode);
     });
     if (!changed || !gd || !window.Plotly) return;
-    var look = cfg.modes[mode];
+    var look = cfg.modes[mode], z = mapValues();
     painting = true;
+    mapDirty = false;
     window.Plotly.restyle(gd, {
-      z: [mapValues()], colorscale: [look.colorscale], zmin: look.zmin, zmax: look.zmax,
-      colorbar: look.colorbar
+      z: [z], zmin: look.zmin, zmax: scaleMax(z), colorbar: look.colorbar,
+      colorscale: [mode === "load" ? loadScale(scaleMax(z)) : look.colorscale]
     }, [0]).then(afterPaint, afterPaint);
   }
 
@@ -225,7 +269,12 @@
     painting = true;
     mapDirty = false;
     var z = mapValues();
-    window.Plotly.restyle(gd, { z: [z] }, [0]).then(afterPaint, afterPaint);
+    var update = { z: [z] };
+    if (level !== "cell" && mode === "load") {
+      update.zmax = scaleMax(z);
+      update.colorscale = [loadScale(update.zmax)];
+    }
+    window.Plotly.restyle(gd, update, [0]).then(afterPaint, afterPaint);
   }
 
   // ---- DOM ------------------------------------------------------------------------------
@@ -352,7 +401,10 @@
     setInterval(function () { renderCounters(); if (mode === "risk") { mapDirty = true; schedulePaint(); } }, RISK_TICK_MS);
     setInterval(refreshKpis, KPI_REFRESH_MS);
     Array.prototype.forEach.call(el(IDS.mode).querySelectorAll("button"), function (b) {
-      b.addEventListener("click", function () { setMode(b.getAttribute("data-mode"), true); });
+      b.addEventListener("click", function () {
+        if (b.hasAttribute("data-mode")) setMode(b.getAttribute("data-mode"), true);
+        else setLevel(b.getAttribute("data-level"), true);
+      });
     });
     renderStatus();
     (function waitForMap() {
@@ -363,9 +415,14 @@
       };
       if (gd._fullData && gd._fullData.length) ready();
       gd.on("plotly_afterplot", ready);
-      var wanted = new URLSearchParams(window.location.search).get("map");
-      try { wanted = wanted || window.localStorage.getItem("gridcc.mapMode"); } catch (e) { /* kiosk */ }
+      var query = new URLSearchParams(window.location.search);
+      var wanted = query.get("map"), wantedLevel = query.get("level");
+      try {
+        wanted = wanted || window.localStorage.getItem("gridcc.mapMode");
+        wantedLevel = wantedLevel || window.localStorage.getItem("gridcc.mapLevel");
+      } catch (e) { /* kiosk without storage */ }
       setMode(wanted || "load", false);
+      setLevel(wantedLevel || "cell", false);
       mapDirty = true;
       paint();
     })();

@@ -17,9 +17,12 @@ MAX_EVENTS = 1000
 WALL_VIEWERS = frozenset({Role.WALL, Role.OPERATOR, Role.LEAD, Role.ADMIN, Role.WORKER})
 
 
-def _cached(data: bytes, mimetype: str) -> Response:
+LEVELS = ("cell", "community", "street")
+
+
+def _cached(data: bytes, mimetype: str, etag: str | None = None) -> Response:
     response = Response(data, mimetype=mimetype)
-    response.set_etag(hashlib.sha1(data).hexdigest())
+    response.set_etag(etag or hashlib.sha1(data).hexdigest())
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.make_conditional(request)
     return response
@@ -58,9 +61,16 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
             {"events": [event_payload(e) for e in page], "through": through, "more": more}
         )
 
-    @bp.get("/geo/cells.geojson")
-    def cells() -> Response:
-        return _cached(grid.cells_geojson(), "application/geo+json")
+    @bp.get("/geo/<level>.geojson")
+    def level_geometry(level: str) -> Response | tuple[Response, int]:
+        # Geometry is public and sent once per browser: cached, with an ETag, gzip-compressed.
+        if level == "cells":
+            level = "cell"
+        if level not in LEVELS:
+            return jsonify(
+                {"error": "unknown_level", "message": f"one of {', '.join(LEVELS)}"}
+            ), 404
+        return _cached(grid.level_geojson(level), "application/geo+json", grid.level_etag(level))
 
     @bp.get("/geo/outline.geojson")
     def outline() -> Response:

@@ -18,14 +18,14 @@ from cases.kpi import compute_kpis, definitions
 from cases.rollup import DISTRICT
 from cases.store import Store
 from dashboard import ids
-from dashboard.api import WALL_VIEWERS
+from dashboard.api import LEVELS, WALL_VIEWERS
 from dashboard.auth import Auth
 from dashboard.figures import load_map, map_modes, zoom_for
 from dashboard.i18n import labels, pick_lang
 from geo.grid import Grid
 
 WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction")
-CELLS_URL = "/geo/cells.geojson"
+CELLS_URL = "/geo/cell.geojson"
 OUTLINE_URL = "/geo/outline.geojson"
 
 
@@ -51,6 +51,11 @@ def denied(words: dict[str, str], title: str, path: str) -> html.Div:
             html.A(words["login"], href=f"/login?next={path}"),
         ],
     )
+
+
+def _button(label: str, attribute: str, value: str) -> html.Button:
+    """A button carrying one data-* attribute (Dash's stubs do not know data-*)."""
+    return html.Button(label, **{attribute: value})  # type: ignore[arg-type]
 
 
 def _counter(counter_id: str, label: str, value: int | str, tone: str = "") -> html.Div:
@@ -104,6 +109,16 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
         "categories": ctx.store.catalog.public(),
         "codes": ctx.grid.codes,
         "modes": map_modes(labels(lang)),
+        "levels": {
+            level: {
+                "url": f"/geo/{level}.geojson",
+                "codes": ctx.grid.level_codes(level),
+                "names": ctx.grid.level_names(level),
+                # index of each cell's community / street in "codes" (None: cells themselves)
+                "ofCell": None if level == "cell" else ctx.grid.cell_level_index(level).tolist(),
+            }
+            for level in LEVELS
+        },
         "kpisUrl": "/api/kpis?dim=district",
         "eventsUrl": "/api/events",
         "snapshotUrl": "/api/snapshot",
@@ -199,8 +214,13 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                                 id=ids.MAP_MODE,
                                 className="map-mode",
                                 children=[
-                                    html.Button(words["mode_load"], **{"data-mode": "load"}),  # type: ignore[arg-type]
-                                    html.Button(words["mode_risk"], **{"data-mode": "risk"}),  # type: ignore[arg-type]
+                                    _button(words["mode_load"], "data-mode", "load"),
+                                    _button(words["mode_risk"], "data-mode", "risk"),
+                                    html.Span(className="map-mode-gap"),
+                                    *(
+                                        _button(words[f"level_{lv}"], "data-level", lv)
+                                        for lv in LEVELS
+                                    ),
                                 ],
                             ),
                             dcc.Graph(

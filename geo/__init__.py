@@ -4,12 +4,20 @@ Submodules
 ----------
 coords
     WGS-84 / GCJ-02 / BD-09 conversions.
-grid
-    :class:`~geo.grid.Grid` cells and point-in-cell lookup (WGS-84).
-generate
-    Builder of the synthetic starter grid (``python -m geo.generate``).
-geojson, metric
-    GeoJSON helpers and the metric CRS (UTM 50N) used for distances.
+grid, levels, locate
+    :class:`~geo.grid.Grid` cells (WGS-84), their street/community levels and
+    display GeoJSON, and vectorised point-in-cell lookup.
+hierarchy
+    Cell, community and street codes and their numbering rule.
+generate, synthetic, partition, names
+    Builder of the synthetic starter grid (``gridcc grid generate``).
+gridfile, validation, geometry_checks, problems, repair
+    Import a city's own grid file (any format and CRS), check it, fix it when
+    asked, and write gridcc's GeoJSON.
+cli
+    ``gridcc grid generate | import | validate | info``.
+geojson, display, metric, progress
+    GeoJSON helpers, display simplification, metric CRSs, progress bars.
 
 Importing this package does no geometry work and loads no data.
 """

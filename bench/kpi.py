@@ -1,0 +1,437 @@
+"""Benchmark: KPI refresh from kpi_rollup at a year of cases, against pandas over the cases.
+
+    .venv/bin/python bench/kpi.py [--cases N] [--backend sqlite|postgres|both] [--quick]
+
+Bulk-loads N synthetic cases (default 1,000,000) reported over the 365 days before a fixed
+"now", rebuilds kpi_rollup (``Store.rebuild_rollup``), then times a refresh: ``compute_kpis``
+for each dimension over the last 30 and 365 days (median of ``--repeat`` runs). The baseline
+reads the cases into pandas (``pd.read_sql`` on the same engine) and computes the district
+KPIs there; both must agree, or the run exits 1. PostgreSQL runs in a fresh schema that is
+dropped afterwards; SQLite in a temporary file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from sqlalchemy import Engine, create_engine, select
+
+from cases import clock
+from cases.catalog import load_catalog
+from cases.db import make_engine
+from cases.kpi import OPEN_STATES, compute_kpis, evaluate, period_bounds
+from cases.rollup import DIMENSIONS, DISTRICT
+from cases.schema import cases
+from cases.store import Store
+from cases.workflow import SATISFIED
+from geo.grid import load_default_grid
+
+POSTGRES_URL = os.environ.get(
+    "GRIDCC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+# A fixed "now" (local), so runs are comparable; the year of cases ends here.
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=clock.LOCAL_TZ).astimezone(UTC)
+PERIODS = {"30 d": 30, "365 d": 365}
+QUICK_CASES = 20_000
+CHUNK = 50_000
+US_PER_HOUR = 3_600_000_000
+OPEN_STEPS = ("reported", "filed", "dispatched", "accepted", "returned", "handled", "verified")
+TIME_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "deadline",
+    "watch_at",
+    "at_risk_at",
+    "accepted_at",
+    "handled_at",
+    "closed_at",
+)
+COLUMNS = [c.name for c in cases.columns if c.name != "id"]
+
+
+# -- synthetic cases ------------------------------------------------------------------------
+def synthetic_cases(n: int, seed: int = 20261120) -> dict[str, npt.NDArray[Any]]:
+    """``n`` cases as columns of the cases table (times as int64 µs since the epoch, UTC).
+
+    About 95% closed, 2% void, 3% open (mostly stuck, some still in progress at NOW);
+    closure time lognormal with a median of 20 h. Deadlines are approximate (a working-hour
+    limit is stretched ×3.5 to calendar time) rather than computed by the SLA clock.
+    """
+    rng = np.random.default_rng(seed)
+    catalog = load_catalog()
+    grid = load_default_grid()
+    cats = list(catalog.categories.values())
+    departments = np.array(list(catalog.departments))
+    weights = np.array([c.weight for c in cats])
+
+    now_us = int(NOW.timestamp() * 1_000_000)
+    created = np.sort(now_us - rng.integers(1, 365 * 24 * US_PER_HOUR, n))
+    cat = rng.choice(len(cats), n, p=weights / weights.sum())
+    # Some cells are far busier than others.
+    cell_weight = rng.lognormal(0.0, 0.8, len(grid.codes))
+    cell = rng.choice(len(grid.codes), n, p=cell_weight / cell_weight.sum())
+    codes = np.array(grid.codes)[cell]
+    points = shapely.point_on_surface(grid.geometries)[cell]
+
+    limit = np.array([c.limit_hours for c in cats])[cat]
+    working = np.array([c.working_hours for c in cats])[cat]
+    department = np.array([c.department for c in cats])[cat]
+    took = (rng.lognormal(np.log(20.0), 0.9, n) * US_PER_HOUR).astype(np.int64)
+
+    u = rng.random(n)
+    void = u < 0.02
+    stuck = (u >= 0.02) & (u < 0.05)
+    closed = ~void & ~stuck & (created + took <= now_us)
+    still_open = ~void & ~closed
+    open_step = rng.choice(len(OPEN_STEPS), n, p=[0.05, 0.1, 0.2, 0.3, 0.05, 0.2, 0.1])
+    status = np.where(closed, "closed", np.where(void, "void", np.array(OPEN_STEPS)[open_step]))
+    dispatched = closed | (still_open & (open_step >= 2))
+    handled = closed | (still_open & (open_step >= 5))
+
+    extended = dispatched & (rng.random(n) < 0.02)
+    allowed = limit + np.where(extended, 24.0, 0.0)
+    span = (allowed * np.where(working, 3.5, 1.0) * US_PER_HOUR).astype(np.int64)
+    reassigned = dispatched & (rng.random(n) < 0.02)
+    department = np.where(reassigned, rng.choice(departments, n), department)
+    returns = np.where(dispatched, rng.choice(3, n, p=[0.955, 0.04, 0.005]), 0)
+
+    # Progress: a closed case's share of ``took``; an open one's share of its age at NOW.
+    progress = np.where(closed, took, now_us - created)
+    accepted_at = np.where(dispatched, created + progress // 6, -1)
+    handled_at = np.where(
+        handled, created + (progress * rng.uniform(0.5, 0.95, n)).astype(np.int64), -1
+    )
+    closed_at = np.where(closed, created + took, -1)
+    closed_at = np.where(
+        void, created + (rng.uniform(0.1, 4.0, n) * US_PER_HOUR).astype(np.int64), closed_at
+    )
+    rated = closed & (rng.random(n) < 0.85)
+    rating = rng.choice(np.array(["satisfied", "basic", "unsatisfied"]), n, p=[0.88, 0.09, 0.03])
+    return {
+        "source": np.full(n, "bench"),
+        "external_id": np.full(n, None, dtype=object),
+        "category_code": np.array([c.code for c in cats])[cat],
+        "description": np.full(n, "合成案件"),
+        "lon": shapely.get_x(points),
+        "lat": shapely.get_y(points),
+        "cell_code": codes,
+        "street_code": codes.astype("<U9"),
+        "community_code": codes.astype("<U12"),
+        "place": np.full(n, ""),
+        "department": department,
+        "priority": np.array([c.priority for c in cats])[cat],
+        "status": status,
+        "created_at": created,
+        "updated_at": np.maximum.reduce([created, accepted_at, handled_at, closed_at]),
+        "allowed_hours": allowed,
+        "working_hours": working,
+        "deadline": created + span,
+        "watch_at": created + span // 2,
+        "at_risk_at": created + span * 4 // 5,
+        "accepted_at": accepted_at,
+        "handled_at": handled_at,
+        "closed_at": closed_at,
+        "dispatch_count": dispatched.astype(int) + returns + reassigned,
+        "return_count": returns,
+        "rework_count": np.where(handled & (rng.random(n) < 0.03), 1, 0),
+        "extension_count": extended.astype(int),
+        "rating": np.where(rated, rating.astype(object), np.full(n, None, dtype=object)),
+        "version": np.ones(n, dtype=int),
+    }
+
+
+def _time_text(us: npt.NDArray[np.int64], suffix: str) -> list[str | None]:
+    """µs since the epoch as 'YYYY-MM-DD HH:MM:SS.ffffff' + suffix; -1 is NULL.
+
+    The text SQLAlchemy itself writes for a UTC DateTime on SQLite (the SQL rebuild relies
+    on that fixed width); PostgreSQL reads it with a '+00' suffix.
+    """
+    text = np.datetime_as_string(us.astype("datetime64[us]"), unit="us")
+    text = np.char.replace(text, "T", " ")
+    out: list[str | None] = [t + suffix for t in text.tolist()]
+    for i in np.flatnonzero(us < 0).tolist():
+        out[i] = None
+    return out
+
+
+def _rows(columns: dict[str, npt.NDArray[Any]], start: int, stop: int, suffix: str) -> list[Any]:
+    values = []
+    for name in COLUMNS:
+        part = columns[name][start:stop]
+        values.append(_time_text(part, suffix) if name in TIME_COLUMNS else part.tolist())
+    return list(zip(*values, strict=True))
+
+
+def load(engine: Engine, columns: dict[str, npt.NDArray[Any]]) -> None:
+    """Append the cases: executemany in chunks on SQLite, COPY on PostgreSQL."""
+    n = len(columns["status"])
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            with cursor.copy(f"COPY cases ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for start in range(0, n, CHUNK):
+                    for row in _rows(columns, start, start + CHUNK, "+00"):
+                        copy.write_row(row)
+        else:
+            cursor.execute("BEGIN")
+            sql = (
+                f"INSERT INTO cases ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+            )
+            for start in range(0, n, CHUNK):
+                cursor.executemany(sql, _rows(columns, start, start + CHUNK, ""))
+        raw.commit()
+    finally:
+        raw.close()
+
+
+# -- the two ways to the KPIs ---------------------------------------------------------------
+def periods(now: datetime) -> dict[str, tuple[date, date]]:
+    today = now.astimezone(clock.LOCAL_TZ).date()
+    return {name: (today - timedelta(days=days - 1), today) for name, days in PERIODS.items()}
+
+
+def median_ms(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def refresh_all(store: Store, start_day: date, end_day: date) -> None:
+    """What a KPI page does on refresh: every dimension for one period."""
+    for dim in DIMENSIONS:
+        compute_kpis(store, dim, start_day, end_day, NOW)
+
+
+def pandas_district_counts(frame: pd.DataFrame, start_day: date, end_day: date) -> dict[str, int]:
+    """The counters ``cases.kpi.counts`` gives for the district, computed from the cases."""
+    start, end = period_bounds(start_day, end_day)
+    f = frame[(frame.created_at >= start) & (frame.created_at < end)]
+    closed = (f.status == "closed") & f.closed_at.notna()
+    took = f.closed_at - f.created_at
+    is_open = f.status.isin(OPEN_STATES)
+    overdue = is_open & (f.deadline < NOW)
+    flags = {
+        "collected": pd.Series(True, index=f.index),
+        "void": f.status == "void",
+        "closed": closed,
+        "closed_3d": closed & (took <= timedelta(days=3)),
+        "closed_7d": closed & (took <= timedelta(days=7)),
+        "closed_on_time": closed & (f.closed_at <= f.deadline),
+        "handled": f.handled_at.notna(),
+        "handled_on_time": f.handled_at <= f.deadline,
+        "reworked": f.rework_count > 0,
+        "extended": f.extension_count > 0,
+        "rated": f.rating.notna(),
+        "satisfied": f.rating.isin(list(SATISFIED)),
+        "open": is_open,
+        "open_overdue": overdue,
+        "open_older_3d": is_open & (f.created_at < NOW - timedelta(days=3)),
+        "open_older_7d": is_open & (f.created_at < NOW - timedelta(days=7)),
+        "open_unhandled_overdue": overdue & f.handled_at.isna(),
+    }
+    out = {name: int(flag.sum()) for name, flag in flags.items()}
+    out["dispatches"] = int(f.dispatch_count.sum())
+    out["returns"] = int(f.return_count.sum())
+    return out
+
+
+def read_cases(engine: Engine) -> pd.DataFrame:
+    """What the district KPIs need of every case, as a pandas frame with UTC times."""
+    needed = [
+        "status",
+        "created_at",
+        "closed_at",
+        "handled_at",
+        "deadline",
+        "dispatch_count",
+        "return_count",
+        "rework_count",
+        "extension_count",
+        "rating",
+    ]
+    frame = pd.read_sql(select(*(cases.c[name] for name in needed)), engine)
+    for name in ("created_at", "closed_at", "handled_at", "deadline"):
+        frame[name] = pd.to_datetime(frame[name], utc=True)
+    return frame
+
+
+# -- one backend ------------------------------------------------------------------------------
+@dataclass
+class Result:
+    backend: str
+    cases: int
+    mix: dict[str, float] = field(default_factory=dict)
+    load_s: float = 0.0
+    rebuild_s: float = 0.0
+    rollup_rows: int = 0
+    refresh_ms: dict[tuple[str, str], float] = field(default_factory=dict)
+    all_dims_ms: dict[str, float] = field(default_factory=dict)
+    pandas_read_ms: float = 0.0
+    pandas_compute_ms: dict[str, float] = field(default_factory=dict)
+    agree: dict[str, bool] = field(default_factory=dict)
+
+
+def run(backend: str, url: str, columns: dict[str, npt.NDArray[Any]], repeat: int) -> Result:
+    engine = make_engine(url)
+    try:
+        store = Store(engine)
+        store.create_schema()
+        result = Result(backend, len(columns["status"]))
+        statuses = pd.Series(columns["status"])
+        is_open = statuses.isin(OPEN_STATES)
+        result.mix = {
+            "closed": float((statuses == "closed").mean()),
+            "void": float((statuses == "void").mean()),
+            "open": float(is_open.mean()),
+        }
+
+        started = time.perf_counter()
+        load(engine, columns)
+        result.load_s = time.perf_counter() - started
+        _analyze(engine, "cases")
+
+        started = time.perf_counter()
+        assert store.rebuild_rollup() == result.cases
+        result.rebuild_s = time.perf_counter() - started
+        _analyze(engine, "kpi_rollup")
+        with engine.connect() as conn:
+            result.rollup_rows = conn.exec_driver_sql(
+                "SELECT count(*) FROM kpi_rollup"
+            ).scalar_one()
+
+        spans = periods(NOW)
+        for name, (start_day, end_day) in spans.items():
+            for dim in DIMENSIONS:
+                refresh = partial(compute_kpis, store, dim, start_day, end_day, NOW)
+                result.refresh_ms[(dim, name)] = median_ms(refresh, repeat)
+            result.all_dims_ms[name] = median_ms(
+                partial(refresh_all, store, start_day, end_day), repeat
+            )
+
+        started = time.perf_counter()
+        frame = read_cases(engine)
+        result.pandas_read_ms = (time.perf_counter() - started) * 1000
+        for name, (start_day, end_day) in spans.items():
+            started = time.perf_counter()
+            theirs = evaluate(pandas_district_counts(frame, start_day, end_day))
+            result.pandas_compute_ms[name] = (time.perf_counter() - started) * 1000
+            ours = compute_kpis(store, "district", start_day, end_day, NOW)
+            result.agree[name] = set(ours) == {DISTRICT} and ours[DISTRICT] == theirs
+            if not result.agree[name]:
+                for code, value in theirs.items():
+                    if ours.get(DISTRICT, {}).get(code) != value:
+                        print(
+                            f"  {backend} {name} {code}: ours {ours.get(DISTRICT, {}).get(code)}"
+                            f" pandas {value}"
+                        )
+        return result
+    finally:
+        engine.dispose()
+
+
+def _analyze(engine: Engine, table: str) -> None:
+    """Fresh planner statistics after a bulk change (PostgreSQL's autovacuum would get there;
+    SQLite never gathers them by itself, so it is left as a store in service would be)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
+
+
+@contextmanager
+def postgres_schema(url: str) -> Iterator[str]:
+    """A fresh schema on the server; the URL sets its search_path. Dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+# -- report -----------------------------------------------------------------------------------
+def report(r: Result) -> list[str]:
+    mix = ", ".join(f"{k} {v:.1%}" for k, v in r.mix.items())
+    lines = [
+        f"== {r.backend}: {r.cases:,} cases ({mix})",
+        f"  load {r.load_s:8.1f} s    rebuild_rollup {r.rebuild_s:6.2f} s"
+        f"    kpi_rollup rows {r.rollup_rows:,}",
+        f"  {'refresh (median ms)':<22}" + "".join(f"{p:>10}" for p in PERIODS),
+    ]
+    for dim in DIMENSIONS:
+        lines.append(f"  {dim:<22}" + "".join(f"{r.refresh_ms[(dim, p)]:10.1f}" for p in PERIODS))
+    lines.append(f"  {'all five':<22}" + "".join(f"{r.all_dims_ms[p]:10.1f}" for p in PERIODS))
+    lines.append(f"  {'pandas read_sql':<22}" + f"{r.pandas_read_ms:10.1f}" * len(PERIODS))
+    lines.append(
+        f"  {'pandas district':<22}" + "".join(f"{r.pandas_compute_ms[p]:10.1f}" for p in PERIODS)
+    )
+    lines.append(
+        f"  {'ratio pandas/ours':<22}"
+        + "".join(
+            f"{(r.pandas_read_ms + r.pandas_compute_ms[p]) / r.refresh_ms[('district', p)]:9.0f}×"
+            for p in PERIODS
+        )
+        + "   (read + compute) ÷ district refresh"
+    )
+    for p in PERIODS:
+        verdict = "agree" if r.agree[p] else "DIFFER"
+        lines.append(f"  check {p:>6}: district KPIs, rollup vs pandas over the cases: {verdict}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_CASES:,} cases, a smoke run")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per refresh timing")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    args = parser.parse_args(argv)
+    n = QUICK_CASES if args.quick else args.cases
+
+    started = time.perf_counter()
+    columns = synthetic_cases(n)
+    print(f"generated {n:,} synthetic cases in {time.perf_counter() - started:.1f} s", flush=True)
+    results = []
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory(prefix="gridcc-bench-") as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            results.append(run("sqlite", url, columns, args.repeat))
+        print("\n".join(report(results[-1])), flush=True)
+    if args.backend in ("postgres", "both"):
+        with postgres_schema(args.postgres_url) as url:
+            results.append(run("postgresql", url, columns, args.repeat))
+        print("\n".join(report(results[-1])), flush=True)
+    return 0 if all(all(r.agree.values()) for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
