@@ -19,6 +19,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 DEV_SECRET = "gridcc-development-only"
+DEFAULT_GRID_FILE = "var/grid.geojson"
 
 
 class Secret(str):
@@ -44,7 +45,12 @@ SETTINGS: list[tuple[str, str, str]] = [
         "Flask secret key; the default is refused unless GRIDCC_ENV=development.",
     ),
     ("GRIDCC_ENV", "development", "development or production."),
-    ("GRID_FILE", "", "GeoJSON of the grid cells; empty means the bundled synthetic 历下区 grid."),
+    (
+        "GRID_FILE",
+        "var/grid.geojson",
+        "GeoJSON of the grid cells (`gridcc grid import` writes it); while it does not exist, "
+        "the bundled synthetic 历下区 grid.",
+    ),
     (
         "SIMULATE_RATE",
         "0",
@@ -150,7 +156,12 @@ class GridCC:
 def load_grid(settings: Settings) -> Any:
     from geo.grid import Grid, default_grid_path
 
-    return Grid.from_geojson(settings.grid_file or default_grid_path())
+    path = Path(settings.grid_file) if settings.grid_file else None
+    if path is None or (not path.exists() and settings.grid_file == DEFAULT_GRID_FILE):
+        return Grid.from_geojson(default_grid_path())
+    if not path.exists():
+        raise SystemExit(f"GRID_FILE {path} does not exist")
+    return Grid.from_geojson(path)
 
 
 def create_app(settings: Settings | None = None) -> GridCC:

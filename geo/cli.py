@@ -34,8 +34,15 @@ import numpy as np
 
 __all__ = ["DEFAULT_OUT", "main", "register"]
 
-#: Where ``generate`` and ``import`` write by default (set GRID_FILE to it).
+#: Where ``generate`` and ``import`` write by default; gridcc serves this grid when it
+#: exists (GRID_FILE's default), and the bundled synthetic one otherwise.
 DEFAULT_OUT = Path("var") / "grid.geojson"
+
+
+def _how_to_use(path: Path) -> str:
+    if Path(path).resolve() == DEFAULT_OUT.resolve():
+        return "the next `gridcc serve` (or `gridcc demo`) uses it"
+    return f"use it with GRID_FILE={path}"
 
 
 def _exit_on_failure(
@@ -94,7 +101,7 @@ def run_generate(args: argparse.Namespace) -> int:
     streets = len({c.street_code for c in cells})
     communities = len({c.community_code for c in cells})
     print(f"wrote {len(cells)} cells, {communities} communities, {streets} streets to {args.out}")
-    print(f"use it with GRID_FILE={args.out}")
+    print(_how_to_use(args.out))
     return 0
 
 
@@ -138,7 +145,7 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     path = write_grid(frame, args.out, synthetic=False, attribution=args.attribution)
     print(report.format(limit=args.limit))
-    print(f"wrote {len(frame)} cells to {path}; use it with GRID_FILE={path}")
+    print(f"wrote {len(frame)} cells to {path}; {_how_to_use(path)}")
     return 0
 
 
@@ -148,7 +155,9 @@ def run_info(args: argparse.Namespace) -> int:
     from geo.gridfile import file_is_synthetic, frame_to_grid, read_grid_file
     from geo.metric import to_metric
 
-    path = Path(args.file or os.environ.get("GRID_FILE") or default_grid_path())
+    path = Path(args.file or os.environ.get("GRID_FILE") or DEFAULT_OUT)
+    if not args.file and not path.exists():
+        path = default_grid_path()
     if not path.exists():
         print(f"{path}: no such file")
         return 1
