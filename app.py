@@ -271,12 +271,65 @@ def _demo(args: argparse.Namespace) -> None:
     _serve(args)
 
 
+def _simulate_fast(args: argparse.Namespace, settings: Settings) -> None:
+    """Simulated days of the center's work, written as fast as the store takes them."""
+    from datetime import date, timedelta
+
+    from tqdm import tqdm
+
+    from cases import clock
+    from cases.db import make_engine
+    from cases.kpi import compute_kpis, definitions
+    from cases.store import Store
+    from feeds.operations import OpsParams, run_operations
+
+    store = Store(make_engine(settings.database_url))
+    store.create_schema()
+    with tqdm(total=100, desc="simulating", unit="%", file=sys.stderr, disable=None) as bar:
+        done = [0]
+
+        def advance(fraction: float) -> None:
+            step = int(fraction * 100) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
+
+        summary = run_operations(
+            store,
+            load_grid(settings),
+            days=args.days,
+            reports_per_day=args.rate if args.rate is not None else 45.0,
+            seed=args.seed,
+            params=OpsParams(capacity_scale=args.staff),
+            progress=advance,
+        )
+    print("\n".join(summary.lines()))
+    end: date = clock.as_utc(summary.start).astimezone(clock.LOCAL_TZ).date()
+    end += timedelta(days=max(0, int(args.days) - 1))
+    start = end - timedelta(days=max(0, int(args.days) - 1))
+    result = compute_kpis(store, "district", start, end).get("370102", {})
+    for d in definitions("zh"):
+        v = result.get(d["code"])
+        if v is None:
+            continue
+        shown = (
+            f"{v['value'] * 100:.1f}%" if d["rate"] and v["value"] is not None else str(v["value"])
+        )
+        target = f"  (目标 {d['target'] * 100:g}%)" if d["target"] else ""
+        print(f"  {d['name']:<8} {shown:>8}  {v['n']}/{v['d'] or '-'}{target}")
+
+
 def _simulate(args: argparse.Namespace) -> None:
     """A simulator as its own process: posts to an intake URL, or writes to the store."""
     from cases.catalog import load_catalog
     from feeds.simulator import Simulator, SimulatorLoop
 
     settings = Settings.from_env()
+    if args.days:
+        if not args.fast:
+            raise SystemExit("gridcc simulate --days runs in simulated time: add --fast")
+        _simulate_fast(args, settings)
+        return
     grid = load_grid(settings)
     catalog = load_catalog()
     sim = Simulator(grid, catalog, seed=args.seed)
@@ -312,7 +365,7 @@ def _simulate(args: argparse.Namespace) -> None:
         def advance() -> Any:
             return sim.advance(store, share=0.012)
 
-    loop = SimulatorLoop(sim, submit=submit, rate_per_minute=args.rate, advance=advance)
+    loop = SimulatorLoop(sim, submit=submit, rate_per_minute=args.rate or 60.0, advance=advance)
     stopper = threading.Timer(args.seconds, loop.stop) if args.seconds else None
     if stopper:
         stopper.start()
@@ -369,13 +422,20 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.set_defaults(func=func)
     p = sub.add_parser("simulate", help="feed simulated reports from a separate process")
-    p.add_argument("--rate", type=float, default=60.0, help="reports per minute")
+    p.add_argument(
+        "--rate",
+        type=float,
+        help="reports per minute (live; default 60) or per day (--days; default 45)",
+    )
     p.add_argument(
         "--url", help="post to this gridcc (e.g. http://127.0.0.1:8050) instead of the store"
     )
     p.add_argument("--count", type=int, help="stop after this many reports")
     p.add_argument("--seconds", type=float, help="stop after this many seconds")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--days", type=float, help="simulate this many days of operations (with --fast)")
+    p.add_argument("--fast", action="store_true", help="run simulated time as fast as possible")
+    p.add_argument("--staff", type=float, default=1.0, help="with --days: staff scale (load runs)")
     p.set_defaults(func=_simulate)
     from geo.cli import register as register_grid_commands
 
