@@ -54,7 +54,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     (
         "SIMULATE_RATE",
         "0",
-        "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 30.",
+        "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
     ),
 ]
 
@@ -126,21 +126,26 @@ class GridCC:
             made.append((username, role, token))
         return made
 
-    def start_simulator(self, rate_per_minute: float, warm_up: int = 0, seed: int = 0) -> Any:
-        from feeds.simulator import Simulator, SimulatorLoop
+    def start_district(self, live_per_minute: float, history_days: float, seed: int = 0) -> Any:
+        """The simulated district: on an empty store first ``history_days`` of past work
+        (45 reports a day, as the real district), then live at ``live_per_minute``."""
+        from feeds.operations import LiveDistrict
 
-        sim = Simulator(self.grid, self.store.catalog, seed=seed)
-        if warm_up and self.store.last_seq() == 0:
-            for body in sim.reports(warm_up):
-                self.intake.accept(body)
-        loop = SimulatorLoop(
-            sim,
-            submit=self.intake.accept,
-            rate_per_minute=rate_per_minute,
-            advance=lambda: sim.advance(self.store, share=0.012),
+        fresh = self.store.last_seq() == 0
+        district = LiveDistrict(
+            self.store,
+            self.grid,
+            reports_per_day=45.0,
+            live_reports_per_day=live_per_minute * 60 * 24,
+            history_days=history_days if fresh else 0,
+            seed=seed,
         )
-        self.socketio.start_background_task(loop.run)
-        return loop
+        if fresh and history_days > 0:
+            print(f"gridcc: simulating the past {history_days:g} days of the district…", flush=True)
+            written = district.catch_up()
+            print(f"gridcc: {written} events written", flush=True)
+        self.socketio.start_background_task(district.run)
+        return district
 
     def run(self) -> None:
         self.socketio.run(
@@ -257,7 +262,7 @@ def _serve(args: argparse.Namespace) -> None:
             )
     rate = args.simulate if args.simulate is not None else settings.simulate_rate
     if rate > 0:
-        gridcc.start_simulator(rate, warm_up=args.warm_up)
+        gridcc.start_district(rate, history_days=args.history_days)
     print(
         f"gridcc: http://{settings.host}:{settings.port}/  (store: {settings.database_url})",
         flush=True,
@@ -266,7 +271,7 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
-    args.simulate = args.simulate if args.simulate is not None else 30.0
+    args.simulate = args.simulate if args.simulate is not None else 3.0
     args.demo_users = True
     _serve(args)
 
@@ -415,10 +420,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int)
         p.add_argument("--simulate", type=float, help="simulated reports per minute")
         p.add_argument(
-            "--warm-up",
-            type=int,
-            default=300 if name == "demo" else 0,
-            help="reports to create at once when the store is empty",
+            "--history-days",
+            type=float,
+            default=14 if name == "demo" else 0,
+            help="on an empty store, simulate this many past days first",
         )
         p.set_defaults(func=func)
     p = sub.add_parser("simulate", help="feed simulated reports from a separate process")

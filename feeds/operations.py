@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import csv
 import heapq
+import logging
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ DATA = Path(__file__).resolve().parent / "data"
 DEPARTMENTS_OPS = DATA / "departments_ops.csv"
 
 _HOUR = 3600.0
+log = logging.getLogger(__name__)
 _DAY = 86400.0
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 # Asia/Shanghai has kept UTC+8 without daylight saving since 1991: local time is a shift.
@@ -487,6 +490,13 @@ class _Operations:
         return 60.0 * self.lognormal(median_min, self.p.desk_sigma if sigma is None else sigma)
 
     def run(self, reports_per_day: float) -> None:
+        self.prepare(reports_per_day)
+        self.step_until(self.end)
+        if self.progress is not None:
+            self.progress(1.0)
+
+    def prepare(self, reports_per_day: float) -> None:
+        """Draw the arrivals of the whole span and schedule the first of everything."""
         self.arrivals = arrival_times(
             self.start,
             (self.end - self.start) / _DAY,
@@ -497,15 +507,34 @@ class _Operations:
         )
         self._schedule_arrival()
         self.at(self.start + _TICK - (self.start + _OFFSET) % _TICK, self._tick)
+
+    def retune(self, reports_per_day: float, capacity_scale: float) -> None:
+        """From now on: a new report rate, and staff scaled to it."""
+        self.p = replace(self.p, capacity_scale=capacity_scale)
+        fresh = arrival_times(
+            self.t,
+            (self.end - self.t) / _DAY,
+            reports_per_day,
+            self.sim.rhythm,
+            np.random.default_rng([self.seed, 2]),
+            self.p.weekend_rate,
+        )
+        self.arrivals = np.concatenate([self.arrivals[: self.next_arrival], fresh])
+        # The next arrival already waiting was drawn at the old rate; start the new stream
+        # now beside it (both draw indices from one counter, so the order stays sorted).
+        self._schedule_arrival()
+
+    def step_until(self, until: float) -> float | None:
+        """Do everything due by ``until`` (epoch s); returns when the next thing is due."""
         heap = self.heap
-        while heap and heap[0][0] <= self.end:
+        limit = min(until, self.end)
+        while heap and heap[0][0] <= limit:
             when, _, fn, arg = heapq.heappop(heap)
             if when != self.t:
                 self.t = when
                 self.moment = datetime.fromtimestamp(when, UTC)
             fn(arg)
-        if self.progress is not None:
-            self.progress(1.0)
+        return heap[0][0] if heap and heap[0][0] <= self.end else None
 
     def _tick(self, _: Any) -> None:
         for pool in self.pools:
@@ -882,6 +911,71 @@ class _Operations:
 
 def _epoch(moment: datetime) -> float:
     return clock.as_utc(moment).timestamp()
+
+
+class LiveDistrict:
+    """The simulated district feeding a running center: first ``history_days`` of past work
+    written fast (so the wall opens on a believable month), then the same simulation on in
+    real time, every step through the store and its event bus.
+
+    The store's clock is the simulated one only while catching up; live, it is real time.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        grid: Grid,
+        *,
+        reports_per_day: float,
+        live_reports_per_day: float | None = None,
+        history_days: float = 14,
+        horizon_days: float = 30,
+        seed: int = 0,
+        params: OpsParams | None = None,
+    ) -> None:
+        now = clock.utcnow().timestamp()
+        start = default_start(history_days).timestamp() if history_days > 0 else now
+        self.store = store
+        self.params = params or OpsParams()
+        self.rate = reports_per_day
+        self.live_rate = live_reports_per_day
+        self.ops = _Operations(
+            store, grid, self.params, seed, start, now + horizon_days * _DAY, None
+        )
+        self.ops.prepare(reports_per_day)
+        self._stop = threading.Event()
+
+    def catch_up(self) -> int:
+        """Write the simulated past up to now as fast as the store takes it; returns events."""
+        first = self.store.last_seq()
+        saved = self.store.now
+        self.store.now = lambda: self.ops.moment
+        try:
+            self.ops.step_until(clock.utcnow().timestamp())
+        finally:
+            self.store.now = saved
+        return self.store.last_seq() - first
+
+    def run(self) -> None:
+        """Keep the district working in real time until ``stop()``.
+
+        With a live rate (a demo wants reports every few seconds, the real district sends
+        a few dozen a day) the staff scale with it, so the district keeps up as it did.
+        """
+        if self.live_rate is not None and self.rate > 0:
+            scale = self.params.capacity_scale * self.live_rate / self.rate
+            self.ops.retune(self.live_rate, scale)
+        while not self._stop.is_set():
+            try:
+                due = self.ops.step_until(clock.utcnow().timestamp())
+            except Exception:
+                log.exception("live district step failed")
+                due = None
+            wait = 1.0 if due is None else due - clock.utcnow().timestamp()
+            self._stop.wait(min(1.0, max(0.02, wait)))
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 def default_start(days: float, now: datetime | None = None) -> datetime:

@@ -35,7 +35,7 @@ def test_run_command_starts_the_demo() -> None:
     command = command_block("run-command")
     assert command.endswith("gridcc demo")
     args = build_parser().parse_args(["demo"])
-    assert args.command == "demo" and args.warm_up > 0
+    assert args.command == "demo" and args.history_days > 0
 
 
 def test_secret_never_prints_and_default_is_refused_in_production() -> None:
