@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from cases import clock
 from cases.model import CLOSED_STATES, Status
@@ -150,7 +150,7 @@ OPEN_COUNTERS = ("open", "open_overdue", "open_older_3d", "open_older_7d", "open
 
 def _dimension_column(dim: str) -> ColumnElement[Any]:
     columns: dict[str, ColumnElement[Any]] = {
-        "district": literal(DISTRICT),
+        "district": func.substr(cases.c.cell_code, 1, len(DISTRICT)),
         "street": cases.c.street_code,
         "community": cases.c.community_code,
         "department": cases.c.department,

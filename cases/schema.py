@@ -67,6 +67,18 @@ cases = Table(
     Index("ix_cases_status_cell", "status", "cell_code"),
     Index("ix_cases_created_at", "created_at"),
     Index("ix_cases_closed_at", "closed_at"),
+    # Covers the KPI refresh's count of open cases by period and dimension (bench/kpi.py).
+    Index(
+        "ix_cases_open_kpi",
+        "status",
+        "created_at",
+        "deadline",
+        "handled_at",
+        "street_code",
+        "community_code",
+        "department",
+        "category_code",
+    ),
 )
 
 events = Table(

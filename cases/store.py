@@ -515,4 +515,4 @@ class Store:
     def rebuild_rollup(self) -> int:
         """Recount every KPI counter from the cases; returns the number of cases."""
         with self.engine.begin() as conn:
-            return rollup.rebuild(conn, case_from_row)
+            return rollup.rebuild(conn)
