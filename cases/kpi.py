@@ -150,7 +150,7 @@ OPEN_COUNTERS = ("open", "open_overdue", "open_older_3d", "open_older_7d", "open
 
 def _dimension_column(dim: str) -> ColumnElement[Any]:
     columns: dict[str, ColumnElement[Any]] = {
-        "district": func.substr(cases.c.cell_code, 1, len(DISTRICT)),
+        "district": func.substr(cases.c.street_code, 1, len(DISTRICT)),  # in the covering index
         "street": cases.c.street_code,
         "community": cases.c.community_code,
         "department": cases.c.department,

@@ -18,7 +18,14 @@ from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cases import clock, rollup
-from cases.catalog import Catalog, as_row, catalog_from_rows, load_catalog, make_category
+from cases.catalog import (
+    Catalog,
+    CatalogError,
+    as_row,
+    catalog_from_rows,
+    load_catalog,
+    make_category,
+)
 from cases.model import CLOSED_STATES, Case, CaseError, Conflict, Event, Report, Status, UnknownCase
 from cases.records import case_from_row, case_summary, case_values, event_from_row, event_payload
 from cases.schema import (
@@ -134,12 +141,36 @@ class Store:
                 == 0
             ):
                 conn.execute(insert(categories).values(**row))
-            conn.execute(
-                update(sequences)
-                .where(sequences.c.name == CATALOG_VERSION)
-                .values(value=sequences.c.value + 1)
-            )
+            self._bump_catalog(conn)
         self._catalog = None
+
+    def save_department(self, fields: dict[str, Any], actor: Actor) -> None:
+        """Add or rename a department (admins only)."""
+        if actor.role is not Role.ADMIN:
+            raise CaseError("only admins edit the catalog")
+        code = str(fields.get("code", "")).strip()
+        name_zh = str(fields.get("name_zh", "")).strip()
+        name_en = str(fields.get("name_en", "")).strip() or name_zh
+        if not code or len(code) > 32 or not code.replace("_", "").isalnum():
+            raise CatalogError("code: 1-32 letters, digits or _")
+        if not name_zh:
+            raise CatalogError("name_zh: required")
+        row = {"code": code, "name_zh": name_zh, "name_en": name_en}
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                update(departments).where(departments.c.code == code).values(**row)
+            )
+            if updated.rowcount == 0:
+                conn.execute(insert(departments).values(**row))
+            self._bump_catalog(conn)
+        self._catalog = None
+
+    def _bump_catalog(self, conn: Connection) -> None:
+        conn.execute(
+            update(sequences)
+            .where(sequences.c.name == CATALOG_VERSION)
+            .values(value=sequences.c.value + 1)
+        )
 
     # -- writes ---------------------------------------------------------------------------
     @contextmanager

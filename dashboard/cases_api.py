@@ -120,18 +120,34 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
             }
         )
 
-    @bp.put("/api/catalog/categories/<code>")
+    @bp.put("/api/catalog/<kind>/<code>")
     @auth.require(frozenset({Role.ADMIN}))
-    def save_category(code: str) -> tuple[Response, int]:
+    def save_catalog_item(kind: str, code: str) -> tuple[Response, int]:
+        """Admins add or change a category or a department; in force at once."""
+        savers: dict[str, tuple[str, Any, Any]] = {
+            "categories": (
+                "invalid_category",
+                store.save_category,
+                lambda: store.catalog.category(code),
+            ),
+            "departments": (
+                "invalid_department",
+                store.save_department,
+                lambda: store.catalog.departments[code],
+            ),
+        }
+        if kind not in savers:
+            return _error(404, "unknown_catalog", "categories or departments")
         actor = auth.current_actor()
         assert actor is not None
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return _error(400, "invalid_body", "send a JSON object")
+        error, save, saved = savers[kind]
         try:
-            store.save_category({**body, "code": code}, actor)
+            save({**body, "code": code}, actor)
         except (CatalogError, CaseError) as exc:
-            return _error(400, "invalid_category", str(exc))
-        return jsonify(as_row(store.catalog.category(code))), 200
+            return _error(400, error, str(exc))
+        return jsonify(as_row(saved())), 200
 
     return bp

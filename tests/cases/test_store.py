@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -270,3 +271,24 @@ def test_a_store_made_by_an_older_schema_is_refused_clearly(tmp_path: object) ->
     with pytest.raises(StoreOutdated, match=r"lacks .*street_code"):
         Store(engine).create_schema()
     assert sa.inspect(engine).get_table_names() == ["cases"]  # nothing half-made
+
+
+def test_cell_state_counts_risk_as_time_passes(store: Store) -> None:
+    start = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+    store.now = lambda: start
+    parking = Report("patrol", "CG01", "违停", 117.0, 36.6, "370102001001001")  # 2 calendar hours
+    garbage = Report("patrol", "SR01", "垃圾", 117.0, 36.6, "370102001001001")  # 8 working hours
+    a, _ = store.open_case(parking)
+    store.open_case(garbage)
+    other, _ = store.open_case(replace(parking, cell_code="370102001001002"))
+    store.apply(other.id, "void", OPERATOR, reason="重复")
+
+    def state(minutes: int) -> dict[str, object]:
+        return store.cell_state(start + timedelta(minutes=minutes))["370102001001001"]
+
+    assert state(0) == {"open": 2, "at_risk": 0, "overdue": 0, "worst": "ok"}
+    assert state(61)["worst"] == "watch"  # parking past 50% of 2 h
+    assert state(100) == {"open": 2, "at_risk": 1, "overdue": 0, "worst": "at_risk"}
+    assert state(121) == {"open": 2, "at_risk": 0, "overdue": 1, "worst": "overdue"}
+    assert "370102001001002" not in store.cell_state(start)  # voided: no open case there
+    assert store.get(a.id).risk(start + timedelta(minutes=121)) == "overdue"

@@ -214,3 +214,24 @@ def test_sockets_need_an_identity_and_get_their_room(
     open_case(g, grid)  # 城管: the desk sees it, the 市政 liaison does not
     assert [m["name"] for m in desk.get_received()] == ["case_event"]
     assert liaison.get_received() == []
+
+
+def test_admins_add_departments_and_route_categories_to_them(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    dept = {"name_zh": "城市照明", "name_en": "Street lighting"}
+    assert login(g, "lead").put("/api/catalog/departments/zhaoming", json=dept).status_code == 403
+    admin = login(g, "admin")
+    assert admin.put("/api/catalog/departments/bad code", json=dept).status_code == 400
+    assert admin.put("/api/catalog/departments/zhaoming", json=dept).status_code == 200
+    category = admin.get("/api/catalog").json["categories"]
+    row = next(c for c in category if c["code"] == "CG05")  # 路灯不亮
+    assert (
+        admin.put(
+            "/api/catalog/categories/CG05", json={**row, "department": "zhaoming"}
+        ).status_code
+        == 200
+    )
+    case_id, _ = open_case(g, grid, "CG05")
+    assert g.store.get(case_id).department == "zhaoming"

@@ -253,3 +253,49 @@ def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path:
         assert level() == 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "wall-risk.png"))
+
+
+def test_wall_agrees_with_the_stored_cases(page: Any, grid: Grid, tmp_path: Path) -> None:
+    """After three simulated days, the risk map and KPI strip say what the store says."""
+    from datetime import timedelta
+
+    from cases import clock
+    from cases.db import make_engine
+    from cases.kpi import compute_kpis
+    from cases.store import Store
+    from feeds.operations import run_operations
+
+    url = f"sqlite:///{tmp_path / 'agree.db'}"
+    store = Store(make_engine(url))
+    store.create_schema()
+    run_operations(store, grid, days=3, reports_per_day=120, seed=4)
+    with running_server(url) as base:
+        page.goto(base + "/?map=risk&level=cell")
+        page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null")
+        page.wait_for_function("window.gridcc.stats.mode === 'risk'")
+        page.wait_for_timeout(1500)
+        shown = page.evaluate(
+            """() => {
+              const gd = document.querySelector('#live-map .js-plotly-plot');
+              const out = {};
+              const z = gd.data[0].z;
+              gd.data[0].locations.forEach((c, i) => { if (z[i]) out[c] = z[i]; });
+              return out;
+            }"""
+        )
+        levels = {"ok": 1, "watch": 2, "at_risk": 3, "overdue": 4}
+        stored = store.cell_state(clock.utcnow())
+        assert shown == {code: levels[s["worst"]] for code, s in stored.items()}
+        assert page.locator("#counter-open").inner_text() == str(
+            sum(s["open"] for s in stored.values())
+        )
+        overdue = sum(s["overdue"] for s in stored.values())
+        assert page.locator("#counter-overdue").inner_text() == str(overdue)
+
+        today = clock.utcnow().astimezone(clock.LOCAL_TZ).date()
+        kpis = compute_kpis(store, "district", today - timedelta(days=29), today)["370102"]
+        for code in ("closed_3d", "closed_7d", "satisfaction"):
+            value = kpis[code]["value"]
+            text = page.locator(f"[data-kpi={code}] .kpi-value").inner_text()
+            assert text == ("—" if value is None else f"{value * 100:.1f}%"), code
+    store.engine.dispose()
