@@ -91,6 +91,7 @@ def kpi_trend(
                 annotation_font={"color": color},
                 annotation_position="bottom right",
             )
-    fig.update_yaxes(title="%", range=[80, 100.5])
-    fig.update_xaxes(title=words["day_reported"])
+    shown = [y for trace in fig.data for y in trace.y if y is not None]
+    fig.update_yaxes(title="%", range=[min([80.0, *shown]) - 2, 100.5])
+    fig.update_xaxes(title=None)  # dates speak for themselves; the legend sits below
     return _style(fig, words["trend_title"])
