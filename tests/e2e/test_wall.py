@@ -299,3 +299,27 @@ def test_wall_agrees_with_the_stored_cases(page: Any, grid: Grid, tmp_path: Path
             text = page.locator(f"[data-kpi={code}] .kpi-value").inner_text()
             assert text == ("—" if value is None else f"{value * 100:.1f}%"), code
     store.engine.dispose()
+
+
+def test_map_switches_between_cell_community_and_street(
+    page: Any, grid: Grid, tmp_path: Path
+) -> None:
+    with running_server(f"sqlite:///{tmp_path / 'levels.db'}") as base:
+        page.goto(base + "/")
+        page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null")
+        for i in (3, 400, 900):
+            lon, lat = grid.geometries[i].representative_point().coords[0]
+            body = {"category": "SR01", "description": "x", "lon": lon, "lat": lat}
+            assert requests.post(base + "/api/reports", json=body, timeout=10).status_code == 201
+        page.wait_for_function("window.gridcc.stats.applied === 3")
+        trace = """() => {
+          const t = document.querySelector('#live-map .js-plotly-plot').data[0];
+          return [t.locations.length, t.z.reduce((a, b) => a + b, 0), t.geojson];
+        }"""
+        for level, shapes in (("street", 14), ("community", 88), ("cell", len(grid))):
+            page.click(f"#map-mode button[data-level={level}]")
+            page.wait_for_function(f"window.gridcc.stats.level === '{level}'")
+            page.wait_for_timeout(1500)
+            count, total, url = page.evaluate(trace)
+            assert (count, total, url) == (shapes, 3, f"/geo/{level}.geojson"), level
+        assert not page.errors
