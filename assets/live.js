@@ -48,9 +48,12 @@
   var timeFmt = new Intl.DateTimeFormat("zh-CN", {
     timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false
   });
-  var dateFmt = new Intl.DateTimeFormat("zh-CN", {
-    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", weekday: "short"
-  });
+  var dateFmt = null; // made in start(), in the page's language
+  function makeDateFmt(lang) {
+    return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN", {
+      timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", weekday: "short"
+    });
+  }
   function localTime(iso) { return timeFmt.format(new Date(iso)); }
   function localDay(d) { return dateFmt.format(d); }
 
@@ -394,6 +397,7 @@
     if (!node || !window.io) { setTimeout(start, 50); return; }
     cfg = JSON.parse(node.getAttribute("data-config"));
     labels = cfg.labels;
+    dateFmt = makeDateFmt(cfg.lang);
     loadSnapshot(JSON.parse(node.getAttribute("data-snapshot")));
     connect();
     setInterval(renderStatus, 1000);
