@@ -202,6 +202,9 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server = Flask("gridcc")
     server.config["SECRET_KEY"] = str(settings.secret_key)
     server.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    # Session cookies never ride along on another site's requests (CSRF), nor reach scripts.
+    server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    server.config["SESSION_COOKIE_HTTPONLY"] = True
     server.config["COMPRESS_MIMETYPES"] = [
         "text/html",
         "text/css",
