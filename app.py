@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,7 +227,10 @@ def create_app(settings: Settings | None = None) -> GridCC:
     bus.subscribe(hub.publish)
 
     intake = Intake(store, grid)
-    server.register_blueprint(intake_blueprint(intake))
+    # In development anyone on the machine may report (the demo); in production only a
+    # known feed, app or person, by token or session.
+    may_report = (lambda: True) if settings.env == "development" else auth.may_report
+    server.register_blueprint(intake_blueprint(intake, may_report))
     server.register_blueprint(read_api(store, grid, auth))
     server.register_blueprint(cases_api(store, auth))
 
@@ -340,7 +344,7 @@ def _simulate(args: argparse.Namespace) -> None:
         return
     grid = load_grid(settings)
     catalog = load_catalog()
-    sim = Simulator(grid, catalog, seed=args.seed)
+    sim = Simulator(grid, catalog, seed=args.seed, run=f"{time.time():.0f}")
     advance = None
     if args.url:
         url = args.url.rstrip("/") + "/api/reports"

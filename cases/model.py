@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -72,6 +73,17 @@ class Forbidden(CaseError):
     """The actor's role (or department) may not do this."""
 
 
+class DuplicateMismatch(CaseError):
+    """A report id already taken by a report that said something else."""
+
+    def __init__(self, source: str, external_id: str, case_id: int) -> None:
+        super().__init__(
+            f"report_id {external_id!r} from {source} was already used for case {case_id} "
+            "with different content; send a new report_id"
+        )
+        self.case_id = case_id
+
+
 class UnknownCase(CaseError):
     def __init__(self, case_id: int) -> None:
         super().__init__(f"no case {case_id}")
@@ -95,6 +107,12 @@ class Report:
     place: str = ""
     external_id: str | None = None
     reporter: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """What the sender said, hashed: the same id with other content is not a duplicate."""
+        said = f"{self.category_code}|{self.description}|{self.lon:.6f}|{self.lat:.6f}"
+        return hashlib.sha256(said.encode("utf-8", "backslashreplace")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,8 @@ class Case:
     rework_count: int = 0
     extension_count: int = 0
     rating: str | None = None
+    reporter: str = ""
+    fingerprint: str = ""
 
     def risk(self, now: datetime) -> str:
         """ok / watch / at_risk / overdue at ``now`` (closed and void cases are ok)."""

@@ -46,6 +46,8 @@ def case_from_row(row: Any) -> Case:
         rework_count=row.rework_count,
         extension_count=row.extension_count,
         rating=row.rating,
+        reporter=row.reporter,
+        fingerprint=row.fingerprint,
     )
 
 

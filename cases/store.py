@@ -26,7 +26,17 @@ from cases.catalog import (
     load_catalog,
     make_category,
 )
-from cases.model import CLOSED_STATES, Case, CaseError, Conflict, Event, Report, Status, UnknownCase
+from cases.model import (
+    CLOSED_STATES,
+    Case,
+    CaseError,
+    Conflict,
+    DuplicateMismatch,
+    Event,
+    Report,
+    Status,
+    UnknownCase,
+)
 from cases.records import case_from_row, case_summary, case_values, event_from_row, event_payload
 from cases.schema import (
     cases,
@@ -232,6 +242,8 @@ class Store:
             existing = self.find_by_external_id(report.source, report.external_id)
             if existing is None:
                 raise
+            if existing.fingerprint != report.fingerprint:
+                raise DuplicateMismatch(report.source, report.external_id, existing.id) from None
             return existing, False
 
     class _Duplicate(Exception):
@@ -245,6 +257,8 @@ class Store:
                 if report.external_id is not None:
                     existing = self._find_external(conn, report.source, report.external_id)
                     if existing is not None:
+                        if existing.fingerprint != report.fingerprint:
+                            raise DuplicateMismatch(report.source, report.external_id, existing.id)
                         raise Store._Duplicate(existing)  # rolls back: the sequence stays put
                 now = self.now()
                 draft = Case(
@@ -266,6 +280,8 @@ class Store:
                     priority=category.priority,
                     allowed_hours=category.limit_hours,
                     working_hours=category.working_hours,
+                    reporter=report.reporter,
+                    fingerprint=report.fingerprint,
                     **self._clock_fields(now, category.limit_hours, category.working_hours),
                 )
                 new_id = conn.execute(
@@ -306,19 +322,22 @@ class Store:
         """
         act = find_action(action_name)
         reason = reason.strip()
+        # Read the catalog before taking the writers' lock: re-reading it needs a connection
+        # of its own, and inside the lock that could wait on the writers queued behind us.
+        known_departments = frozenset(self.catalog.departments)
         with self._write() as (conn, seq):
             row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
             if row is None:
                 raise UnknownCase(case_id)
             before = case_from_row(row)
+            authorize(act, actor, before)  # first: a conflict would tell the case's state
             if expected_version is not None and before.version != expected_version:
                 raise Conflict(case_id, before.status)
-            authorize(act, actor, before)
             check(act, before)
             if act.needs_reason and not reason:
                 raise CaseError(f"{act.name} ({act.label_zh}) needs a reason")
             now = self.now()
-            after, extra = self._changed(before, act.name, now, params)
+            after, extra = self._changed(before, act.name, now, params, known_departments)
             changed = conn.execute(
                 update(cases)
                 .where(cases.c.id == case_id, cases.c.version == before.version)
@@ -343,7 +362,12 @@ class Store:
         return ev
 
     def _changed(
-        self, case: Case, name: str, now: datetime, params: dict[str, Any]
+        self,
+        case: Case,
+        name: str,
+        now: datetime,
+        params: dict[str, Any],
+        known_departments: frozenset[str],
     ) -> tuple[Case, dict[str, Any]]:
         """The case after action ``name``, and what the event should say about it."""
         act = find_action(name)
@@ -353,8 +377,8 @@ class Store:
         extra: dict[str, Any] = {}
         if name in ("dispatch", "reassign"):
             department = params.get("department") or case.department
-            if department not in self.catalog.departments:
-                raise CaseError(f"unknown department {department!r}")
+            if not isinstance(department, str) or department not in known_departments:
+                raise CaseError(f"unknown department {str(department)[:40]!r}")
             if name == "reassign" and department == case.department:
                 raise CaseError(f"case {case.id} is already with {department}")
             changes.update(department=department, dispatch_count=case.dispatch_count + 1)
@@ -395,7 +419,16 @@ class Store:
             return int(
                 conn.execute(
                     insert(rejected_reports)
-                    .values(at=self.now(), reason=reason, detail=detail, body=body[:16384])
+                    .values(
+                        at=self.now(),
+                        reason=reason,
+                        detail=detail.replace("\x00", "\\0"),
+                        # PostgreSQL text holds no NUL, UTF-8 no lone surrogate: keep the rest
+                        body=body[:16384]
+                        .replace("\x00", "\\0")
+                        .encode("utf-8", "backslashreplace")
+                        .decode("utf-8"),
+                    )
                     .returning(rejected_reports.c.id)
                 ).scalar_one()
             )

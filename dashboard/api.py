@@ -51,7 +51,7 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
             return jsonify(
                 {"error": "invalid_query", "message": "since and limit are integers"}
             ), 400
-        if since < 0 or limit < 1:
+        if not 0 <= since < 2**62 or limit < 1:
             return jsonify({"error": "invalid_query", "message": "since ≥ 0 and limit ≥ 1"}), 400
         page, through, more = store.events_page(since, limit)
         actor = auth.current_actor()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from html import escape
 from typing import Any, TypeVar
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, request, session
 
@@ -40,6 +41,10 @@ class Auth:
             return Actor("anonymous", Role.WALL)
         return None
 
+    def may_report(self) -> bool:
+        actor = self.current_actor()
+        return actor is not None and actor.role is not Role.WALL
+
     def require(self, roles: frozenset[Role] = VIEWERS) -> Callable[[F], F]:
         """A route decorator: 401 without an identity, 403 with the wrong role."""
 
@@ -68,14 +73,19 @@ class Auth:
         server.register_blueprint(self._blueprint())
 
         @server.before_request
-        def _kiosk() -> None:
-            # A wall display is set up once with ?kiosk=<token>; the session then keeps it.
+        def _kiosk() -> Any:
+            # A wall display is set up once with ?kiosk=<token> (a wall user's token only);
+            # the session then keeps it, and the token leaves the address bar at once.
             token = request.args.get("kiosk")
-            if token:
-                user = self.users.by_token(token)
-                if user is not None:
-                    session.permanent = True
-                    session["user"] = user.username
+            if not token:
+                return None
+            user = self.users.by_token(token)
+            if user is not None and user.role is Role.WALL:
+                session.clear()
+                session.permanent = True
+                session["user"] = user.username
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != "kiosk"]
+            return redirect(request.path + (f"?{urlencode(args)}" if args else ""))
 
     def _blueprint(self) -> Blueprint:
         bp = Blueprint("auth", __name__)
@@ -90,6 +100,7 @@ class Auth:
                 return jsonify(
                     {"error": "bad_credentials", "message": "wrong username or password"}
                 ), 401
+            session.clear()  # a fresh session for every login: no fixation, no kiosk leftovers
             session["user"] = user.username
             return jsonify({"username": user.username, "role": user.role.value}), 200
 
@@ -101,6 +112,7 @@ class Auth:
                     request.form.get("username", ""), request.form.get("password", "")
                 )
                 if user is not None:
+                    session.clear()
                     session["user"] = user.username
                     return redirect(_safe_next(request.args.get("next")))
                 error = "用户名或密码错误 / wrong username or password"
@@ -124,10 +136,14 @@ class Auth:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: never an open redirect to another site.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
+    # Only a local path: never an open redirect to another site (no scheme, no host, no
+    # backslash or control character that a browser might read as "//").
+    if not target or any(ord(ch) < 32 or ch == "\\" for ch in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
 
 
 def _login_html(error: str) -> str:

@@ -92,9 +92,12 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
             start = date.fromisoformat(
                 request.args.get("start", (end - timedelta(days=29)).isoformat())
             )
-        except ValueError:
+        except (ValueError, OverflowError):
             return _error(400, "invalid_query", "start and end are dates: YYYY-MM-DD")
-        if not 0 <= (end - start).days <= MAX_PERIOD_DAYS:
+        if (
+            not 0 <= (end - start).days <= MAX_PERIOD_DAYS
+            or not 2000 <= start.year <= end.year <= 2100
+        ):
             return _error(400, "invalid_query", f"a period is 1 to {MAX_PERIOD_DAYS} days")
         dim = request.args.get("dim", "district")
         try:

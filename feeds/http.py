@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -17,11 +18,17 @@ def _json(status: int, body: dict[str, Any]) -> tuple[Response, int]:
     return jsonify(body), status
 
 
-def intake_blueprint(intake: Intake) -> Blueprint:
+def intake_blueprint(intake: Intake, may_report: Callable[[], bool] = lambda: True) -> Blueprint:
+    """``may_report`` says whether the caller may send reports (in production: a known
+    feed, app or person; checked before the body is read)."""
     bp = Blueprint("intake", __name__)
 
     @bp.post("/api/reports")
     def submit_report() -> tuple[Response, int]:
+        if not may_report():
+            return _json(
+                401, {"error": "unauthenticated", "message": "send a token of a feed or user"}
+            )
         request.max_content_length = MAX_REPORT_BYTES
         if not request.is_json:
             return _json(
@@ -44,7 +51,7 @@ def intake_blueprint(intake: Intake) -> Blueprint:
             return _reject(intake, Rejection(400, "invalid_json", "the body is not UTF-8"), "")
         try:
             body = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             return _reject(
                 intake, Rejection(400, "invalid_json", f"the body is not JSON: {exc}"), raw
             )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.catalog import Catalog
-from cases.model import Case, Report
+from cases.model import Case, DuplicateMismatch, Report
 from cases.store import Store
 from geo.coords import to_wgs84
 from geo.grid import Grid
@@ -59,8 +59,9 @@ class Accepted:
 
 def _clean_text(value: str) -> str:
     # Control characters never belong in a report; keep newlines and tabs.
+    # Lone surrogates (Cs) cannot be stored as UTF-8 at all.
     return "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
     ).strip()
 
 
@@ -91,7 +92,7 @@ def parse_report(body: Any, catalog: Catalog) -> dict[str, Any]:
         value = body.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float):
             problems[name] = "required: a number"
-        elif not math.isfinite(value) or not low <= value <= high:
+        elif abs(value) > 1e6 or not math.isfinite(value) or not low <= value <= high:
             problems[name] = f"must be between {low:g} and {high:g}"
         else:
             out[name] = float(value)
@@ -167,5 +168,10 @@ class Intake:
             external_id=fields["report_id"],
             reporter=fields["reporter"],
         )
-        case, created = self.store.open_case(report, actor=f"intake:{report.source}")
+        try:
+            case, created = self.store.open_case(report, actor=f"intake:{report.source}")
+        except DuplicateMismatch as clash:
+            raise Rejection(
+                409, "duplicate_mismatch", str(clash), extra={"case_id": clash.case_id}
+            ) from None
         return Accepted(case, created)

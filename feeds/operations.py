@@ -236,7 +236,7 @@ def district_kpis(store: Store) -> dict[str, float]:
     ``closed_3d_rate`` is of closed cases; ``closed_3d_of_all`` counts every non-void
     case, so a case still open counts as not closed within 3 days.
     """
-    with store.engine.connect() as conn:
+    with store.read() as conn:
         row = conn.execute(
             select(*(func.coalesce(func.sum(kpi_rollup.c[n]), 0) for n in KPI_COUNTERS)).where(
                 kpi_rollup.c.dim == "district"

@@ -77,6 +77,7 @@ class Simulator:
     catalog: Catalog
     seed: int = 0
     hot_spots: int = 12
+    run: str = "0"  # part of every report id: two runs with one seed are not duplicates
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
@@ -134,7 +135,7 @@ class Simulator:
                     "lon": round(float(lon), 6),
                     "lat": round(float(lat), 6),
                     "source": self._sources[s],
-                    "report_id": f"sim-{self.seed}-{self._serial}",
+                    "report_id": f"sim-{self.seed}-{self.run}-{self._serial}",
                 }
             )
         return out

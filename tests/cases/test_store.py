@@ -12,6 +12,7 @@ from sqlalchemy import select
 from cases.model import (
     CaseError,
     Conflict,
+    DuplicateMismatch,
     Forbidden,
     InvalidTransition,
     Report,
@@ -78,9 +79,12 @@ def test_open_case_writes_case_and_event_in_one_go(store: Store) -> None:
 
 def test_duplicate_external_id_is_one_case_and_leaves_no_gap(store: Store) -> None:
     first, created = store.open_case(report(1, external_id="w-1"))
-    again, created_again = store.open_case(report(2, external_id="w-1"))
+    again, created_again = store.open_case(report(1, external_id="w-1"))
     assert created and not created_again
     assert again.id == first.id and again.description == "暴露垃圾 1"
+    # The same id with something else said is refused, never silently merged.
+    with pytest.raises(DuplicateMismatch, match="different content"):
+        store.open_case(report(2, external_id="w-1"))
     store.open_case(report(3, external_id="w-2"))
     assert all_seqs(store) == [1, 2]
 
@@ -174,7 +178,7 @@ def test_sequence_is_gap_free_and_increasing_under_concurrent_writers(store: Sto
                 if i % 3 == 0:
                     store.apply(case.id, "file", Actor(f"w{w}", Role.OPERATOR))
                 if i % 5 == 0:  # a duplicate submission in the middle of the storm
-                    store.open_case(report(0, external_id=f"c-{w}-{i}"))
+                    store.open_case(report(w * 100 + i, external_id=f"c-{w}-{i}"))
         except BaseException as exc:
             errors.append(exc)
 

@@ -46,7 +46,7 @@ def login(g: GridCC, name: str) -> Any:
 
 def open_case(g: GridCC, grid: Grid, category: str = "SR01") -> tuple[int, int]:
     lon, lat = grid.geometries[20].representative_point().coords[0]
-    r = g.server.test_client().post(
+    r = login(g, "op").post(
         "/api/reports", json={"category": category, "description": "x", "lon": lon, "lat": lat}
     )
     assert r.status_code == 201
@@ -62,9 +62,13 @@ def act(client: Any, case_id: int, name: str, version: int, **body: Any) -> Any:
 def test_anonymous_gets_nothing_in_production(
     center: tuple[GridCC, dict[str, str]], grid: Grid
 ) -> None:
-    g, _ = center
-    case_id, version = open_case(g, grid)  # the public intake stays open
+    g, tokens = center
+    case_id, version = open_case(g, grid)
     anon = g.server.test_client()
+    body = {"category": "SR01", "description": "x", "lon": 117.05, "lat": 36.66}
+    assert anon.post("/api/reports", json=body).status_code == 401  # reports need a token
+    wall_token = {"Authorization": f"Bearer {tokens['wall']}"}
+    assert anon.post("/api/reports", json=body, headers=wall_token).status_code == 401
     for url in (
         "/api/snapshot",
         "/api/events?since=0",
@@ -235,3 +239,50 @@ def test_admins_add_departments_and_route_categories_to_them(
     )
     case_id, _ = open_case(g, grid, "CG05")
     assert g.store.get(case_id).department == "zhaoming"
+
+
+def test_kiosk_links_take_only_wall_tokens_and_leave_the_address_bar(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    g, tokens = center
+    kiosk = g.server.test_client()
+    r = kiosk.get(f"/?kiosk={tokens['wall']}&map=risk")
+    assert r.status_code == 302 and r.headers["Location"] == "/?map=risk"
+    assert kiosk.get("/api/me").json["role"] == "wall"
+    admin_link = g.server.test_client()
+    admin_link.get(f"/?kiosk={tokens['admin']}")
+    assert admin_link.get("/api/me").status_code == 401  # an admin token is no kiosk link
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "/%09/evil.example", "/\t/evil.example", "https://evil.example", "/\\evil"],
+)
+def test_login_never_redirects_off_site(center: tuple[GridCC, dict[str, str]], target: str) -> None:
+    g, _ = center
+    r = g.server.test_client().post(
+        "/login?next=" + target, data={"username": "op", "password": "pass-op"}
+    )
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+
+
+def test_liaisons_learn_nothing_about_other_departments_cases(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    case_id, v = open_case(g, grid)  # 城管
+    op = login(g, "op")
+    act(op, case_id, "file", v)
+    act(op, case_id, "dispatch", v + 1)
+    r = act(login(g, "li-sz"), case_id, "accept", -1)  # a stale version must not tell the state
+    assert r.status_code == 403 and "current_status" not in r.json
+    bad = act(login(g, "lead"), case_id, "reassign", v + 2, reason="x", department=["shizheng"])
+    assert bad.status_code == 400
+
+
+def test_query_values_out_of_range_are_400(center: tuple[GridCC, dict[str, str]]) -> None:
+    g, _ = center
+    op = login(g, "op")
+    assert op.get("/api/events?since=99999999999999999999999").status_code == 400
+    assert op.get("/api/kpis?start=0001-01-01&end=0001-01-05").status_code == 400
+    assert op.get("/api/kpis?end=0001-01-05").status_code == 400

@@ -180,3 +180,48 @@ def test_events_query_is_validated(client: Any) -> None:
         "through": 0,
         "more": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ("[" * 5000, "invalid_json"),  # nesting deep enough to exhaust the parser
+        (
+            '{"category": "SR01", "description": "x", "lon": 1' + "0" * 400 + ', "lat": 36.6}',
+            "invalid_report",
+        ),
+    ],
+)
+def test_pathological_bodies_are_clear_400s(
+    client: Any, gridcc: GridCC, data: str, error: str
+) -> None:
+    r = client.post("/api/reports", data=data, content_type="application/json")
+    assert r.status_code == 400 and r.json["error"] == error
+    assert gridcc.store.last_seq() == 0
+    assert gridcc.store.rejections()[0]["reason"] == error
+
+
+def test_lone_surrogates_and_nul_bytes_lose_nothing(
+    client: Any, gridcc: GridCC, grid: Grid
+) -> None:
+    r = client.post("/api/reports", json=body(grid, description="井盖\ud800缺失"))
+    assert r.status_code == 201
+    assert gridcc.store.get(r.json["case_id"]).description == "井盖缺失"
+    raw = '{"category": "SR01", "description": "x\x00", "lon": 117.0, "lat": 36.6}'
+    r = client.post("/api/reports", data=raw, content_type="application/json")
+    assert r.status_code == 400  # a raw NUL is not JSON; the refusal is still recorded
+    assert "\\0" in gridcc.store.rejections()[0]["body"]
+
+
+def test_same_report_id_with_other_content_is_refused(
+    client: Any, gridcc: GridCC, grid: Grid
+) -> None:
+    first = client.post("/api/reports", json=body(grid, report_id="app-7", source="patrol"))
+    other = client.post(
+        "/api/reports", json=body(grid, report_id="app-7", source="patrol", description="别的事")
+    )
+    assert first.status_code == 201
+    assert other.status_code == 409 and other.json["error"] == "duplicate_mismatch"
+    assert other.json["case_id"] == first.json["case_id"]
+    assert gridcc.store.last_seq() == 1
+    assert gridcc.store.rejections()[0]["reason"] == "duplicate_mismatch"
