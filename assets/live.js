@@ -21,6 +21,7 @@
   var STALE_MS = 30000;
   var RESYNC_GAP = 20000; // more missing events than this: reload the snapshot instead
   var CLOSED = { closed: true, "void": true };
+  var RISK_NAMES = ["none", "ok", "watch", "at_risk", "overdue"];
 
   var stats = {
     applied: 0, duplicates: 0, buffered: 0, catchUps: 0, resyncs: 0, paints: 0,
@@ -41,6 +42,15 @@
   var painting = false, mapDirty = false;
   var lastContact = 0;       // ms: last time the server answered or an event arrived
   var socket = null;
+  var clockOffset = 0;       // ms the server's clock is ahead of this screen's
+  var resyncing = false;
+  var countersQueued = false;
+  var lookDirty = true;      // mode or level changed: the next paint restyles the whole look
+  var paintStarted = 0;
+  var PAINT_WATCHDOG_MS = 10000;
+
+  // Risk, "today" and the wall clock follow the server's time, not the kiosk PC's.
+  function nowMs() { return Date.now() + clockOffset; }
 
   function el(id) { return document.getElementById(id); }
 
@@ -59,6 +69,7 @@
 
   // ---- state from a snapshot ------------------------------------------------------------
   function loadSnapshot(snap) {
+    if (snap.now) clockOffset = snap.now * 1000 - Date.now();
     lastSeq = snap.seq;
     stats.lastSeq = lastSeq;
     pending = {};
@@ -77,11 +88,14 @@
   }
 
   function resync() {
+    if (resyncing) return Promise.resolve();
+    resyncing = true;
     stats.resyncs += 1;
     return getJSON(cfg.snapshotUrl).then(function (snap) {
+      resyncing = false;
       loadSnapshot(snap);
       return catchUp();
-    });
+    }, function () { resyncing = false; });
   }
 
   // ---- events ---------------------------------------------------------------------------
@@ -125,10 +139,17 @@
     if (mode === "risk") mapDirty = true;
     var at = new Date(ev.at);
     if (ev.kind === "case.reported" && at >= dayStart) counters.today += 1;
-    if (ev.to === "closed" && at >= dayStart) counters.closed_today += 1;
+    if (ev.to === "closed" && ev.from !== "closed" && at >= dayStart) counters.closed_today += 1;
     if (ev.kind === "case.reported") addTickerRow(ev, true);
-    renderCounters();
+    queueCounters();
     schedulePaint();
+  }
+
+  // Counters are drawn once per frame, however many events a catch-up applies.
+  function queueCounters() {
+    if (countersQueued) return;
+    countersQueued = true;
+    window.requestAnimationFrame(function () { countersQueued = false; renderCounters(); });
   }
 
   // Ask the server for everything after lastSeq; one request at a time, repeated while
@@ -141,6 +162,7 @@
     var since = lastSeq;
     return getJSON(cfg.eventsUrl + "?since=" + since).then(function (body) {
       body.events.forEach(receive);
+      if (body.through < since) { fetching = false; return resync(); }
       // The server has shown us everything up to `through` that this screen may see:
       // apply what is buffered up to there, in order, and move past what was filtered out.
       if (body.through > lastSeq) {
@@ -181,7 +203,7 @@
   }
 
   function riskByCell() {
-    var nowS = Date.now() / 1000, worst = {}, atRisk = 0, overdue = 0;
+    var nowS = nowMs() / 1000, worst = {}, atRisk = 0, overdue = 0;
     Object.keys(openCases).forEach(function (id) {
       var c = openCases[id], level = riskLevel(c, nowS);
       if (level === 3) atRisk += 1;
@@ -222,62 +244,91 @@
     return Math.max(cfg.modes.load.zmax, Math.max.apply(null, z));
   }
 
+  function remember(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* kiosk without storage */ }
+  }
+
+  function markButtons() {
+    Array.prototype.forEach.call(el(IDS.mode).querySelectorAll("button"), function (b) {
+      var on = b.getAttribute("data-mode") === mode || b.getAttribute("data-level") === level;
+      b.classList.toggle("active", on);
+    });
+  }
+
+  // Mode and level only change state; paint() applies them, so the map is never restyled
+  // twice at once and a click before the map exists still takes effect when it does.
   function setLevel(next, store) {
     if (!cfg.levels[next]) return;
-    var changed = next !== level;
-    level = next;
+    if (next !== level) { level = next; lookDirty = true; }
     stats.level = level;
-    if (store) { try { window.localStorage.setItem("gridcc.mapLevel", level); } catch (e) { /* kiosk */ } }
-    var buttons = el(IDS.mode) ? el(IDS.mode).querySelectorAll("button[data-level]") : [];
-    Array.prototype.forEach.call(buttons, function (b) {
-      b.classList.toggle("active", b.getAttribute("data-level") === level);
-    });
-    if (!changed || !gd || !window.Plotly) return;
-    var L = cfg.levels[level], z = mapValues();
-    painting = true;
-    mapDirty = false;
-    var update = { geojson: [L.url], locations: [L.codes], customdata: [L.names], z: [z], zmax: scaleMax(z) };
-    if (mode === "load") update.colorscale = [loadScale(update.zmax)];
-    window.Plotly.restyle(gd, update, [0]).then(afterPaint, afterPaint);
+    if (store) remember("gridcc.mapLevel", level);
+    markButtons();
+    schedulePaint();
   }
 
   function setMode(next, store) {
     if (!cfg.modes[next]) return;
-    var changed = next !== mode;
-    mode = next;
+    if (next !== mode) { mode = next; lookDirty = true; }
     stats.mode = mode;
-    if (store) { try { window.localStorage.setItem("gridcc.mapMode", mode); } catch (e) { /* kiosk */ } }
-    var buttons = el(IDS.mode) ? el(IDS.mode).querySelectorAll("button[data-mode]") : [];
-    Array.prototype.forEach.call(buttons, function (b) {
-      b.classList.toggle("active", b.getAttribute("data-mode") === mode);
-    });
-    if (!changed || !gd || !window.Plotly) return;
-    var look = cfg.modes[mode], z = mapValues();
-    painting = true;
-    mapDirty = false;
-    window.Plotly.restyle(gd, {
-      z: [z], zmin: look.zmin, zmax: scaleMax(z), colorbar: look.colorbar,
-      colorscale: [mode === "load" ? loadScale(scaleMax(z)) : look.colorscale]
-    }, [0]).then(afterPaint, afterPaint);
+    if (store) remember("gridcc.mapMode", mode);
+    markButtons();
+    schedulePaint();
   }
 
   function afterPaint() {
     painting = false;
     stats.paints += 1;
-    if (mapDirty) schedulePaint();
+    if (mapDirty || lookDirty) schedulePaint();
+  }
+
+  function hover() {
+    var head = "%{customdata}<br>%{location}<br>";
+    return head + (mode === "risk" ? labels.legend_risk + " %{text}" : labels.hover_open + " %{z}")
+      + "<extra></extra>";
   }
 
   function paint() {
-    if (!gd || painting || !mapDirty || !window.Plotly) return;
-    painting = true;
-    mapDirty = false;
-    var z = mapValues();
+    if (!gd || painting || !window.Plotly || !(mapDirty || lookDirty)) return;
+    var z = mapValues(), L = cfg.levels[level], look = cfg.modes[mode];
     var update = { z: [z] };
-    if (level !== "cell" && mode === "load") {
+    if (mode === "risk") {
+      update.text = [z.map(function (v) { return labels["risk_" + RISK_NAMES[v]]; })];
+    } else if (level !== "cell" || lookDirty) {
       update.zmax = scaleMax(z);
       update.colorscale = [loadScale(update.zmax)];
     }
-    window.Plotly.restyle(gd, update, [0]).then(afterPaint, afterPaint);
+    if (lookDirty) {
+      update.geojson = [L.url];
+      update.locations = [L.codes];
+      update.customdata = [L.names];
+      update.zmin = look.zmin;
+      update.zmax = scaleMax(z);
+      update.colorbar = look.colorbar;
+      update.hovertemplate = hover();
+      if (mode === "risk") update.colorscale = [look.colorscale];
+    }
+    painting = true;
+    paintStarted = Date.now();
+    mapDirty = false;
+    lookDirty = false;
+    try {
+      window.Plotly.restyle(gd, update, [0]).then(afterPaint, afterPaint);
+    } catch (err) {
+      painting = false;
+      mapDirty = true;
+      lookDirty = lookDirty || "geojson" in update;
+      window.setTimeout(schedulePaint, 1000);
+    }
+  }
+
+  // A paint that never settles (a geometry download that hangs) must not freeze the map.
+  function paintWatchdog() {
+    if (painting && Date.now() - paintStarted > PAINT_WATCHDOG_MS) {
+      painting = false;
+      mapDirty = true;
+      lookDirty = true;
+      schedulePaint();
+    }
   }
 
   // ---- DOM ------------------------------------------------------------------------------
@@ -345,7 +396,8 @@
   }
 
   function renderStatus() {
-    var now = new Date();
+    paintWatchdog();
+    var now = new Date(nowMs());
     el(IDS.clock).textContent = localDay(now) + " " + timeFmt.format(now);
     var link = el(IDS.link);
     var connected = socket && socket.connected;
@@ -357,7 +409,7 @@
       link.textContent = labels.connecting;
       link.className = "link-status connecting";
     } else {
-      link.textContent = labels.stale + " · " + labels.since + " " + timeFmt.format(new Date(lastContact));
+      link.textContent = labels.stale + " · " + labels.since + " " + timeFmt.format(new Date(lastContact + clockOffset));
       link.className = "link-status stale";
     }
     // A new day in Shanghai: today's counters start again from the server's numbers.
@@ -367,7 +419,8 @@
   // ---- heartbeat: catches events lost while Redis or the socket was down -----------------
   function heartbeat() {
     getJSON(cfg.seqUrl).then(function (body) {
-      if (body.seq - lastSeq > RESYNC_GAP) resync();
+      // Behind us: the store was replaced (restored, reset); start again from its snapshot.
+      if (body.seq < lastSeq || body.seq - lastSeq > RESYNC_GAP) resync();
       else if (body.seq > lastSeq) catchUp();
     }, function () { /* stale banner shows it */ });
   }
@@ -382,6 +435,11 @@
       renderStatus();
     });
     socket.on("disconnect", renderStatus);
+    // Refused by the server (e.g. a session that expired): the client will not retry by
+    // itself; try again, while the heartbeat keeps the data current meanwhile.
+    socket.on("connect_error", function () {
+      if (!socket.active) window.setTimeout(function () { socket.connect(); }, 5000);
+    });
     socket.on("case_event", receive);
     window.gridcc.socket = socket;
   }
@@ -425,6 +483,8 @@
         wanted = wanted || window.localStorage.getItem("gridcc.mapMode");
         wantedLevel = wantedLevel || window.localStorage.getItem("gridcc.mapLevel");
       } catch (e) { /* kiosk without storage */ }
+      // The server drew the load view of cells; anything else is restyled by the first paint.
+      lookDirty = false;
       setMode(wanted || "load", false);
       setLevel(wantedLevel || "cell", false);
       mapDirty = true;

@@ -323,3 +323,54 @@ def test_map_switches_between_cell_community_and_street(
             count, total, url = page.evaluate(trace)
             assert (count, total, url) == (shapes, 3, f"/geo/{level}.geojson"), level
         assert not page.errors
+
+
+def test_closed_today_counts_a_case_once_even_when_rated(
+    page: Any, grid: Grid, tmp_path: Path
+) -> None:
+    from cases.db import make_engine
+    from cases.store import Store
+    from cases.users import UserDirectory
+    from cases.workflow import Role
+
+    url = f"sqlite:///{tmp_path / 'rated.db'}"
+    engine = make_engine(url)
+    Store(engine).create_schema()
+    directory = UserDirectory(engine)
+    directory.add("op", Role.OPERATOR, "pw-op")
+    directory.add("li", Role.LIAISON, "pw-li", department="chengguan")
+    engine.dispose()
+    with running_server(url) as base:
+        page.goto(base + "/")
+        page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
+        op, li = requests.Session(), requests.Session()
+        op.post(base + "/api/login", json={"username": "op", "password": "pw-op"}, timeout=10)
+        li.post(base + "/api/login", json={"username": "li", "password": "pw-li"}, timeout=10)
+        lon, lat = grid.geometries[77].representative_point().coords[0]
+        r = op.post(
+            base + "/api/reports",
+            json={"category": "SR01", "description": "垃圾", "lon": lon, "lat": lat},
+            timeout=10,
+        )
+        case_id, version = r.json()["case_id"], 1
+        steps = [
+            (op, "file", {}),
+            (op, "dispatch", {}),
+            (li, "accept", {}),
+            (li, "handle", {}),
+            (op, "verify", {}),
+            (op, "close", {}),
+            (op, "rate", {"rating": "satisfied"}),
+        ]
+        for who, name, extra in steps:
+            r = who.post(
+                f"{base}/api/cases/{case_id}/actions/{name}",
+                json={"expected_version": version, **extra},
+                timeout=10,
+            )
+            assert r.status_code == 200, (name, r.text)
+            version += 1
+        page.wait_for_function(f"window.gridcc.stats.applied === {len(steps) + 1}")
+        page.wait_for_timeout(300)
+        assert page.locator("#counter-closed-today").inner_text() == "1"
+        assert page.locator("#counter-open").inner_text() == "0"
