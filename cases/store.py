@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from cases import clock, rollup
 from cases.catalog import (
@@ -86,17 +86,30 @@ class Store:
 
     # -- schema ---------------------------------------------------------------------------
     def create_schema(self) -> None:
-        """Create missing tables; seed the counters and, on an empty store, the catalog."""
+        """Create missing tables; seed the counters and, on an empty store, the catalog.
+
+        Several processes may start at once on an empty database: whoever loses a race
+        (a table or row the other just created) tries again and finds it there.
+        """
         self._refuse_older_schema()
-        metadata.create_all(self.engine)
+        for attempt in range(3):
+            try:
+                metadata.create_all(self.engine)
+                self._seed_rows()
+                return
+            except (IntegrityError, ProgrammingError, OperationalError):
+                if attempt == 2:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+    def _seed_rows(self) -> None:
         with self.engine.begin() as conn:
             for name in (EVENT_SEQUENCE, CATALOG_VERSION):
                 exists = conn.execute(
                     select(sequences.c.value).where(sequences.c.name == name)
                 ).first()
                 if exists is None:
-                    with suppress(IntegrityError):  # another process created it first
-                        conn.execute(insert(sequences).values(name=name, value=0))
+                    conn.execute(insert(sequences).values(name=name, value=0))
             if conn.execute(select(func.count()).select_from(categories)).scalar_one() == 0:
                 conn.execute(
                     insert(departments), [as_row(d) for d in self._seed.departments.values()]

@@ -296,3 +296,29 @@ def test_cell_state_counts_risk_as_time_passes(store: Store) -> None:
     assert state(121) == {"open": 2, "at_risk": 0, "overdue": 1, "worst": "overdue"}
     assert "370102001001002" not in store.cell_state(start)  # voided: no open case there
     assert store.get(a.id).risk(start + timedelta(minutes=121)) == "overdue"
+
+
+def test_processes_starting_together_on_an_empty_store(database_url: str) -> None:
+    from cases.db import make_engine
+
+    engines = [make_engine(database_url) for _ in range(4)]
+    start = threading.Barrier(len(engines))
+    errors: list[BaseException] = []
+
+    def boot(engine: object) -> None:
+        try:
+            start.wait()
+            Store(engine).create_schema()  # type: ignore[arg-type]
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=boot, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(Store(engines[0]).catalog.categories) == 74
+    assert Store(engines[0]).last_seq() == 0
+    for e in engines:
+        e.dispose()
