@@ -91,14 +91,14 @@ class Store:
         Several processes may start at once on an empty database: whoever loses a race
         (a table or row the other just created) tries again and finds it there.
         """
-        self._refuse_older_schema()
-        for attempt in range(3):
+        for attempt in range(5):
             try:
+                self._refuse_older_schema()
                 metadata.create_all(self.engine)
                 self._seed_rows()
                 return
             except (IntegrityError, ProgrammingError, OperationalError):
-                if attempt == 2:
+                if attempt == 4:
                     raise
                 time.sleep(0.2 * (attempt + 1))
 

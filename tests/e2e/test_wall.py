@@ -111,7 +111,11 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
         assert "<img src=x" in shown, "HTML in a report must show as text"
         assert page.evaluate("window.__pwned === undefined")
         assert page.locator("#ticker img").count() == 0
-        assert page.locator("#counter-open").inner_text() == str(len(accepted))
+        # Counters are drawn once per frame: the next frame shows all 100.
+        page.wait_for_function(
+            f"document.getElementById('counter-open').textContent === '{len(accepted)}'",
+            timeout=5_000,
+        )
 
         # The map's data and its pixels: every posted cell now shows the top of the scale.
         page.wait_for_function(
