@@ -13,7 +13,7 @@ from cases import clock
 from cases.kpi import closure_hours, compute_kpis, daily, definitions
 from dashboard.i18n import labels, pick_lang
 from dashboard.kpi_figures import closure_histogram, kpi_trend
-from dashboard.wall import denied, may_view
+from dashboard.wall import denied, may_view, page
 
 PERIOD = "kpi-period"
 DIM = "kpi-dim"
@@ -88,8 +88,8 @@ def _names(ctx: Any, dim: str, lang: str) -> dict[str, str]:
         return {
             c: (k.name_zh if lang == "zh" else k.name_en) for c, k in catalog.categories.items()
         }
-    if dim == "street":
-        return dict(zip([c[:9] for c in ctx.grid.codes], ctx.grid.street_names, strict=True))
+    if dim in ("street", "community"):
+        return dict(zip(ctx.grid.level_codes(dim), ctx.grid.level_names(dim), strict=True))
     return {}
 
 
@@ -103,44 +103,35 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
     words = labels(lang)
     if not may_view(ctx.auth):
         return denied(words, words["kpi_page"], "/kpi")
-    return html.Div(
-        className="kpi-page",
-        lang="zh-CN" if lang == "zh" else "en",
+    controls = html.Div(
+        className="kpi-controls",
         children=[
-            html.Header(
-                className="wall-header",
-                children=[
-                    html.Div(
-                        className="wall-title",
-                        children=[
-                            html.H1(f"{words['title']} · {words['kpi_page']}"),
-                            html.A(words["nav_wall"], href=f"/?lang={lang}", className="nav-link"),
-                        ],
-                    ),
-                    html.Div(
-                        className="kpi-controls",
-                        children=[
-                            dcc.RadioItems(
-                                id=PERIOD,
-                                value=30,
-                                inline=True,
-                                options=[
-                                    {"label": words[f"last_{n}"], "value": n} for n in (7, 30, 90)
-                                ],
-                            ),
-                            dcc.RadioItems(
-                                id=DIM,
-                                value="department",
-                                inline=True,
-                                options=[
-                                    {"label": words[f"dim_{d}"], "value": d}
-                                    for d in ("department", "street", "category")
-                                ],
-                            ),
-                        ],
-                    ),
+            dcc.RadioItems(
+                id=PERIOD,
+                value=30,
+                inline=True,
+                options=[{"label": words[f"last_{n}"], "value": n} for n in (7, 30, 90)],
+            ),
+            dcc.RadioItems(
+                id=DIM,
+                value="department",
+                inline=True,
+                options=[
+                    {"label": words[f"dim_{d}"], "value": d}
+                    for d in ("department", "street", "category")
                 ],
             ),
+        ],
+    )
+    return page(
+        lang,
+        "kpi-page",
+        [
+            html.H1(f"{words['title']} · {words['kpi_page']}"),
+            html.A(words["nav_wall"], href=f"/?lang={lang}", className="nav-link"),
+        ],
+        controls,
+        [
             dcc.Store(id=LANG, data=lang),
             dcc.Interval(id=TICK, interval=60_000),
             html.Div(

@@ -42,6 +42,21 @@ def may_view(auth: Auth) -> bool:
     return actor is not None and actor.role in WALL_VIEWERS
 
 
+def page(lang: str, class_name: str, title: list[Any], right: Any, body: list[Any]) -> html.Div:
+    """A screen: the header (title on the left, ``right`` on the right), then ``body``."""
+    return html.Div(
+        className=class_name,
+        lang="zh-CN" if lang == "zh" else "en",
+        children=[
+            html.Header(
+                className="wall-header",
+                children=[html.Div(className="wall-title", children=title), right],
+            ),
+            *body,
+        ],
+    )
+
+
 def denied(words: dict[str, str], title: str, path: str) -> html.Div:
     return html.Div(
         className="wall-denied",
@@ -149,38 +164,26 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     )
     counters = snapshot["counters"]
     other = "en" if lang == "zh" else "zh"
-    return html.Div(
-        className="wall",
-        lang="zh-CN" if lang == "zh" else "en",
+    status = html.Div(
+        className="wall-status",
         children=[
-            html.Header(
-                className="wall-header",
+            html.Div(id=ids.CLOCK, className="wall-clock"),
+            html.Div(words["connecting"], id=ids.LINK, className="link-status connecting"),
+            html.Div(
+                className="nav-links",
                 children=[
-                    html.Div(
-                        className="wall-title",
-                        children=[
-                            html.H1(words["title"]),
-                            html.Span(words["site"], className="wall-site"),
-                        ],
-                    ),
-                    html.Div(
-                        className="wall-status",
-                        children=[
-                            html.Div(id=ids.CLOCK, className="wall-clock"),
-                            html.Div(
-                                words["connecting"], id=ids.LINK, className="link-status connecting"
-                            ),
-                            html.Div(
-                                className="nav-links",
-                                children=[
-                                    html.A(words["nav_kpi"], href=f"/kpi?lang={lang}"),
-                                    html.A(words["other_lang"], href=f"?lang={other}"),
-                                ],
-                            ),
-                        ],
-                    ),
+                    html.A(words["nav_kpi"], href=f"/kpi?lang={lang}"),
+                    html.A(words["other_lang"], href=f"?lang={other}"),
                 ],
             ),
+        ],
+    )
+    return page(
+        lang,
+        "wall",
+        [html.H1(words["title"]), html.Span(words["site"], className="wall-site")],
+        status,
+        [
             html.Div(
                 className="stats-bar",
                 children=[

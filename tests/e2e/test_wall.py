@@ -128,11 +128,19 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
             timeout=30_000,
         )
         page.wait_for_function("window.gridcc.stats.paints > 1", timeout=10_000)
-        time.sleep(1.0)  # the last paint is on its way to the canvas
+
+        def red(rgb: tuple[int, int, int]) -> bool:
+            return rgb[0] > 150 and rgb[0] > 2 * rgb[1]
+
+        # The last paint reaches the canvas a moment after the data: look until it has (10 s).
+        deadline = time.monotonic() + 10
         after = [cell_pixel(page, lon, lat) for lon, lat in points]
+        while not all(map(red, after)) and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+            after = [cell_pixel(page, lon, lat) for lon, lat in points]
         for b, a in zip(before, after, strict=True):
             assert a != b
-            assert a[0] > 150 and a[0] > 2 * a[1], f"expected red at the top of the scale, got {a}"
+            assert red(a), f"expected red at the top of the scale, got {a}"
 
         def p50_p95(values: list[float]) -> tuple[float, float]:
             ordered = sorted(values)
