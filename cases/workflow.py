@@ -58,6 +58,7 @@ class Action:
     needs_reason: bool = False
     own_department: bool = False  # liaisons act only on their department's cases
     params: tuple[str, ...] = field(default_factory=tuple)
+    forward: bool = False  # the main path's next step from its source states
 
 
 S = Status
@@ -68,7 +69,7 @@ _DEPT = frozenset({R.LIAISON, R.SYSTEM})
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action("file", "立案", frozenset({S.REPORTED}), S.FILED, _DESK),
+        Action("file", "立案", frozenset({S.REPORTED}), S.FILED, _DESK, forward=True),
         Action(
             "dispatch",
             "派遣",
@@ -76,8 +77,17 @@ ACTIONS: dict[str, Action] = {
             S.DISPATCHED,
             _DESK,
             params=("department",),
+            forward=True,
         ),
-        Action("accept", "签收", frozenset({S.DISPATCHED}), S.ACCEPTED, _DEPT, own_department=True),
+        Action(
+            "accept",
+            "签收",
+            frozenset({S.DISPATCHED}),
+            S.ACCEPTED,
+            _DEPT,
+            own_department=True,
+            forward=True,
+        ),
         Action(
             "return",
             "退回",
@@ -88,9 +98,17 @@ ACTIONS: dict[str, Action] = {
             own_department=True,
         ),
         Action(
-            "handle", "处置反馈", frozenset({S.ACCEPTED}), S.HANDLED, _DEPT, own_department=True
+            "handle",
+            "处置反馈",
+            frozenset({S.ACCEPTED}),
+            S.HANDLED,
+            _DEPT,
+            own_department=True,
+            forward=True,
         ),
-        Action("verify", "核查", frozenset({S.HANDLED}), S.VERIFIED, _DESK | {R.WORKER}),
+        Action(
+            "verify", "核查", frozenset({S.HANDLED}), S.VERIFIED, _DESK | {R.WORKER}, forward=True
+        ),
         Action(
             "rework",
             "返工",
@@ -99,7 +117,7 @@ ACTIONS: dict[str, Action] = {
             _DESK | {R.WORKER},
             needs_reason=True,
         ),
-        Action("close", "结案", frozenset({S.VERIFIED}), S.CLOSED, _DESK),
+        Action("close", "结案", frozenset({S.VERIFIED}), S.CLOSED, _DESK, forward=True),
         Action(
             "void",
             "作废",
@@ -130,6 +148,11 @@ ACTIONS: dict[str, Action] = {
     )
 }
 
+# status -> the main path's next action (上报 → 立案 → 派遣 → 签收 → 处置反馈 → 核查 → 结案)
+FORWARD: dict[Status, Action] = {
+    source: a for a in ACTIONS.values() if a.forward for source in sorted(a.sources)
+}
+
 RATINGS = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意
 SATISFIED = frozenset({"satisfied", "basic"})
 
@@ -143,6 +166,11 @@ def action(name: str) -> Action:
         return ACTIONS[name]
     except KeyError:
         raise InvalidAction(f"no action {name!r}; one of {', '.join(ACTIONS)}") from None
+
+
+def forward_action(status: Status) -> Action | None:
+    """The main path's next action from ``status`` (None where the path ends)."""
+    return FORWARD.get(status)
 
 
 def authorize(act: Action, actor: Actor, case: Case) -> None:
