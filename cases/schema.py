@@ -29,6 +29,16 @@ sequences = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+# Per department view (access.department_audience), the sequence number of the last event
+# it was shown: each new event records the previous one as ``prev``, so a filtered screen
+# tells a real gap from events it was never meant to see. Written under the writers' lock.
+audience_heads = Table(
+    "audience_heads",
+    metadata,
+    Column("audience", String(64), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+)
+
 cases = Table(
     "cases",
     metadata,

@@ -6,17 +6,13 @@ import hashlib
 
 from flask import Blueprint, Response, jsonify, request
 
+from cases import access
 from cases.records import event_payload
 from cases.store import Store
-from cases.workflow import Role
 from dashboard.auth import Auth
 from geo.grid import Grid
 
 MAX_EVENTS = 1000
-# Who sees the whole district; liaisons see their own department's events only.
-WALL_VIEWERS = frozenset({Role.WALL, Role.OPERATOR, Role.LEAD, Role.ADMIN, Role.WORKER})
-
-
 LEVELS = ("cell", "community", "street")
 
 
@@ -32,7 +28,7 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
     bp = Blueprint("read_api", __name__)
 
     @bp.get("/api/snapshot")
-    @auth.require(WALL_VIEWERS)
+    @auth.require(access.may_see_district_state)
     def snapshot() -> Response:
         return jsonify(store.snapshot())
 
@@ -42,7 +38,7 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
         return jsonify({"seq": store.last_seq()})
 
     @bp.get("/api/events")
-    @auth.require(WALL_VIEWERS | {Role.LIAISON})
+    @auth.require(lambda actor: access.audience_of(actor) is not None)
     def events() -> tuple[Response, int] | Response:
         try:
             since = int(request.args.get("since", "0"))
@@ -55,8 +51,7 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
             return jsonify({"error": "invalid_query", "message": "since ≥ 0 and limit ≥ 1"}), 400
         page, through, more = store.events_page(since, limit)
         actor = auth.current_actor()
-        if actor is not None and actor.role is Role.LIAISON:
-            page = [e for e in page if e.data.get("department") == actor.department]
+        page = [e for e in page if access.may_see_event(actor, e)]
         return jsonify(
             {"events": [event_payload(e) for e in page], "through": through, "more": more}
         )

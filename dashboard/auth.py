@@ -14,11 +14,12 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, request, session
 
+from cases import access
 from cases.users import UserDirectory
 from cases.workflow import Actor, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
-VIEWERS = frozenset(Role) - {Role.SYSTEM}
+Policy = Callable[[Actor], bool]
 
 
 class Auth:
@@ -42,11 +43,11 @@ class Auth:
         return None
 
     def may_report(self) -> bool:
-        actor = self.current_actor()
-        return actor is not None and actor.role is not Role.WALL
+        return access.may_report(self.current_actor())
 
-    def require(self, roles: frozenset[Role] = VIEWERS) -> Callable[[F], F]:
-        """A route decorator: 401 without an identity, 403 with the wrong role."""
+    def require(self, allowed: Policy = access.may_see_sequence) -> Callable[[F], F]:
+        """A route decorator: 401 without an identity, 403 when the access policy's
+        question ``allowed`` says no for this actor."""
 
         def decorate(view: F) -> F:
             @wraps(view)
@@ -54,12 +55,11 @@ class Auth:
                 actor = self.current_actor()
                 if actor is None:
                     return jsonify({"error": "unauthenticated", "message": "log in first"}), 401
-                if actor.role not in roles:
-                    allowed = ", ".join(sorted(r.value for r in roles))
+                if not allowed(actor):
                     return jsonify(
                         {
                             "error": "forbidden",
-                            "message": f"for {allowed}; you are {actor.role.value}",
+                            "message": f"not open to your role ({actor.role.value})",
                         }
                     ), 403
                 return view(*args, **kwargs)

@@ -101,7 +101,7 @@ def _period(days: int, store: Any) -> tuple[date, date]:
 def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
-    if not may_view(ctx.auth):
+    if not may_view(ctx.auth, "kpi"):
         return denied(words, words["kpi_page"], "/kpi")
     controls = html.Div(
         className="kpi-controls",
@@ -186,7 +186,7 @@ def register_callbacks(app: Dash, ctx: Any) -> None:
         Input(LANG, "data"),
     )
     def refresh(_tick: int | None, days: int, dim: str, lang: str) -> tuple[Any, Any, Any]:
-        if not may_view(ctx.auth):
+        if not may_view(ctx.auth, "kpi"):
             raise PreventUpdate  # no data for a browser that may not see it
         if days not in (7, 30, 90) or dim not in ("department", "street", "category"):
             raise PreventUpdate

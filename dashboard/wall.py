@@ -13,12 +13,12 @@ from typing import Any
 
 from dash import dcc, html
 
-from cases import clock
+from cases import access, clock
 from cases.kpi import compute_kpis, definitions
 from cases.rollup import DISTRICT
 from cases.store import Store
 from dashboard import ids
-from dashboard.api import LEVELS, WALL_VIEWERS
+from dashboard.api import LEVELS
 from dashboard.auth import Auth
 from dashboard.figures import load_map, map_modes, zoom_for
 from dashboard.i18n import labels, pick_lang
@@ -36,10 +36,9 @@ class WallContext:
     auth: Auth
 
 
-def may_view(auth: Auth) -> bool:
+def may_view(auth: Auth, page_name: str = "wall") -> bool:
     """Checked on the server for every page: its data never reaches an unentitled browser."""
-    actor = auth.current_actor()
-    return actor is not None and actor.role in WALL_VIEWERS
+    return access.may_view_page(auth.current_actor(), page_name)
 
 
 def page(lang: str, class_name: str, title: list[Any], right: Any, body: list[Any]) -> html.Div:

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from cases.catalog import Catalog, load_catalog
+
+if TYPE_CHECKING:
+    from app import GridCC
 
 POSTGRES_URL = os.environ.get(
     "GRIDCC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -100,3 +104,23 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     yield from postgres_schema_url()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
+    """Build gridcc instances as a test needs them: ``make_app(database_url, **settings)``
+    (default: a fresh SQLite file). Settings come only from the arguments, never from the
+    environment; every instance's store is closed afterwards."""
+    from app import Settings, create_app
+
+    built: list[GridCC] = []
+
+    def make(database_url: str | None = None, **settings: Any) -> GridCC:
+        url = database_url or f"sqlite:///{tmp_path / f'gridcc-{len(built)}.db'}"
+        instance = create_app(Settings.from_env({}, database_url=url, **settings))
+        built.append(instance)
+        return instance
+
+    yield make
+    for instance in built:
+        instance.store.engine.dispose()

@@ -41,7 +41,7 @@ def running_server(
     }
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", *extra_args],
+        [sys.executable, "-m", "cli", "serve", *extra_args],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app import DEV_SECRET, SETTINGS, Settings, build_parser
+from app import DEV_SECRET, SETTINGS, Settings
+from cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -60,9 +61,9 @@ def test_user_add_command(
 ) -> None:
     import io
 
-    from app import main
     from cases.db import make_engine
     from cases.users import UserDirectory
+    from cli import main
 
     url = f"sqlite:///{tmp_path}/users.db"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -15,11 +15,33 @@ import pytest
 import requests
 import socketio
 
+from app import Settings
 from geo.grid import Grid
 from tests.conftest import missing_service
 from tests.serving import free_port, running_server
 
 pytestmark = pytest.mark.redis
+
+
+def channel_of(database_url: str) -> str:
+    """The Redis channel a server on ``database_url`` publishes and listens on."""
+    return Settings.from_env({}, database_url=database_url).fanout_channel
+
+
+def wait_subscribed(redis_url: str, channel: str, listeners: int) -> None:
+    """Wait until ``listeners`` server processes listen on ``channel`` (each subscribes on
+    its first client): no fixed sleep, the subscription itself."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        deadline = time.monotonic() + 20
+        while dict(client.pubsub_numsub(channel)).get(channel.encode(), 0) < listeners:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{listeners} listeners never subscribed to {channel}")
+            time.sleep(0.02)
+    finally:
+        client.close()
 
 
 @contextmanager
@@ -56,7 +78,7 @@ def test_case_created_on_one_process_reaches_a_client_of_another(
         listening(b) as on_b,
         listening(a) as on_a,
     ):
-        time.sleep(0.5)  # both servers' Redis listeners subscribe on their first client
+        wait_subscribed(redis_url, channel_of(postgres_url), 2)
         r = requests.post(f"{a}/api/reports", json=report(grid, 3), timeout=10)
         assert r.status_code == 201, r.text
         ev = on_b.get(timeout=10)
@@ -115,7 +137,7 @@ def test_dropped_redis_loses_no_report_and_live_events_resume(grid: Grid, tmp_pa
         running_server(db, url, tmp_path / "server.log") as base,
         listening(base) as events,
     ):
-        time.sleep(0.3)
+        wait_subscribed(url, channel_of(db), 1)
         assert (
             requests.post(f"{base}/api/reports", json=report(grid, 1), timeout=10).status_code
             == 201
@@ -160,10 +182,10 @@ def test_a_separate_simulator_process_reaches_browsers_through_redis(
         running_server(postgres_url, redis_url, tmp_path / "a.log") as base,
         listening(base) as events,
     ):
-        time.sleep(0.3)
+        wait_subscribed(redis_url, channel_of(postgres_url), 1)
         env = {**os.environ, "DATABASE_URL": postgres_url, "REDIS_URL": redis_url}
         done = subprocess.run(
-            [sys.executable, "-m", "app", "simulate", "--rate", "6000", "--count", "5"],
+            [sys.executable, "-m", "cli", "simulate", "--rate", "6000", "--count", "5"],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -178,3 +200,29 @@ def test_a_separate_simulator_process_reaches_browsers_through_redis(
                 break
         assert kinds.count("case.reported") == 5
         assert requests.get(f"{base}/api/snapshot", timeout=10).json()["counters"]["today"] == 5
+
+
+def test_two_deployments_sharing_one_redis_never_see_each_others_events(
+    redis_url: str, grid: Grid, tmp_path: Path
+) -> None:
+    """Redis pub/sub ignores the database number: each deployment has its own channel."""
+    first_db, second_db = (f"sqlite:///{tmp_path / name}" for name in ("one.db", "two.db"))
+    assert channel_of(first_db) != channel_of(second_db)
+    with (
+        running_server(first_db, redis_url, tmp_path / "one.log") as one,
+        running_server(second_db, redis_url, tmp_path / "two.log") as two,
+        listening(one) as on_one,
+        listening(two) as on_two,
+    ):
+        wait_subscribed(redis_url, channel_of(first_db), 1)
+        wait_subscribed(redis_url, channel_of(second_db), 1)
+        for n in range(3):
+            assert requests.post(f"{one}/api/reports", json=report(grid, n), timeout=10).ok
+        r = requests.post(f"{two}/api/reports", json=report(grid, 9), timeout=10)
+        assert [on_one.get(timeout=10)["seq"] for _ in range(3)] == [1, 2, 3]
+        ev = on_two.get(timeout=10)
+        assert (ev["seq"], ev["case_id"]) == (1, r.json()["case_id"])
+        # Nothing of the first deployment's three reports reached the second, or the reverse.
+        for q in (on_one, on_two):
+            with pytest.raises(queue.Empty):
+                q.get(timeout=1.0)

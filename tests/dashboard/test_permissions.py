@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from app import GridCC, Settings, create_app
+from app import GridCC
 from cases.workflow import Role
 from dashboard import kpi_page, wall
 from geo.grid import Grid
 
 
 @pytest.fixture
-def center(database_url: str) -> Iterator[tuple[GridCC, dict[str, str]]]:
-    settings = Settings.from_env(
-        {}, database_url=database_url, gridcc_env="production", secret_key="test-secret-key"
-    )
-    g = create_app(settings)
+def center(database_url: str, make_app: Callable[..., GridCC]) -> tuple[GridCC, dict[str, str]]:
+    g = make_app(database_url, gridcc_env="production", secret_key="test-secret-key")
     tokens = {
         name: g.users.add(name, Role(role), "pass-" + name, department=dept)
         for name, role, dept in (
@@ -33,8 +30,7 @@ def center(database_url: str) -> Iterator[tuple[GridCC, dict[str, str]]]:
             ("li-sz", "liaison", "shizheng"),
         )
     }
-    yield g, tokens
-    g.store.engine.dispose()
+    return g, tokens
 
 
 def login(g: GridCC, name: str) -> Any:

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from app import GridCC, Settings, create_app
+from app import GridCC
 from geo.coords import wgs84_to_gcj02
 from geo.grid import Grid
 
 
 @pytest.fixture
-def gridcc(database_url: str) -> Iterator[GridCC]:
-    instance = create_app(Settings.from_env({}, database_url=database_url))
-    yield instance
-    instance.store.engine.dispose()
+def gridcc(database_url: str, make_app: Callable[..., GridCC]) -> GridCC:
+    return make_app(database_url)
 
 
 @pytest.fixture

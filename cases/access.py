@@ -1,0 +1,113 @@
+"""Who may see what: the one access policy, asked by the hub, every API, the Dash callbacks
+and the pages alike. Screens never decide visibility themselves.
+
+Two kinds of view exist today. The district view (the wall, the desk, leads, grid workers,
+admins) sees every case and event. A department liaison's view sees the cases of their
+own department: the events that name it as the case's department, and the events that
+take a case away from it (a reassign or a dispatch elsewhere names it as
+``from_department``), so a screen never keeps a case that has left it.
+
+An *audience* is the name of a view that events are delivered to: ``district`` or
+``dept:<code>``. The hub uses audiences as Socket.IO rooms; the store keeps, per
+department audience, the sequence number of its previous event (``prev`` in each event),
+so a filtered screen can tell a real gap from events it was never meant to see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cases.model import Case, Event
+from cases.workflow import ACTIONS, Actor, Role
+
+DISTRICT = "district"
+DISTRICT_ROLES = frozenset({Role.WALL, Role.OPERATOR, Role.LEAD, Role.ADMIN, Role.WORKER})
+VIEWER_ROLES = frozenset(Role) - {Role.SYSTEM}
+# Anyone who appears in the workflow's table may ask to take actions (the table then says
+# which); admins are refused by the table, with its own words.
+ACTING_ROLES = frozenset(r for a in ACTIONS.values() for r in a.roles) - {Role.SYSTEM}
+
+
+def department_audience(department: str) -> str:
+    return f"dept:{department}"
+
+
+def sees_district(actor: Actor | None) -> bool:
+    """Whether ``actor`` sees the whole district (every case, event, cell and KPI)."""
+    return actor is not None and actor.role in DISTRICT_ROLES
+
+
+def audience_of(actor: Actor | None) -> str | None:
+    """The one view ``actor`` watches live (None: no live view)."""
+    if actor is None:
+        return None
+    if actor.role in DISTRICT_ROLES:
+        return DISTRICT
+    if actor.role is Role.LIAISON and actor.department:
+        return department_audience(actor.department)
+    return None
+
+
+def event_departments(data: Mapping[str, Any]) -> list[str]:
+    """The departments whose view an event (its ``data``) belongs to, in a fixed order."""
+    named = [data.get("department"), data.get("from_department")]
+    return sorted({d for d in named if isinstance(d, str) and d})
+
+
+def event_audiences(event: Event) -> list[str]:
+    """Every view ``event`` is delivered to: the district, and each department it names."""
+    return [DISTRICT, *(department_audience(d) for d in event_departments(event.data))]
+
+
+def may_see_event(actor: Actor | None, event: Event) -> bool:
+    audience = audience_of(actor)
+    return audience is not None and audience in event_audiences(event)
+
+
+def may_see_case(actor: Actor | None, case: Case) -> bool:
+    if sees_district(actor):
+        return True
+    return (
+        actor is not None
+        and actor.role is Role.LIAISON
+        and actor.department is not None
+        and actor.department == case.department
+    )
+
+
+def may_see_district_state(actor: Actor | None) -> bool:
+    """The snapshot of the whole district: open cases by cell, counters, recent reports."""
+    return sees_district(actor)
+
+
+def may_see_kpis(actor: Actor | None, dim: str = "district") -> bool:
+    """KPIs of any dimension; liaisons have no KPI view yet (their desk will bring one)."""
+    return sees_district(actor)
+
+
+def may_view_page(actor: Actor | None, page: str) -> bool:
+    """The wall and the KPI page show the whole district."""
+    return sees_district(actor)
+
+
+def may_read_catalog(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in VIEWER_ROLES
+
+
+def may_edit_catalog(actor: Actor | None) -> bool:
+    return actor is not None and actor.role is Role.ADMIN
+
+
+def may_report(actor: Actor | None) -> bool:
+    """Sending reports: any known person or feed but a wall display."""
+    return actor is not None and actor.role is not Role.WALL
+
+
+def may_ask_actions(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in ACTING_ROLES
+
+
+def may_see_sequence(actor: Actor | None) -> bool:
+    """The log's head (for heartbeats): every viewer today."""
+    return actor is not None and actor.role in VIEWER_ROLES

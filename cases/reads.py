@@ -1,0 +1,136 @@
+"""Reading the store: cases, the event log after a sequence number, and the snapshot a
+screen starts from (everything as of one sequence number)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from cases import clock
+from cases.model import CLOSED_STATES, Case, Event, Status, UnknownCase
+from cases.records import case_from_row, event_from_row, event_payload
+from cases.schema import cases, events, rejected_reports
+from cases.sla import RISK_LEVELS
+from cases.storage import EVENT_SEQUENCE, StoreBase
+
+OPEN_STATES = [s.value for s in Status if s not in CLOSED_STATES]
+
+
+class Reads(StoreBase):
+    def get(self, case_id: int) -> Case:
+        with self.read() as conn:
+            row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+        if row is None:
+            raise UnknownCase(case_id)
+        return case_from_row(row)
+
+    def events_since(self, seq: int, limit: int = 500) -> list[Event]:
+        """Events after ``seq``, oldest first, at most ``limit``."""
+        return self.events_page(seq, limit)[0]
+
+    def events_page(self, since: int, limit: int = 500) -> tuple[list[Event], int, bool]:
+        """Events after ``since`` (at most ``limit``), the sequence number the page reaches
+        (so a filtered reader can move past events it may not see), and whether more follow."""
+        with self.read() as conn:
+            last = self._counter(conn, EVENT_SEQUENCE)
+            rows = conn.execute(
+                select(events).where(events.c.seq > since).order_by(events.c.seq).limit(limit + 1)
+            ).all()
+        page = [event_from_row(r) for r in rows[:limit]]
+        more = len(rows) > limit
+        through = page[-1].seq if more else max(last, since)
+        return page, through, more
+
+    def open_cases(self, limit: int = 100_000) -> list[Case]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(cases)
+                .where(cases.c.status.in_(OPEN_STATES))
+                .order_by(cases.c.id)
+                .limit(limit)
+            ).all()
+        return [case_from_row(r) for r in rows]
+
+    def cell_state(self, now: datetime | None = None) -> dict[str, dict[str, Any]]:
+        """Per cell: open, at-risk and overdue counts and the worst risk, at ``now``."""
+        now = now or self.now()
+        state: dict[str, dict[str, Any]] = {}
+        for case in self.open_cases():
+            cell = state.setdefault(
+                case.cell_code, {"open": 0, "at_risk": 0, "overdue": 0, "worst": "ok"}
+            )
+            risk = case.risk(now)
+            cell["open"] += 1
+            cell["at_risk"] += risk == "at_risk"
+            cell["overdue"] += risk == "overdue"
+            if RISK_LEVELS.index(risk) > RISK_LEVELS.index(cell["worst"]):
+                cell["worst"] = risk
+        return state
+
+    def snapshot(self, recent: int = 50) -> dict[str, Any]:
+        """Everything a wall needs to start from, as of one sequence number."""
+        now = self.now()
+        day_start = clock.local_day_start(now)
+        with self.read() as conn:
+            seq = self._counter(conn, EVENT_SEQUENCE)
+            open_rows = conn.execute(
+                select(
+                    cases.c.id,
+                    cases.c.cell_code,
+                    cases.c.watch_at,
+                    cases.c.at_risk_at,
+                    cases.c.deadline,
+                )
+                .where(cases.c.status.in_(OPEN_STATES))
+                .order_by(cases.c.id)
+            ).all()
+            today = conn.execute(
+                select(func.count()).select_from(cases).where(cases.c.created_at >= day_start)
+            ).scalar_one()
+            closed_today = conn.execute(
+                select(func.count())
+                .select_from(cases)
+                .where(cases.c.closed_at >= day_start, cases.c.status == Status.CLOSED.value)
+            ).scalar_one()
+            recent_rows = conn.execute(
+                select(events)
+                .where(events.c.kind == "case.reported")
+                .order_by(events.c.seq.desc())
+                .limit(recent)
+            ).all()
+        open_by_cell: dict[str, int] = {}
+        for r in open_rows:
+            open_by_cell[r.cell_code] = open_by_cell.get(r.cell_code, 0) + 1
+        return {
+            "seq": seq,
+            "now": int(now.timestamp()),
+            "day_start": clock.iso_local(day_start),
+            "open_by_cell": open_by_cell,
+            # [case id, cell, watch_at, at_risk_at, deadline] (epoch seconds): risk in the browser
+            "open_cases": [
+                [
+                    r.id,
+                    r.cell_code,
+                    *(
+                        int(clock.as_utc(t).timestamp())
+                        for t in (r.watch_at, r.at_risk_at, r.deadline)
+                    ),
+                ]
+                for r in open_rows
+            ],
+            "counters": {
+                "open": len(open_rows),
+                "today": int(today),
+                "closed_today": int(closed_today),
+            },
+            "recent": [event_payload(event_from_row(r)) for r in reversed(recent_rows)],
+        }
+
+    def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(rejected_reports).order_by(rejected_reports.c.id.desc()).limit(limit)
+            ).all()
+        return [dict(r._mapping) for r in rows]

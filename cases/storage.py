@@ -1,0 +1,131 @@
+"""The store's foundation: the engine, the schema, and its two kinds of transaction.
+
+A write transaction takes the next event sequence number first (the writers' lock, so
+numbers are gap-free and in commit order); a read transaction sees one consistent snapshot.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from cases import clock
+from cases.catalog import Catalog, as_row, load_catalog
+from cases.model import Event
+from cases.schema import categories, departments, metadata, sequences
+from cases.sla import SlaClock
+
+EVENT_SEQUENCE = "events"
+CATALOG_VERSION = "catalog"
+
+
+class StoreOutdated(RuntimeError):
+    """The database was made by an older version of the schema."""
+
+
+class StoreBase:
+    """Engine, clock and transactions; ``publish`` is called with each committed event."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        catalog: Catalog | None = None,
+        publish: Callable[[Event], None] | None = None,
+        now: Callable[[], datetime] = clock.utcnow,
+        sla: SlaClock | None = None,
+    ) -> None:
+        self.engine = engine
+        self._seed = catalog or load_catalog()
+        self.publish = publish or (lambda _event: None)
+        self.now = now
+        self.sla = sla or SlaClock()
+        self._catalog: tuple[int, Catalog] | None = None
+        self._catalog_checked = 0.0
+
+    # -- schema ---------------------------------------------------------------------------
+    def create_schema(self) -> None:
+        """Create missing tables; seed the counters and, on an empty store, the catalog.
+
+        Several processes may start at once on an empty database: whoever loses a race
+        (a table or row the other just created) tries again and finds it there.
+        """
+        for attempt in range(5):
+            try:
+                self._refuse_older_schema()
+                metadata.create_all(self.engine)
+                self._seed_rows()
+                return
+            except (IntegrityError, ProgrammingError, OperationalError):
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+    def _seed_rows(self) -> None:
+        with self.engine.begin() as conn:
+            for name in (EVENT_SEQUENCE, CATALOG_VERSION):
+                exists = conn.execute(
+                    select(sequences.c.value).where(sequences.c.name == name)
+                ).first()
+                if exists is None:
+                    conn.execute(insert(sequences).values(name=name, value=0))
+            if conn.execute(select(func.count()).select_from(categories)).scalar_one() == 0:
+                conn.execute(
+                    insert(departments), [as_row(d) for d in self._seed.departments.values()]
+                )
+                conn.execute(
+                    insert(categories), [as_row(c) for c in self._seed.categories.values()]
+                )
+
+    def _refuse_older_schema(self) -> None:
+        # No migrations yet: say so plainly rather than failing on a missing column later.
+        found = inspect(self.engine)
+        for table in metadata.sorted_tables:
+            if not found.has_table(table.name):
+                continue
+            have = {c["name"] for c in found.get_columns(table.name)}
+            missing = [c.name for c in table.columns if c.name not in have]
+            if missing:
+                raise StoreOutdated(
+                    f"the store at {self.engine.url.render_as_string(hide_password=True)} was made "
+                    f"by an older gridcc (table {table.name} lacks {', '.join(missing)}); "
+                    "move it aside or point DATABASE_URL at a new database"
+                )
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[tuple[Connection, int]]:
+        """A write transaction holding the next sequence number (and the writers' lock)."""
+        with self.engine.begin() as conn:
+            seq = conn.execute(
+                update(sequences)
+                .where(sequences.c.name == EVENT_SEQUENCE)
+                .values(value=sequences.c.value + 1)
+                .returning(sequences.c.value)
+            ).scalar_one()
+            yield conn, seq
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction that sees one consistent snapshot."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            else:
+                conn = conn.execution_options(gridcc_read_only=True)
+            with conn.begin():
+                yield conn
+
+    @staticmethod
+    def _counter(conn: Connection, name: str) -> int:
+        return int(
+            conn.execute(select(sequences.c.value).where(sequences.c.name == name)).scalar_one()
+        )
+
+    def last_seq(self) -> int:
+        with self.read() as conn:
+            return self._counter(conn, EVENT_SEQUENCE)

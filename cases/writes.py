@@ -1,0 +1,222 @@
+"""Writing the store: a report opens a case; an action moves it. Each is one transaction
+that takes the next sequence number, changes the case, keeps the KPI rollup and appends the
+audited event; the event is published only after the commit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from cases import access, rollup
+from cases.catalog_admin import CatalogAdmin
+from cases.model import Case, Conflict, DuplicateMismatch, Event, Report, Status, UnknownCase
+from cases.records import case_from_row, case_summary, case_values
+from cases.schema import audience_heads, cases, events, rejected_reports
+from cases.workflow import Actor, Context, authorize
+from cases.workflow import action as find_action
+
+
+class _Duplicate(Exception):
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+
+class Writes(CatalogAdmin):
+    def find_by_external_id(self, source: str, external_id: str) -> Case | None:
+        with self.read() as conn:
+            return _find_external(conn, source, external_id)
+
+    def open_case(self, report: Report, actor: str = "intake") -> tuple[Case, bool]:
+        """Open a case for ``report``; returns (case, created).
+
+        A report whose (source, external_id) is already stored returns that case with
+        ``created`` False and writes nothing.
+        """
+        try:
+            return self._open_case(report, actor)
+        except IntegrityError:
+            # The unique constraint caught a duplicate that raced past the lookup.
+            if report.external_id is None:
+                raise
+            existing = self.find_by_external_id(report.source, report.external_id)
+            if existing is None:
+                raise
+            if existing.fingerprint != report.fingerprint:
+                raise DuplicateMismatch(report.source, report.external_id, existing.id) from None
+            return existing, False
+
+    def _open_case(self, report: Report, actor: str) -> tuple[Case, bool]:
+        category = self.catalog.category(report.category_code)
+        try:
+            with self._write() as (conn, seq):
+                if report.external_id is not None:
+                    existing = _find_external(conn, report.source, report.external_id)
+                    if existing is not None:
+                        if existing.fingerprint != report.fingerprint:
+                            raise DuplicateMismatch(report.source, report.external_id, existing.id)
+                        raise _Duplicate(existing)  # rolls back: the sequence stays put
+                now = self.now()
+                watch, at_risk, deadline = self.sla.crossings(
+                    now, category.limit_hours, category.working_hours
+                )
+                draft = Case(
+                    id=0,
+                    source=report.source,
+                    external_id=report.external_id,
+                    category_code=category.code,
+                    description=report.description,
+                    lon=report.lon,
+                    lat=report.lat,
+                    cell_code=report.cell_code,
+                    place=report.place,
+                    department=category.department,
+                    status=Status.REPORTED,
+                    created_at=now,
+                    updated_at=now,
+                    closed_at=None,
+                    version=1,
+                    priority=category.priority,
+                    allowed_hours=category.limit_hours,
+                    working_hours=category.working_hours,
+                    reporter=report.reporter,
+                    fingerprint=report.fingerprint,
+                    watch_at=watch,
+                    at_risk_at=at_risk,
+                    deadline=deadline,
+                )
+                new_id = conn.execute(
+                    insert(cases).values(**case_values(draft)).returning(cases.c.id)
+                ).scalar_one()
+                case = replace(draft, id=new_id)
+                rollup.apply(conn, None, case)
+                ev = self._append(
+                    conn,
+                    Event(seq, "case.reported", case.id, now, actor, None, Status.REPORTED, ""),
+                    case,
+                )
+        except _Duplicate as dup:
+            return dup.case, False
+        self.publish(ev)
+        return case, True
+
+    def apply(
+        self,
+        case_id: int,
+        action_name: str,
+        actor: Actor,
+        reason: str = "",
+        expected_version: int | None = None,
+        **params: Any,
+    ) -> Event:
+        """Take a lifecycle action on a case, as ``actor``; refusals raise a CaseError.
+
+        ``expected_version`` is the version the actor saw: if the case changed since, the
+        change is refused with a Conflict naming the state it is in now (one wins, always).
+        """
+        act = find_action(action_name)
+        reason = reason.strip()
+        # The catalog is read before the writers' lock: re-reading it needs a connection of
+        # its own, and inside the lock that could wait on the writers queued behind us.
+        departments = frozenset(self.catalog.departments)
+        with self._write() as (conn, seq):
+            before = self._load(conn, case_id)
+            authorize(act, actor, before)  # first: a conflict would tell the case's state
+            if expected_version is not None and before.version != expected_version:
+                raise Conflict(case_id, before.status)
+            now = self.now()
+            after, extra = act.take(before, reason, params, Context(now, departments, self.sla))
+            self._save(conn, before, after)
+            kind = f"case.{act.name}"
+            ev = Event(seq, kind, case_id, now, actor.label, before.status, after.status, reason)
+            ev = self._append(conn, ev, after, extra)
+        self.publish(ev)
+        return ev
+
+    @staticmethod
+    def _load(conn: Connection, case_id: int) -> Case:
+        row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+        if row is None:
+            raise UnknownCase(case_id)
+        return case_from_row(row)
+
+    @staticmethod
+    def _save(conn: Connection, before: Case, after: Case) -> None:
+        changed = conn.execute(
+            update(cases)
+            .where(cases.c.id == before.id, cases.c.version == before.version)
+            .values(**case_values(after))
+        ).rowcount
+        if changed != 1:
+            raise Conflict(before.id, before.status)
+        rollup.apply(conn, before, after)
+
+    def _append(
+        self, conn: Connection, ev: Event, case: Case, extra: dict[str, Any] | None = None
+    ) -> Event:
+        """Write ``ev`` with the case's summary (the log alone rebuilds every screen) and,
+        for each department view it belongs to, the previous event of that view."""
+        data = {**case_summary(case), **(extra or {})}
+        prev: dict[str, int] = {}
+        for department in access.event_departments(data):
+            prev[department] = _advance_head(conn, access.department_audience(department), ev.seq)
+        ev = replace(ev, data={**data, "prev": prev})
+        conn.execute(
+            insert(events).values(
+                seq=ev.seq,
+                kind=ev.kind,
+                case_id=ev.case_id,
+                at=ev.at,
+                actor=ev.actor,
+                from_status=ev.from_status.value if ev.from_status else None,
+                to_status=ev.to_status.value,
+                reason=ev.reason,
+                data=ev.data,
+            )
+        )
+        return ev
+
+    def record_rejection(self, reason: str, detail: str, body: str) -> int:
+        """Keep a refused report (body cut to 16 KB) for review; returns its id."""
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(rejected_reports)
+                    .values(
+                        at=self.now(),
+                        reason=reason,
+                        detail=detail.replace("\x00", "\\0"),
+                        # PostgreSQL text holds no NUL, UTF-8 no lone surrogate: keep the rest
+                        body=body[:16384]
+                        .replace("\x00", "\\0")
+                        .encode("utf-8", "backslashreplace")
+                        .decode("utf-8"),
+                    )
+                    .returning(rejected_reports.c.id)
+                ).scalar_one()
+            )
+
+    def rebuild_rollup(self) -> int:
+        """Recount every KPI counter from the cases; returns the number of cases."""
+        with self.engine.begin() as conn:
+            return rollup.rebuild(conn)
+
+
+def _find_external(conn: Connection, source: str, external_id: str) -> Case | None:
+    row = conn.execute(
+        select(cases).where(cases.c.source == source, cases.c.external_id == external_id)
+    ).first()
+    return case_from_row(row) if row else None
+
+
+def _advance_head(conn: Connection, audience: str, seq: int) -> int:
+    """Move ``audience``'s head to ``seq``; returns where it was (0: never shown an event)."""
+    head = audience_heads.c
+    previous = conn.execute(select(head.seq).where(head.audience == audience)).scalar()
+    if previous is None:
+        conn.execute(insert(audience_heads).values(audience=audience, seq=seq))
+        return 0
+    conn.execute(update(audience_heads).where(head.audience == audience).values(seq=seq))
+    return int(previous)

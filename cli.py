@@ -1,0 +1,286 @@
+"""The gridcc command line: every command builds on the same core (``app.build_core``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import time
+import urllib.request
+from datetime import date, timedelta
+from typing import Any
+
+from app import Core, GridCC, Settings, build_core, create_app, socketio_for
+
+DEMO_RATE_PER_MINUTE = 3.0
+DEMO_USERS = [
+    ("operator", "operator", None),
+    ("lead", "lead", None),
+    ("worker", "worker", None),
+    ("admin", "admin", None),
+    ("wall", "wall", None),
+    *((f"liaison-{d}", "liaison", d) for d in ("chengguan", "shizheng", "jiaojing", "huanbao")),
+]
+
+
+def seed_demo_users(gridcc: GridCC) -> list[tuple[str, str, str]]:
+    """Development only: one user per role (password "demo"), when there are none."""
+    from cases.workflow import Role
+
+    if gridcc.settings.env != "development" or gridcc.users.count() > 0:
+        return []
+    made = []
+    for username, role, department in DEMO_USERS:
+        token = gridcc.users.add(username, Role(role), "demo", department=department)
+        made.append((username, role, token))
+    return made
+
+
+def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed: int = 0) -> Any:
+    """The simulated district: on an empty store first ``history_days`` of past work
+    (45 reports a day, as the real district), then live at ``per_minute``."""
+    from feeds.operations import LiveDistrict
+
+    fresh = gridcc.store.last_seq() == 0
+    district = LiveDistrict(
+        gridcc.store,
+        gridcc.grid,
+        reports_per_day=45.0,
+        live_reports_per_day=per_minute * 60 * 24,
+        history_days=history_days if fresh else 0,
+        seed=seed,
+    )
+    if fresh and history_days > 0:
+        print(f"gridcc: simulating the past {history_days:g} days of the district…", flush=True)
+        print(f"gridcc: {district.catch_up()} events written", flush=True)
+    gridcc.socketio.start_background_task(district.run)
+    return district
+
+
+def _serve(args: argparse.Namespace) -> None:
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = Settings.from_env(**overrides)
+    gridcc = create_app(settings)
+    if getattr(args, "demo_users", False):
+        for username, role, token in seed_demo_users(gridcc):
+            print(
+                f"demo user {username:<20} role {role:<9} password demo   kiosk/API token {token}"
+            )
+    rate = args.simulate if args.simulate is not None else settings.simulate_rate
+    if rate > 0:
+        start_district(gridcc, rate, history_days=args.history_days)
+    print(
+        f"gridcc: http://{settings.host}:{settings.port}/  (store: {settings.database_url})",
+        flush=True,
+    )
+    gridcc.run()
+
+
+def _demo(args: argparse.Namespace) -> None:
+    args.simulate = args.simulate if args.simulate is not None else DEMO_RATE_PER_MINUTE
+    args.demo_users = True
+    _serve(args)
+
+
+def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
+    """Simulated days of the center's work, written as fast as the store takes them."""
+    from tqdm import tqdm
+
+    from cases import clock
+    from cases.kpi import compute_kpis, definitions
+    from feeds.operations import OpsParams, run_operations
+
+    with tqdm(total=100, desc="simulating", unit="%", file=sys.stderr, disable=None) as bar:
+        done = [0]
+
+        def advance(fraction: float) -> None:
+            step = int(fraction * 100) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
+
+        summary = run_operations(
+            core.store,
+            core.grid,
+            days=args.days,
+            reports_per_day=args.rate if args.rate is not None else 45.0,
+            seed=args.seed,
+            params=OpsParams(capacity_scale=args.staff),
+            progress=advance,
+        )
+    print("\n".join(summary.lines()))
+    end: date = clock.as_utc(summary.start).astimezone(clock.LOCAL_TZ).date()
+    end += timedelta(days=max(0, int(args.days) - 1))
+    start = end - timedelta(days=max(0, int(args.days) - 1))
+    result = compute_kpis(core.store, "district", start, end).get("370102", {})
+    for d in definitions("zh"):
+        v = result.get(d["code"])
+        if v is None:
+            continue
+        shown = (
+            f"{v['value'] * 100:.1f}%" if d["rate"] and v["value"] is not None else str(v["value"])
+        )
+        target = f"  (目标 {d['target'] * 100:g}%)" if d["target"] else ""
+        print(f"  {d['name']:<8} {shown:>8}  {v['n']}/{v['d'] or '-'}{target}")
+
+
+def _simulate(args: argparse.Namespace) -> None:
+    """A simulator as its own process: posts to an intake URL, or writes to the store."""
+    from feeds.simulator import Simulator, SimulatorLoop
+
+    settings = Settings.from_env()
+    if args.url:
+        _simulate_over_http(args, settings)
+        return
+    core = build_core(settings)
+    if args.days:
+        if not args.fast:
+            raise SystemExit("gridcc simulate --days runs in simulated time: add --fast")
+        _simulate_fast(args, core)
+        return
+    from dashboard.hub import Hub
+
+    if not settings.redis_url:
+        print(
+            "note: REDIS_URL is unset, so open browsers see these cases only when they resync",
+            file=sys.stderr,
+        )
+    core.bus.subscribe(Hub(socketio_for(settings)).publish)
+    sim = Simulator(core.grid, core.store.catalog, seed=args.seed, run=f"{time.time():.0f}")
+    loop = SimulatorLoop(
+        sim,
+        submit=core.intake.accept,
+        rate_per_minute=args.rate or 60.0,
+        advance=lambda: sim.advance(core.store, share=0.012),
+    )
+    _run_loop(loop, args)
+
+
+def _simulate_over_http(args: argparse.Namespace, settings: Settings) -> None:
+    from app import load_grid
+    from cases.catalog import load_catalog
+    from feeds.simulator import Simulator, SimulatorLoop
+
+    url = args.url.rstrip("/") + "/api/reports"
+
+    def submit(body: dict[str, Any]) -> Any:
+        request = urllib.request.Request(
+            url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+
+    sim = Simulator(load_grid(settings), load_catalog(), seed=args.seed, run=f"{time.time():.0f}")
+    _run_loop(SimulatorLoop(sim, submit=submit, rate_per_minute=args.rate or 60.0), args)
+
+
+def _run_loop(loop: Any, args: argparse.Namespace) -> None:
+    stopper = threading.Timer(args.seconds, loop.stop) if args.seconds else None
+    if stopper:
+        stopper.start()
+    try:
+        sent = loop.run(limit=args.count)
+    except KeyboardInterrupt:
+        loop.stop()
+        sent = -1
+    if stopper:
+        stopper.cancel()
+    print(f"simulated reports sent: {sent}")
+
+
+def _user_add(args: argparse.Namespace) -> None:
+    """Add a person (or a wall display) who may use the center; prints their API token."""
+    import getpass
+
+    from cases.db import make_engine
+    from cases.store import Store
+    from cases.users import UserDirectory
+    from cases.workflow import Role
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    Store(engine).create_schema()
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
+    try:
+        token = UserDirectory(engine).add(
+            args.username, Role(args.role), password, department=args.department
+        )
+    except ValueError as exc:
+        raise SystemExit(f"gridcc user add: {exc}") from None
+    print(f"user {args.username} ({args.role}) added; API / kiosk token: {token}")
+    if args.role == "wall":
+        print(f"kiosk link: http://{settings.host}:{settings.port}/?kiosk={token}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import app
+
+    parser = argparse.ArgumentParser(prog="gridcc", description=app.__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func, text in (
+        ("serve", _serve, "run the command center"),
+        (
+            "demo",
+            _demo,
+            f"run it with a simulated district feeding it ({DEMO_RATE_PER_MINUTE:g} reports/min)",
+        ),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host")
+        p.add_argument("--port", type=int)
+        p.add_argument("--simulate", type=float, help="simulated reports per minute")
+        p.add_argument(
+            "--history-days",
+            type=float,
+            default=14 if name == "demo" else 0,
+            help="on an empty store, simulate this many past days first",
+        )
+        p.set_defaults(func=func)
+    p = sub.add_parser("simulate", help="feed simulated reports from a separate process")
+    p.add_argument(
+        "--rate",
+        type=float,
+        help="reports per minute (live; default 60) or per day (--days; default 45)",
+    )
+    p.add_argument(
+        "--url", help="post to this gridcc (e.g. http://127.0.0.1:8050) instead of the store"
+    )
+    p.add_argument("--count", type=int, help="stop after this many reports")
+    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--days", type=float, help="simulate this many days of operations (with --fast)")
+    p.add_argument("--fast", action="store_true", help="run simulated time as fast as possible")
+    p.add_argument("--staff", type=float, default=1.0, help="with --days: staff scale (load runs)")
+    p.set_defaults(func=_simulate)
+    from geo.cli import register as register_grid_commands
+
+    register_grid_commands(sub)
+    user = sub.add_parser("user", help="manage the people who use the center")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    p = user_sub.add_parser("add", help="add a user (asks for the password)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[r.value for r in _roles()])
+    p.add_argument("--department", help="for liaisons: the department code (e.g. chengguan)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=_user_add)
+    return parser
+
+
+def _roles() -> list[Any]:
+    from cases.workflow import Role
+
+    return [r for r in Role if r is not Role.SYSTEM]
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

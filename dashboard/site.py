@@ -1,0 +1,71 @@
+"""The Dash side of one gridcc instance: its pages and the router between them.
+
+Each page module owns its ``layout(ctx, lang, **query)`` and its callbacks; the router is
+one callback of this app (no process-wide page registry, so tests may build several apps
+in one process). Every layout asks the access policy before it reads any data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from dash import Dash, Input, Output, dcc, html
+from flask import Flask
+
+from dashboard import kpi_page, wall
+
+LOCATION = "page-location"
+CONTENT = "page-content"
+TITLE = "历下区网格化管理指挥中心"
+
+
+PageContext = wall.WallContext  # what a page reads: the store, the grid and who is asking
+Layout = Callable[..., Any]
+
+
+def pages() -> dict[str, tuple[Layout, Callable[[Dash, Any], None] | None]]:
+    """Path → (layout, callback registration) for every page."""
+    return {
+        "/": (wall.layout, None),
+        "/kpi": (kpi_page.layout, kpi_page.register_callbacks),
+    }
+
+
+def render(ctx: PageContext, pathname: str | None, search: str | None) -> Any:
+    """The page at ``pathname`` with the query string's values (?lang=en&map=risk)."""
+    found = pages().get(pathname or "/")
+    if found is None:
+        return html.Div(className="wall-denied", children=[html.H1("404"), html.A("/", href="/")])
+    query = dict(parse_qsl((search or "").lstrip("?")))
+    return found[0](ctx, **query)
+
+
+def build_dash(server: Flask, ctx: PageContext, assets: Path) -> Dash:
+    app = Dash(
+        "gridcc",
+        server=server,  # type: ignore[arg-type]  # Dash's stubs miss Flask
+        assets_folder=str(assets),
+        compress=True,
+        title=TITLE,
+        update_title=None,  # type: ignore[arg-type]
+        serve_locally=True,
+    )
+    app.layout = html.Div([dcc.Location(id=LOCATION), html.Div(id=CONTENT)])
+
+    @app.callback(
+        Output(CONTENT, "children"), Input(LOCATION, "pathname"), Input(LOCATION, "search")
+    )
+    def route(pathname: str | None, search: str | None) -> Any:
+        return render(ctx, pathname, search)
+
+    for _layout, register in pages().values():
+        if register is not None:
+            register(app, ctx)
+    # Dash checks callbacks against this; the real layouts need a request and a snapshot.
+    app.validation_layout = html.Div(  # type: ignore[assignment]
+        [app.layout, wall.skeleton(), kpi_page.skeleton()]
+    )
+    return app
