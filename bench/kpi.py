@@ -2,12 +2,17 @@
 
     .venv/bin/python bench/kpi.py [--cases N] [--backend sqlite|postgres|both] [--quick]
 
-Bulk-loads N synthetic cases (default 1,000,000) reported over the 365 days before a fixed
-"now", rebuilds kpi_rollup (``Store.rebuild_rollup``), then times a refresh: ``compute_kpis``
-for each dimension over the last 30 and 365 days (median of ``--repeat`` runs). The baseline
-reads the cases into pandas (``pd.read_sql`` on the same engine) and computes the district
-KPIs there; both must agree, or the run exits 1. PostgreSQL runs in a fresh schema that is
-dropped afterwards; SQLite in a temporary file.
+Bulk-loads N synthetic cases (default 1,000,000; --quick 20,000) reported over the 365 days
+before a fixed "now", rebuilds kpi_rollup (``Store.rebuild_rollup``), then times a refresh:
+``compute_kpis`` for each dimension over the last 30 and 365 days (median of ``--repeat``
+runs). The baseline reads the cases into pandas (``pd.read_sql`` on the same engine) and
+computes the district KPIs there; both must agree, or the run exits 1. PostgreSQL runs in a
+fresh schema that is dropped afterwards; SQLite in a temporary file.
+
+The bulk rows follow the cases table as declared in ``cases.schema``: a column the synthetic
+cases do not set takes its declared default (or NULL, or the server's default), so a new
+column does not break the bench. tests/bench/test_kpi_smoke.py runs it at a few thousand
+cases in the test suite.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Column, DateTime, Engine, Table, create_engine, select
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from cases import clock
 from cases.catalog import load_catalog
@@ -49,21 +55,11 @@ POSTGRES_URL = os.environ.get(
 # A fixed "now" (local), so runs are comparable; the year of cases ends here.
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=clock.LOCAL_TZ).astimezone(UTC)
 PERIODS = {"30 d": 30, "365 d": 365}
+FULL_CASES = 1_000_000
 QUICK_CASES = 20_000
 CHUNK = 50_000
 US_PER_HOUR = 3_600_000_000
 OPEN_STEPS = ("reported", "filed", "dispatched", "accepted", "returned", "handled", "verified")
-TIME_COLUMNS = (
-    "created_at",
-    "updated_at",
-    "deadline",
-    "watch_at",
-    "at_risk_at",
-    "accepted_at",
-    "handled_at",
-    "closed_at",
-)
-COLUMNS = [c.name for c in cases.columns if c.name != "id"]
 
 
 # -- synthetic cases ------------------------------------------------------------------------
@@ -171,32 +167,69 @@ def _time_text(us: npt.NDArray[np.int64], suffix: str) -> list[str | None]:
     return out
 
 
-def _rows(columns: dict[str, npt.NDArray[Any]], start: int, stop: int, suffix: str) -> list[Any]:
-    values = []
-    for name in COLUMNS:
-        part = columns[name][start:stop]
-        values.append(_time_text(part, suffix) if name in TIME_COLUMNS else part.tolist())
-    return list(zip(*values, strict=True))
+def bulk_columns(
+    columns: dict[str, npt.NDArray[Any]], table: Table = cases
+) -> tuple[list[Column[Any]], dict[str, npt.NDArray[Any]]]:
+    """The table's columns to write, each with a full array of values.
+
+    Taken from the table's declaration, not from ``columns``: a column the synthetic cases
+    leave out gets its declared scalar default; one without (nullable, or with a server
+    default, or the id) is left to the database. A required column with neither is an error
+    that names it, rather than a KeyError deep inside the load.
+    """
+    n = len(columns["status"])
+    written: list[Column[Any]] = []
+    values: dict[str, npt.NDArray[Any]] = {}
+    for column in table.columns:
+        if column.name in columns:
+            values[column.name] = columns[column.name]
+        elif isinstance(column.default, ScalarElementColumnDefault):
+            values[column.name] = np.full(n, column.default.arg, dtype=object)
+        elif column.primary_key or column.nullable or column.server_default is not None:
+            continue
+        else:
+            raise RuntimeError(
+                f"{table.name}.{column.name} is required and has no scalar default: "
+                "give it a value in synthetic_cases (bench/kpi.py)"
+            )
+        written.append(column)
+    return written, values
+
+
+def _rows(
+    written: list[Column[Any]],
+    values: dict[str, npt.NDArray[Any]],
+    start: int,
+    stop: int,
+    suffix: str,
+) -> list[Any]:
+    parts = []
+    for column in written:
+        part = values[column.name][start:stop]
+        parts.append(
+            _time_text(part, suffix) if isinstance(column.type, DateTime) else part.tolist()
+        )
+    return list(zip(*parts, strict=True))
 
 
 def load(engine: Engine, columns: dict[str, npt.NDArray[Any]]) -> None:
     """Append the cases: executemany in chunks on SQLite, COPY on PostgreSQL."""
     n = len(columns["status"])
+    written, values = bulk_columns(columns)
+    names = ", ".join(column.name for column in written)
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
         if engine.dialect.name == "postgresql":
-            with cursor.copy(f"COPY cases ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY cases ({names}) FROM STDIN") as copy:
                 for start in range(0, n, CHUNK):
-                    for row in _rows(columns, start, start + CHUNK, "+00"):
+                    for row in _rows(written, values, start, start + CHUNK, "+00"):
                         copy.write_row(row)
         else:
             cursor.execute("BEGIN")
-            sql = (
-                f"INSERT INTO cases ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-            )
+            sql = f"INSERT INTO cases ({names}) VALUES ({', '.join('?' * len(written))})"
             for start in range(0, n, CHUNK):
-                cursor.executemany(sql, _rows(columns, start, start + CHUNK, ""))
+                cursor.executemany(sql, _rows(written, values, start, start + CHUNK, ""))
         raw.commit()
     finally:
         raw.close()
@@ -391,6 +424,8 @@ def postgres_schema(url: str) -> Iterator[str]:
 
 # -- report -----------------------------------------------------------------------------------
 def report(r: Result) -> list[str]:
+    # tests/bench/test_kpi_smoke.py reads the "== backend", "ratio pandas/ours" and "check"
+    # lines: keep their wording.
     mix = ", ".join(f"{k} {v:.1%}" for k, v in r.mix.items())
     lines = [
         f"== {r.backend}: {r.cases:,} cases ({mix})",
@@ -423,7 +458,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument(
+        "--cases",
+        type=int,
+        help=f"cases to load (default {FULL_CASES:,}; with --quick {QUICK_CASES:,}); "
+        "the test suite's smoke run uses a few thousand",
+    )
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_CASES:,} cases, a smoke run")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per refresh")
@@ -432,7 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     args = parser.parse_args(argv)
-    n = QUICK_CASES if args.quick else args.cases
+    n = args.cases if args.cases is not None else QUICK_CASES if args.quick else FULL_CASES
+    if n < 1:
+        parser.error("--cases must be at least 1")
 
     started = time.perf_counter()
     columns = synthetic_cases(n)
