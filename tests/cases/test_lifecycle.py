@@ -105,3 +105,69 @@ def test_closed_states_are_final() -> None:
             assert Status.CLOSED not in action(name).sources
         assert Status.VOID not in action(name).sources
     assert Status.CLOSED.is_open is False and Status.DISPATCHED.is_open is True
+
+
+def test_each_action_declares_its_parameters_and_checks_them() -> None:
+    from cases.model import CaseError
+    from cases.workflow import Context
+
+    class NoClock:
+        def crossings(self, *_a: object) -> tuple[datetime, datetime, datetime]:
+            return (NOW, NOW, NOW)
+
+    ctx = Context(NOW, frozenset({"chengguan", "shizheng"}), NoClock())
+    assert {a.name: [p.name for p in a.params] for a in ACTIONS.values() if a.params} == {
+        "dispatch": ["department"],
+        "extend": ["hours"],
+        "reassign": ["department"],
+        "rate": ["rating"],
+    }
+    filed = replace(CASE, status=Status.FILED)
+    after, extra = action("dispatch").take(filed, "", {"department": "shizheng"}, ctx)
+    assert (after.status, after.department, after.dispatch_count, after.version) == (
+        Status.DISPATCHED,
+        "shizheng",
+        1,
+        2,
+    )
+    assert extra == {"from_department": "chengguan"}
+    # the department is optional for a dispatch (the category's own), required for reassign
+    assert action("dispatch").take(filed, "", {}, ctx)[0].department == "chengguan"
+    dispatched = replace(CASE, status=Status.DISPATCHED)
+    for name, given, words in (
+        ("dispatch", {"department": "nowhere"}, "unknown department"),
+        ("reassign", {"department": "shizheng"}, "needs a reason"),
+        ("reassign", {}, "unknown department"),
+        ("extend", {"hours": -1}, "hours between"),
+        ("extend", {"hours": "lots"}, "hours between"),
+        ("extend", {}, "hours between"),
+    ):
+        case = filed if name == "dispatch" else dispatched
+        reason = "" if words == "needs a reason" else "x"
+        with pytest.raises(CaseError, match=words):
+            action(name).take(case, reason, given, ctx)
+    with pytest.raises(CaseError, match="already with chengguan"):
+        action("reassign").take(dispatched, "x", {"department": "chengguan"}, ctx)
+    closed = replace(CASE, status=Status.CLOSED)
+    with pytest.raises(CaseError, match="rating: one of"):
+        action("rate").take(closed, "", {"rating": "great"}, ctx)
+    assert action("rate").take(closed, "", {"rating": "basic"}, ctx)[0].rating == "basic"
+
+
+def test_screens_read_the_actions_an_actor_may_take_now() -> None:
+    from cases.workflow import available, forward_action
+
+    dispatched = replace(CASE, status=Status.DISPATCHED)
+    lead = Actor("l", Role.LEAD)
+    liaison = Actor("li", Role.LIAISON, department="chengguan")
+    other = Actor("li", Role.LIAISON, department="shizheng")
+    assert [a.name for a in available(lead, dispatched)] == ["extend", "reassign"]
+    assert [a.name for a in available(liaison, dispatched)] == ["accept", "return"]
+    assert available(other, dispatched) == []
+    assert available(Actor("w", Role.WALL), dispatched) == []
+    path = []
+    status: Status | None = Status.REPORTED
+    while status is not None and (step := forward_action(status)) is not None:
+        path.append(step.name)
+        status = step.target
+    assert path == ["file", "dispatch", "accept", "handle", "verify", "close"]

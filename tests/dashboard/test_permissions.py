@@ -282,3 +282,33 @@ def test_query_values_out_of_range_are_400(center: tuple[GridCC, dict[str, str]]
     assert op.get("/api/events?since=99999999999999999999999").status_code == 400
     assert op.get("/api/kpis?start=0001-01-01&end=0001-01-05").status_code == 400
     assert op.get("/api/kpis?end=0001-01-05").status_code == 400
+
+
+def test_a_case_leaving_a_department_reaches_its_liaison_live_and_in_catch_up(
+    center: tuple[GridCC, dict[str, str]], grid: Grid
+) -> None:
+    g, _ = center
+    li_cg = login(g, "li-cg")
+    on_cg = g.socketio.test_client(g.server, flask_test_client=li_cg)
+    on_sz = g.socketio.test_client(g.server, flask_test_client=login(g, "li-sz"))
+    case_id, v = open_case(g, grid)  # 城管
+    op = login(g, "op")
+    assert act(op, case_id, "file", v).status_code == 200
+    assert act(op, case_id, "dispatch", v + 1).status_code == 200
+    assert len(on_cg.get_received()) == 3 and on_sz.get_received() == []
+    r = act(login(g, "lead"), case_id, "reassign", v + 2, reason="属市政", department="shizheng")
+    assert r.status_code == 200
+    for client in (on_cg, on_sz):  # the old department too: its screen drops the case
+        (message,) = client.get_received()
+        ev = message["args"][0]
+        assert (ev["kind"], ev["department"], ev["from_department"]) == (
+            "case.reassign",
+            "shizheng",
+            "chengguan",
+        )
+    caught_up = li_cg.get("/api/events?since=0").json
+    assert [e["kind"] for e in caught_up["events"]][-1] == "case.reassign"
+    assert caught_up["through"] == r.json["seq"]
+    # A liaison's filtered log chains by department: no event they may not see looks like a gap.
+    seen = caught_up["events"]
+    assert [e["prev"]["chengguan"] for e in seen] == [0] + [e["seq"] for e in seen[:-1]]

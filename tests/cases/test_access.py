@@ -1,0 +1,44 @@
+"""The access policy, role by role: the one place that answers who may see what."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import access
+from cases.workflow import Actor, Role
+
+# role: (district view, live audience, KPIs, catalog edit, may report, may ask actions)
+EXPECTED = {
+    Role.WALL: (True, "district", True, False, False, False),
+    Role.OPERATOR: (True, "district", True, False, True, True),
+    Role.LEAD: (True, "district", True, False, True, True),
+    Role.ADMIN: (True, "district", True, True, True, False),
+    Role.WORKER: (True, "district", True, False, True, True),
+    Role.LIAISON: (False, "dept:chengguan", False, False, True, True),
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_against_each_question(role: Role) -> None:
+    actor = Actor("x", role, department="chengguan" if role is Role.LIAISON else None)
+    answers = (
+        access.sees_district(actor),
+        access.audience_of(actor),
+        access.may_see_kpis(actor),
+        access.may_edit_catalog(actor),
+        access.may_report(actor),
+        access.may_ask_actions(actor),
+    )
+    assert answers == EXPECTED[role]
+
+
+def test_nobody_without_an_identity_and_no_liaison_without_a_department() -> None:
+    assert access.audience_of(None) is None
+    assert not access.sees_district(None) and not access.may_report(None)
+    assert access.audience_of(Actor("li", Role.LIAISON)) is None
+
+
+def test_an_event_belongs_to_the_district_and_the_departments_it_names() -> None:
+    assert access.event_departments({"department": "a", "from_department": "a"}) == ["a"]
+    assert access.event_departments({"department": "b", "from_department": "a"}) == ["a", "b"]
+    assert access.event_departments({}) == []
