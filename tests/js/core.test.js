@@ -1,0 +1,154 @@
+/* Ordering and catch-up (assets/gridcc/core.js) against the recorded district log. */
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { loadLog, snapshotNamed, Server, Wall, twice, asSnapshot, snapshotView } = require("./harness.js");
+
+const log = loadLog();
+const END = snapshotNamed(log, "end");
+
+// A wall that started from the morning snapshot (seq 21) of a store at seq 21.
+function morning() {
+  const server = new Server(log, { seq: 21 });
+  const wall = new Wall(log).start(snapshotNamed(log, "morning"));
+  return { server, wall };
+}
+
+function assertEndState(wall) {
+  assert.deepEqual(asSnapshot(wall.state), snapshotView(END));
+}
+
+function assertOnce(wall) {
+  assert.deepEqual(twice(wall.applied), [], "an event applied twice");
+  assert.deepEqual(twice(wall.screen.added), [], "a ticker row added twice");
+}
+
+test("in-order delivery applies each event at once, asks nothing", () => {
+  const { server, wall } = morning();
+  wall.socket(server.commit(85));
+  assert.equal(wall.requests.length, 0);
+  assert.deepEqual(wall.applied, log.events.slice(21).map((e) => e.seq));
+  assert.equal(wall.stats().buffered, 0);
+  assertEndState(wall);
+  assertOnce(wall);
+});
+
+test("out-of-order delivery is buffered and applied in order", () => {
+  const { server, wall } = morning();
+  const events = server.commit(85);
+  for (let i = 0; i + 1 < events.length; i += 4) [events[i], events[i + 1]] = [events[i + 1], events[i]];
+  wall.socket(events);
+  // Catch-ups went out for the gaps; they come back after the socket filled them.
+  wall.settle(server);
+  assert.deepEqual(wall.applied, log.events.slice(21).map((e) => e.seq));
+  assert.ok(wall.stats().buffered > 0);
+  assertEndState(wall);
+  assertOnce(wall);
+});
+
+test("a gap is fetched once, then the buffer drains", () => {
+  const { server, wall } = morning();
+  const events = server.commit(85);
+  wall.socket(events.filter((e) => e.seq < 30 || e.seq > 35));
+  assert.equal(wall.pending("events"), 1);
+  assert.equal(wall.requests[0].since, 29);
+  assert.equal(wall.applied[wall.applied.length - 1], 29);
+  wall.settle(server);
+  assert.deepEqual(wall.applied, log.events.slice(21).map((e) => e.seq));
+  assertEndState(wall);
+  assertOnce(wall);
+});
+
+test("a reconnect catches up what the socket missed, and drops what it repeats", () => {
+  const { server, wall } = morning();
+  wall.socket(server.commit(40));
+  server.commit(50); // emitted while the socket was down: lost
+  wall.core.connected();
+  wall.settle(server);
+  assert.equal(wall.core.lastSeq(), 50);
+  const again = server.commit(85);
+  wall.socket([log.events[49]].concat(again)); // seq 50 again, then the rest
+  assert.equal(wall.stats().duplicates, 1);
+  assertEndState(wall);
+  assertOnce(wall);
+});
+
+test("a stale heartbeat reply does not force a resync", () => {
+  const { server, wall } = morning();
+  wall.socket(server.commit(30));
+  wall.core.heartbeat();
+  const beat = wall.take("seq");
+  const reply = server.serve(beat); // the server answers seq 30 ...
+  wall.socket(server.commit(48)); // ... while the socket moves on to 48
+  wall.deliver(beat, reply);
+  assert.equal(wall.stats().resyncs, 0);
+  assert.equal(wall.pending("snapshot"), 0);
+  wall.socket(server.commit(85));
+  assertEndState(wall);
+  assertOnce(wall);
+});
+
+test("a resync mid-stream never shows an event twice (snapshot older than the socket)", () => {
+  const { server, wall } = morning();
+  wall.socket(server.commit(40));
+  wall.core.resync(); // e.g. the day changed
+  const snap = wall.take("snapshot");
+  server.commit(48);
+  const body = server.serve(snap); // the store's snapshot at 48 ...
+  wall.socket(log.events.slice(40, 60)); // ... while the socket applies 41..60
+  server.commit(60);
+  wall.deliver(snap, body);
+  wall.settle(server);
+  assert.equal(wall.stats().resyncs, 1);
+  wall.socket(server.commit(85));
+  assertEndState(wall);
+  assertOnce(wall);
+});
+
+test("a resync re-adds no ticker row it already shows", () => {
+  const server = new Server(log, { seq: 48 });
+  const wall = new Wall(log).start(snapshotNamed(log, "midday"));
+  const shown = wall.screen.added.length;
+  wall.core.resync();
+  wall.settle(server); // the same snapshot again
+  const again = wall.screen.added.slice(shown);
+  assert.deepEqual(again, [], "rows re-added: " + again.join(","));
+  assertOnce(wall);
+});
+
+test("a catch-up in flight when a resync began is not applied on the new snapshot", () => {
+  const { server, wall } = morning();
+  wall.socket(server.commit(40));
+  server.commit(60);
+  wall.socket([log.events[50]]); // seq 51: a gap, so a catch-up for 41.. goes out
+  const catchUp = wall.take("events");
+  const oldPage = server.serve(catchUp); // the old store answers 41..60
+  // The store is replaced by an empty one; the heartbeat sees it behind us and resyncs.
+  const fresh = new Server(log, { seq: 0, events: [] });
+  fresh.snapshot = () => snapshotNamed(log, "empty");
+  wall.core.heartbeat();
+  wall.deliver(wall.take("seq"), fresh.serve({ kind: "seq" }));
+  assert.equal(wall.stats().resyncs, 1);
+  wall.deliver(wall.take("snapshot"), fresh.snapshot());
+  const applied = wall.applied.length;
+  wall.deliver(catchUp, oldPage); // the old store's answer arrives last
+  assert.equal(wall.applied.length, applied, "old store's events applied on the new snapshot");
+  wall.settle(fresh);
+  assert.equal(wall.core.lastSeq(), 0);
+  assert.deepEqual(asSnapshot(wall.state).open_cases, []);
+});
+
+test("a store that went backwards is loaded again from its snapshot", () => {
+  const { server, wall } = morning();
+  wall.socket(server.commit(48));
+  const restored = new Server(log, { seq: 21 }); // restored from the morning's backup
+  wall.core.heartbeat();
+  wall.deliver(wall.take("seq"), restored.serve({ kind: "seq" }));
+  assert.equal(wall.stats().resyncs, 1);
+  wall.settle(restored);
+  assert.equal(wall.core.lastSeq(), 21);
+  assert.deepEqual(asSnapshot(wall.state), snapshotView(snapshotNamed(log, "morning")));
+  wall.socket(restored.commit(85));
+  assertEndState(wall);
+});
