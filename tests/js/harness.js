@@ -10,6 +10,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { Sequencer } = require("../../assets/gridcc/core.js");
 const { State } = require("../../assets/gridcc/state.js");
+const { plan } = require("../../assets/gridcc/ticker.js");
 
 const FIXTURES = path.join(__dirname, "fixtures");
 
@@ -67,14 +68,15 @@ class Server {
   }
 }
 
-// What the old ticker view did: a snapshot clears the list and adds its rows again.
+// What the ticker view does with the state's rows (assets/gridcc/ticker.js), without a DOM:
+// `added` is what a MutationObserver on the list would see.
 class Screen {
   constructor() { this.added = []; this.shown = []; }
-  load(state) {
-    this.shown = [];
-    state.rows.slice().reverse().forEach((ev) => this.add(ev));
+  show(rows) {
+    const change = plan(this.shown, rows);
+    change.add.forEach((ev) => this.added.push(ev.seq));
+    this.shown = rows.map((ev) => ev.seq);
   }
-  add(ev) { this.added.push(ev.seq); this.shown.unshift(ev.seq); }
 }
 
 class Wall {
@@ -84,25 +86,29 @@ class Wall {
     this.requests = [];
     this.applied = [];
     this.timers = [];
+    this.newDays = 0;
+    this.onNewDay = () => {}; // main.js resyncs
     this.screen = new Screen();
-    this.state = new State();
+    this.state = new State(log.rules, { department });
     const wall = this;
     this.core = Sequencer({
       apply(ev) {
         wall.applied.push(ev.seq);
         const change = wall.state.apply(ev);
-        if (change.row) wall.screen.add(ev);
+        if (change.newDay) { wall.newDays += 1; wall.onNewDay(); }
+        if (change.row) wall.screen.show(wall.state.rows);
       },
-      load(snap) {
-        wall.state = new State();
+      load(snap, replay) {
+        wall.state = new State(log.rules, { department });
         wall.state.load(snap);
-        wall.screen.load(wall.state);
+        replay.forEach((ev) => wall.state.apply(ev));
+        wall.screen.show(wall.state.rows);
       },
       fetchEvents(since, ticket) { wall.requests.push({ kind: "events", since, ticket, department }); },
       fetchSnapshot(ticket) { wall.requests.push({ kind: "snapshot", ticket }); },
       fetchSeq(ticket) { wall.requests.push({ kind: "seq", ticket }); },
       later(fn) { wall.timers.push(fn); }
-    }, {});
+    }, { department, resyncGap: log.rules.timing.resyncGap });
   }
 
   start(snap) { this.core.start(snap); return this; }
