@@ -31,9 +31,9 @@
     return node;
   }
 
-  // list: the <ol>; describe(ev) -> { time, category, department }; emptyText when no row
-  function Ticker(list, describe, emptyText) {
-    this.list = list;
+  // listId: the <ol>'s id; describe(ev) -> { time, category, department }; emptyText: no row
+  function Ticker(listId, describe, emptyText) {
+    this.listId = listId;
     this.describe = describe;
     this.emptyText = emptyText;
     this.nodes = {}; // seq -> <li>
@@ -61,7 +61,7 @@
   // Make the list show `rows`; rows it did not show yet are marked fresh if `fresh`. Each
   // new row goes straight to its place (oldest first), so nothing already shown is touched.
   Ticker.prototype.show = function (rows, fresh) {
-    var list = this.list, nodes = this.nodes;
+    var list = document.getElementById(this.listId), nodes = this.nodes;
     var change = plan(Object.keys(nodes).map(Number), rows);
     change.remove.forEach(function (seq) { nodes[seq].remove(); delete nodes[seq]; });
     var empty = list.querySelector(".ticker-empty");
