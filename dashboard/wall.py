@@ -36,6 +36,7 @@ BROWSER_TIMING = {
     "kpiRefreshMs": 60_000,  # the KPI strip, from /api/kpis
     "paintWatchdogMs": 10_000,  # a map paint that never settles is abandoned
     "retryMs": 2_000,  # a failed catch-up or snapshot is asked again
+    "requestMs": 30_000,  # a request unanswered this long has failed (then it is retried)
     "resyncGap": 20 * MAX_EVENTS,  # more events missing than this: a snapshot, not pages
     "tickerRows": 60,
 }

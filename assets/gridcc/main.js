@@ -37,12 +37,15 @@
     // Risk, "today" and the wall clock follow the server's time, not the kiosk PC's.
     function nowMs() { return Date.now() + clockOffset; }
 
+    // A request that hangs must not hold the core's one catch-up or snapshot forever.
     function getJSON(url) {
-      return fetch(url, { cache: "no-store" }).then(function (r) {
+      var abort = new AbortController();
+      var timer = window.setTimeout(function () { abort.abort(); }, timing.requestMs);
+      return fetch(url, { cache: "no-store", signal: abort.signal }).then(function (r) {
         if (!r.ok) throw new Error(url + " answered " + r.status);
         lastContact = Date.now();
         return r.json();
-      });
+      }).finally(function () { window.clearTimeout(timer); });
     }
 
     var status = new G.status.Status(ids.clock, ids.link, cfg);

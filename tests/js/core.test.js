@@ -289,3 +289,14 @@ test("department: a case reassigned away leaves the view, one reassigned in ente
   assert.ok(wall.state.openCases[into.case_id]);
   assertOnce(wall);
 });
+
+test("department: an event without a chain for it is checked with a catch-up", () => {
+  const { server, wall, mine } = department("jiaojing");
+  const events = mine(server.commit(85));
+  const bare = events.map((e, i) => (i === 3 ? { ...e, prev: {} } : e));
+  wall.socket(bare);
+  assert.equal(wall.pending("events"), 1);
+  wall.settle(server);
+  assert.deepEqual(wall.applied, events.map((e) => e.seq));
+  assertDepartment(wall, "jiaojing");
+});
