@@ -1,4 +1,4 @@
-"""Component ids, in one place (the browser script assets/live.js uses the same strings)."""
+"""Component ids, in one place; the browser reads them from the page's config (``browser_ids``)."""
 
 MAP = "live-map"
 TICKER = "ticker"
@@ -12,3 +12,25 @@ KPI_STRIP = "kpi-strip"
 MAP_MODE = "map-mode"
 CLOCK = "wall-clock"
 LINK = "link-status"
+
+# Each headline counter by what it shows: the snapshot's counter names, or a risk level.
+COUNTERS = {
+    "open": COUNTER_OPEN,
+    "today": COUNTER_TODAY,
+    "closed_today": COUNTER_CLOSED,
+    "at_risk": COUNTER_AT_RISK,
+    "overdue": COUNTER_OVERDUE,
+}
+
+
+def browser_ids() -> dict[str, object]:
+    """The ids the browser's views write to (assets/gridcc/main.js)."""
+    return {
+        "map": MAP,
+        "ticker": TICKER,
+        "kpis": KPI_STRIP,
+        "mode": MAP_MODE,
+        "clock": CLOCK,
+        "link": LINK,
+        "counters": dict(COUNTERS),
+    }

@@ -1,7 +1,7 @@
 """The wall display: live map, headline counters and the ticker of newest reports.
 
-The page is rendered from one store snapshot; from then on assets/live.js applies every
-event exactly once (by sequence number) and recolours the map in batches.
+The page is rendered from one store snapshot; from then on the browser (assets/gridcc/)
+applies every event exactly once (by sequence number) and recolours the map in batches.
 """
 
 from __future__ import annotations
@@ -13,20 +13,33 @@ from typing import Any
 
 from dash import dcc, html
 
-from cases import access, clock
+from cases import access, clock, sla
 from cases.kpi import compute_kpis, definitions
+from cases.model import CLOSED_STATES, Status
 from cases.rollup import DISTRICT
 from cases.store import Store
 from dashboard import ids
-from dashboard.api import LEVELS
+from dashboard.api import LEVELS, MAX_EVENTS
 from dashboard.auth import Auth
-from dashboard.figures import load_map, map_modes, zoom_for
+from dashboard.figures import RISK_LEVELS, load_map, map_modes, zoom_for
 from dashboard.i18n import labels, pick_lang
 from geo.grid import Grid
 
 WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction")
 CELLS_URL = "/geo/cell.geojson"
 OUTLINE_URL = "/geo/outline.geojson"
+# How the browser paces itself (milliseconds unless named otherwise).
+BROWSER_TIMING = {
+    "heartbeatMs": 10_000,  # ask /api/seq: catches events lost while the socket was down
+    "staleMs": 30_000,  # no word from the server this long: the status pill turns red
+    "riskTickMs": 30_000,  # risk colours and counters move with time, not only with events
+    "kpiRefreshMs": 60_000,  # the KPI strip, from /api/kpis
+    "paintWatchdogMs": 10_000,  # a map paint that never settles is abandoned
+    "retryMs": 2_000,  # a failed catch-up or snapshot is asked again
+    "requestMs": 30_000,  # a request unanswered this long has failed (then it is retried)
+    "resyncGap": 20 * MAX_EVENTS,  # more events missing than this: a snapshot, not pages
+    "tickerRows": 60,
+}
 
 
 @dataclass(frozen=True)
@@ -115,9 +128,28 @@ def kpi_strip(ctx: WallContext, lang: str) -> list[html.Div]:
     return cells
 
 
-def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
-    """What live.js needs besides the snapshot: words, category names, the cell list."""
+def browser_rules() -> dict[str, Any]:
+    """The server's rules the browser applies, so that it never keeps copies of its own."""
     return {
+        "ids": ids.browser_ids(),
+        "district": DISTRICT,
+        "timeZone": clock.LOCAL_TZ.key,
+        "closedStates": sorted(s.value for s in CLOSED_STATES),
+        "closedStatus": Status.CLOSED.value,  # "closed today" counts this one (void is no close)
+        # A risk-map value is an index in riskLevels (0: no open case). An open case is
+        # riskOpen until the instants of its risk_at (watch_at, at_risk_at, deadline, in the
+        # order of cases.records.case_summary) move it to each level of riskAt in turn.
+        "riskLevels": list(RISK_LEVELS),
+        "riskOpen": sla.RISK_LEVELS[0],
+        "riskAt": list(sla.RISK_LEVELS[1:]),
+        "timing": dict(BROWSER_TIMING),
+    }
+
+
+def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
+    """What the browser needs besides the snapshot: rules, words, categories, the cells."""
+    return {
+        **browser_rules(),
         "lang": lang,
         "labels": labels(lang),
         "categories": ctx.store.catalog.public(),

@@ -1,0 +1,174 @@
+/* gridcc wall: wires the core, the state and the views to the page, the socket and the API.
+ *
+ * Why in plain JS and not Dash callbacks: events delivered as the latest value of a Dash
+ * prop, or through one server callback per event, were measured to drop events on this
+ * kind of machine (shared/notes/live-map-measurements.md). Here each socket event is
+ * handled as it arrives; the map is recoloured in batches with one paint in flight.
+ * Dash loads assets/ in alphabetical order: this file waits until every module is there.
+ */
+(function () {
+  "use strict";
+
+  var G = window.gridcc = window.gridcc || {};
+  // Read by the browser tests (tests/e2e/test_wall.py).
+  var stats = G.stats = {
+    applied: 0, duplicates: 0, buffered: 0, catchUps: 0, resyncs: 0, replayed: 0, paints: 0,
+    transport: null, mapReadyAt: null, firstEventAt: null, lastSeq: 0, mode: "load", level: "cell"
+  };
+  var MODULES = ["core", "state", "ticker", "map", "counters", "kpis", "status"];
+
+  function configNode() { return document.querySelector("[data-config][data-snapshot]"); }
+
+  function ready() {
+    return configNode() && window.io && MODULES.every(function (m) { return G[m]; });
+  }
+
+  function start() {
+    if (!ready()) { setTimeout(start, 50); return; }
+    var node = configNode();
+    var cfg = JSON.parse(node.getAttribute("data-config"));
+    var ids = cfg.ids, timing = cfg.timing;
+    var el = function (id) { return document.getElementById(id); };
+    var clockOffset = 0;   // ms the server's clock is ahead of this screen's
+    var lastContact = 0;   // Date.now() when the server last answered or sent an event
+    var socket = null;
+    var state = new G.state.State(cfg);
+
+    // Risk, "today" and the wall clock follow the server's time, not the kiosk PC's.
+    function nowMs() { return Date.now() + clockOffset; }
+
+    // A request that hangs must not hold the core's one catch-up or snapshot forever.
+    function getJSON(url) {
+      var abort = new AbortController();
+      var timer = window.setTimeout(function () { abort.abort(); }, timing.requestMs);
+      return fetch(url, { cache: "no-store", signal: abort.signal }).then(function (r) {
+        if (!r.ok) throw new Error(url + " answered " + r.status);
+        lastContact = Date.now();
+        return r.json();
+      }).finally(function () { window.clearTimeout(timer); });
+    }
+
+    var status = new G.status.Status(ids.clock, ids.link, cfg);
+    var ticker = new G.ticker.Ticker(ids.ticker, function (ev) {
+      var cat = cfg.categories[ev.category] || {};
+      return {
+        time: status.timeOf(ev.at),
+        category: cat[cfg.lang] || ev.category,
+        department: cat["department_" + cfg.lang] || ev.department
+      };
+    }, cfg.labels.empty_ticker);
+    var counters = new G.counters.Counters(ids.counters, function () {
+      return { counters: state.counters, risk: state.risk(nowMs() / 1000).count };
+    });
+    var map = new G.map.MapView(cfg, stats, function (mode) {
+      if (mode === "risk") {
+        var worst = state.risk(nowMs() / 1000).worst;
+        return cfg.codes.map(function (code) { return worst[code] || 0; });
+      }
+      return cfg.codes.map(function (code) { return state.openByCell[code] || 0; });
+    });
+    var kpis = new G.kpis.KpiStrip(ids.kpis, cfg.district);
+
+    var core = G.core.Sequencer({
+      apply: function (ev) {
+        if (stats.firstEventAt === null) stats.firstEventAt = performance.now();
+        var change = state.apply(ev);
+        if (change.row) ticker.show(state.rows, true);
+        if (change.cells.length || (change.cases && map.mode === "risk")) map.changed();
+        counters.queue();
+        if (change.newDay) core.resync("new day");
+      },
+      load: function (snap, replay) {
+        if (snap.now) clockOffset = snap.now * 1000 - Date.now();
+        var next = new G.state.State(cfg);
+        next.load(snap);
+        replay.forEach(function (ev) { next.apply(ev); });
+        state = next;
+        ticker.show(state.rows, false);
+        counters.queue();
+        map.changed();
+      },
+      fetchEvents: function (since, ticket) {
+        getJSON(cfg.eventsUrl + "?since=" + since).then(
+          function (body) { core.eventsPage(ticket, body); },
+          function () { core.eventsFailed(ticket); });
+      },
+      fetchSnapshot: function (ticket) {
+        getJSON(cfg.snapshotUrl).then(
+          function (snap) { core.snapshotReply(ticket, snap); },
+          function () { core.snapshotFailed(ticket); });
+      },
+      fetchSeq: function (ticket) {
+        getJSON(cfg.seqUrl).then(function (body) { core.seqReply(ticket, body); },
+          function () { /* the status pill shows it */ });
+      },
+      later: function (fn, ms) { window.setTimeout(fn, ms); }
+    }, { stats: stats, resyncGap: timing.resyncGap, retryMs: timing.retryMs });
+    G.wall = { core: core, map: map, state: function () { return state; } };
+
+    function tick() {
+      map.watchdog();
+      status.render(nowMs(), Boolean(socket && socket.connected), lastContact, clockOffset);
+      // A new day in the server's time zone: today's counters start from a new snapshot.
+      if (state.isNewDay(nowMs())) core.resync("new day");
+    }
+
+    function connect() {
+      socket = window.io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+      socket.on("connect", function () {
+        stats.transport = socket.io.engine.transport.name;
+        lastContact = Date.now();
+        core.connected();
+        tick();
+      });
+      socket.on("disconnect", tick);
+      // Refused by the server (e.g. a session that expired): the client will not retry by
+      // itself; try again, while the heartbeat keeps the data current meanwhile.
+      socket.on("connect_error", function () {
+        if (!socket.active) window.setTimeout(function () { socket.connect(); }, 5000);
+      });
+      socket.on("case_event", function (ev) { lastContact = Date.now(); core.receive(ev); });
+      G.socket = socket;
+    }
+
+    core.start(JSON.parse(node.getAttribute("data-snapshot")));
+    connect();
+    map.bind(el(ids.mode));
+    setInterval(tick, 1000);
+    setInterval(core.heartbeat, timing.heartbeatMs);
+    setInterval(function () {
+      counters.queue();
+      if (map.mode === "risk") map.changed();
+    }, timing.riskTickMs);
+    setInterval(function () {
+      getJSON(cfg.kpisUrl).then(function (body) { kpis.show(body); }, function () { /* stale pill */ });
+    }, timing.kpiRefreshMs);
+    tick();
+    waitForMap(map, ids.map);
+  }
+
+  function findGraph(id) {
+    var holder = document.getElementById(id); // Dash may swap the node while the graph loads
+    var plot = holder && holder.querySelector(".js-plotly-plot");
+    return plot && plot._fullLayout && plot._fullLayout.map ? plot : null;
+  }
+
+  // The graph is drawn by Dash after the page: attach the map view once it is there.
+  function waitForMap(map, id) {
+    var gd = findGraph(id);
+    if (!gd) { setTimeout(function () { waitForMap(map, id); }, 50); return; }
+    var ready = function () { if (stats.mapReadyAt === null) stats.mapReadyAt = performance.now(); };
+    if (gd._fullData && gd._fullData.length) ready();
+    gd.on("plotly_afterplot", ready);
+    var query = new URLSearchParams(window.location.search);
+    var mode = query.get("map"), level = query.get("level");
+    try {
+      mode = mode || window.localStorage.getItem("gridcc.mapMode");
+      level = level || window.localStorage.getItem("gridcc.mapLevel");
+    } catch (e) { /* kiosk without storage */ }
+    map.attach(gd, mode, level);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
