@@ -40,29 +40,6 @@ OPERATOR = Actor("值班员", Role.OPERATOR)
 LEAD = Actor("值班长", Role.LEAD)
 
 
-def visible_to(payload: dict[str, Any], department: str) -> bool:
-    """Which department may see an event: the case's department, and the one it just left.
-
-    This is the contract the server is about to send as ``prev``; an event that already
-    carries ``prev`` is taken as the server wrote it.
-    """
-    return department in (payload.get("department"), payload.get("from_department"))
-
-
-def with_prev(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each event's ``prev``: per department that sees it, the seq of the one it saw before."""
-    last: dict[str, int] = {}
-    out = []
-    for p in payloads:
-        seen = [d for d in (p.get("department"), p.get("from_department")) if d]
-        if "prev" not in p:
-            p = {**p, "prev": {d: last.get(d, 0) for d in dict.fromkeys(seen)}}
-        for d in p["prev"]:
-            last[d] = p["seq"]
-        out.append(p)
-    return out
-
-
 class FixedClock:
     """The store's clock: moves only when told."""
 
@@ -193,7 +170,7 @@ def record(directory: Path = FIXTURES, grid: Grid | None = None) -> Path:
         store.create_schema()
         d = District(store, grid, now)
         work(d)
-        payloads = with_prev([event_payload(e) for e in store.events_since(0, limit=100_000)])
+        payloads = [event_payload(e) for e in store.events_since(0, limit=100_000)]
         fixture = {
             "recorded_by": "tests/js/record_fixtures.py",
             "rules": browser_rules(),
