@@ -56,6 +56,17 @@ def cell_pixel(page: Any, lon: float, lat: float) -> tuple[int, int, int]:
     return int(r), int(g), int(b)
 
 
+def eventually(read: Any, expected: Any, timeout_s: float = 20.0) -> Any:
+    """Read until ``read()`` gives ``expected`` (a paint lands when the machine gets to it;
+    never a fixed sleep), then return it; after ``timeout_s`` return what it last gave."""
+    deadline = time.monotonic() + timeout_s
+    value = read()
+    while value != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+        value = read()
+    return value
+
+
 def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Path) -> None:
     with running_server(
         f"sqlite:///{tmp_path / 'wall.db'}", log_path=tmp_path / "server.log"
@@ -246,23 +257,23 @@ def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path:
             )
 
         page.wait_for_function("window.gridcc.stats.applied === 1")
-        page.wait_for_timeout(1500)
-        assert level() == 1  # ok
+        assert eventually(level, 1) == 1  # ok
         for forward, expected, at_risk, overdue in (
             ("01:05:00", 2, "0", "0"),
             ("00:35:00", 3, "1", "0"),
             ("00:25:00", 4, "0", "1"),
         ):
             page.clock.fast_forward(forward)
-            page.wait_for_timeout(1500)
-            assert level() == expected, forward
-            assert page.locator("#counter-at-risk").inner_text() == at_risk
-            assert page.locator("#counter-overdue").inner_text() == overdue
+            assert eventually(level, expected) == expected, forward
+            counters = lambda: (  # noqa: E731
+                page.locator("#counter-at-risk").inner_text(),
+                page.locator("#counter-overdue").inner_text(),
+            )
+            assert eventually(counters, (at_risk, overdue)) == (at_risk, overdue), forward
         # Back to the load view: one open case in that cell.
         page.click("#map-mode button[data-mode=load]")
         page.wait_for_function("window.gridcc.stats.mode === 'load'")
-        page.wait_for_timeout(1500)
-        assert level() == 1
+        assert eventually(level, 1) == 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "wall-risk.png"))
 
@@ -285,19 +296,22 @@ def test_wall_agrees_with_the_stored_cases(page: Any, grid: Grid, tmp_path: Path
         page.goto(base + "/?map=risk&level=cell")
         page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null")
         page.wait_for_function("window.gridcc.stats.mode === 'risk'")
-        page.wait_for_timeout(1500)
-        shown = page.evaluate(
-            """() => {
-              const gd = document.querySelector('#live-map .js-plotly-plot');
-              const out = {};
-              const z = gd.data[0].z;
-              gd.data[0].locations.forEach((c, i) => { if (z[i]) out[c] = z[i]; });
-              return out;
-            }"""
-        )
         levels = {"ok": 1, "watch": 2, "at_risk": 3, "overdue": 4}
         stored = store.cell_state(clock.utcnow())
-        assert shown == {code: levels[s["worst"]] for code, s in stored.items()}
+        expected = {code: levels[s["worst"]] for code, s in stored.items()}
+        shown = eventually(
+            lambda: page.evaluate(
+                """() => {
+                  const gd = document.querySelector('#live-map .js-plotly-plot');
+                  const out = {};
+                  const z = gd.data[0].z;
+                  gd.data[0].locations.forEach((c, i) => { if (z[i]) out[c] = z[i]; });
+                  return out;
+                }"""
+            ),
+            expected,
+        )
+        assert shown == expected
         assert page.locator("#counter-open").inner_text() == str(
             sum(s["open"] for s in stored.values())
         )
@@ -331,9 +345,8 @@ def test_map_switches_between_cell_community_and_street(
         for level, shapes in (("street", 14), ("community", 88), ("cell", len(grid))):
             page.click(f"#map-mode button[data-level={level}]")
             page.wait_for_function(f"window.gridcc.stats.level === '{level}'")
-            page.wait_for_timeout(1500)
-            count, total, url = page.evaluate(trace)
-            assert (count, total, url) == (shapes, 3, f"/geo/{level}.geojson"), level
+            want = [shapes, 3, f"/geo/{level}.geojson"]
+            assert eventually(lambda: page.evaluate(trace), want) == want, level
         assert not page.errors
 
 
@@ -383,9 +396,11 @@ def test_closed_today_counts_a_case_once_even_when_rated(
             assert r.status_code == 200, (name, r.text)
             version += 1
         page.wait_for_function(f"window.gridcc.stats.applied === {len(steps) + 1}")
-        page.wait_for_timeout(300)
-        assert page.locator("#counter-closed-today").inner_text() == "1"
-        assert page.locator("#counter-open").inner_text() == "0"
+        shown = lambda: (  # noqa: E731
+            page.locator("#counter-closed-today").inner_text(),
+            page.locator("#counter-open").inner_text(),
+        )
+        assert eventually(shown, ("1", "0")) == ("1", "0")
 
 
 def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_path: Path) -> None:
@@ -408,12 +423,15 @@ def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_pa
         page.wait_for_function("window.gridcc.stats.applied >= 40", timeout=20_000)
         # One snapshot at a time: a resync asked while one is on its way is that one.
         page.wait_for_function("!window.gridcc.wall.core.resyncing()")
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(500)  # a window for a duplicate to show itself, were there one
         assert page.evaluate("window.gridcc.stats.resyncs") >= 1
         assert [case_id for case_id, _ in page.evaluate("window.__rows")] == accepted
         seqs = page.eval_on_selector_all("#ticker .ticker-row", "rs => rs.map(r => r.dataset.seq)")
         assert len(seqs) == len(set(seqs)) == 40
         assert page.evaluate("window.gridcc.stats.applied") == 40
-        assert page.locator("#counter-open").inner_text() == "40"
-        assert page.locator("#counter-today").inner_text() == "40"
+        counters = lambda: (  # noqa: E731
+            page.locator("#counter-open").inner_text(),
+            page.locator("#counter-today").inner_text(),
+        )
+        assert eventually(counters, ("40", "40")) == ("40", "40")
         assert not page.errors, page.errors
