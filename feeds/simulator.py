@@ -19,9 +19,9 @@ import numpy as np
 
 from cases import clock
 from cases.catalog import Catalog
-from cases.model import CaseError, Status
+from cases.model import CaseError
 from cases.store import Store
-from cases.workflow import Actor, Role
+from cases.workflow import Actor, Role, forward_action
 from geo.grid import Grid
 
 log = logging.getLogger(__name__)
@@ -56,15 +56,6 @@ HOURLY_RHYTHM = np.array(
     ]
 )
 SOURCE_MIX = {"patrol": 0.62, "hotline": 0.2, "wish": 0.06, "department": 0.05, "citizen": 0.07}
-NEXT_STEP = {
-    Status.REPORTED: "file",
-    Status.FILED: "dispatch",
-    Status.RETURNED: "dispatch",
-    Status.DISPATCHED: "accept",
-    Status.ACCEPTED: "handle",
-    Status.HANDLED: "verify",
-    Status.VERIFIED: "close",
-}
 SIM_ACTOR = Actor("sim", Role.SYSTEM)
 DESCRIPTIONS = ("请尽快处理", "已拍照上传", "影响居民出行", "多次反映", "巡查发现", "市民来电反映")
 
@@ -149,8 +140,11 @@ class Simulator:
         moved = 0
         for i in self.rng.choice(len(open_cases), min(k, len(open_cases)), replace=False):
             case = open_cases[int(i)]
+            step = forward_action(case.status)
+            if step is None:
+                continue
             try:
-                store.apply(case.id, NEXT_STEP[case.status], SIM_ACTOR)
+                store.apply(case.id, step.name, SIM_ACTOR)
                 moved += 1
             except CaseError:
                 pass  # someone else moved it first: fine for a simulation
