@@ -1,9 +1,10 @@
-"""A simulated district: plausible reports and the cases' progress, at a chosen rate.
+"""Simulated reporters: plausible report bodies, at a chosen rate.
 
 Reports cluster around hot spots (markets, stations, old neighbourhoods), follow the
 category mix of the catalog and the day's rhythm (quiet at night, busy mid-morning and
-afternoon, Asia/Shanghai). The same generator drives the demo, the benchmarks and the
-separate ``gridcc simulate`` process.
+afternoon, Asia/Shanghai). The district (``feeds.operations``) sends them through the
+intake for the demo, the simulated history and a separate ``gridcc simulate`` process;
+``SimulatorLoop`` posts them to a server's intake over HTTP (``gridcc simulate --url``).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ DESCRIPTIONS = ("请尽快处理", "已拍照上传", "影响居民出行", "多
 
 @dataclass
 class Simulator:
-    """Makes report bodies (the JSON the intake takes) and advances open cases."""
+    """Makes report bodies (the JSON the intake takes)."""
 
     grid: Grid
     catalog: Catalog
@@ -132,7 +133,12 @@ class Simulator:
         return out
 
     def advance(self, store: Store, share: float = 0.1) -> int:
-        """Move a random ``share`` of open cases one step along; returns how many moved."""
+        """Move a random ``share`` of open cases one step along the workflow's main path;
+        returns how many moved.
+
+        What the store-mode ``gridcc simulate`` did before the district ran live on its
+        own (``feeds.operations.run_live``); goes when nothing calls it any more.
+        """
         open_cases = store.open_cases(limit=5000)
         if not open_cases:
             return 0
