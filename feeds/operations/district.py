@@ -106,6 +106,7 @@ class District:
         self.serial = 0
         self.counts: dict[str, int] = dict.fromkeys(COUNTS, 0)
         self.report_limit: int | None = None  # send no more than this many reports
+        self._held: int | None = None  # the stream the limit stopped
         # part of every report id: a run repeated on the same store adds nothing
         self.run = run if run is not None else str(int(start))
         self.cases: dict[int, DistrictCase] = {}
@@ -219,13 +220,23 @@ class District:
             if when is not None:
                 self.at(when, self._arrive, stream_id)
 
+    def allow_reports(self, more: int | None) -> None:
+        """Send at most ``more`` reports from now on (None: no limit)."""
+        self.report_limit = None if more is None else self.counts["sent"] + max(0, more)
+        if self._held is not None and self._held == self.stream_id:
+            self._held = None
+            self._next_arrival(self.stream_id)
+
     def _arrive(self, stream_id: int) -> None:
         limit = self.report_limit
         if limit is not None and self.counts["sent"] >= limit:
+            self._held = stream_id
             return
         self.counts["sent"] += 1
         if limit is None or self.counts["sent"] < limit:
             self._next_arrival(stream_id)
+        else:
+            self._held = stream_id
         if not self.bodies:
             self.bodies = self.reporters.reports(64)
             self.bodies.reverse()

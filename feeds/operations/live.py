@@ -108,7 +108,7 @@ class LiveDistrict:
         began = self._clock()
         self._go_live(began)
         d = self.district
-        d.report_limit = None if count is None else d.counts["sent"] + max(0, count)
+        d.allow_reports(count)
         until = math.inf if seconds is None else began + seconds
         while not self._stop.is_set():
             now = min(self._clock(), until)

@@ -46,6 +46,10 @@ def test_run_live_stops_at_exactly_count_reports(store: Store, grid: Grid) -> No
     again = run_live(store, grid, 6000, count=3, seed=2)  # a second run is no duplicate
     assert again.sent == again.reports == 3 and reported(store) == 8
     assert run_live(store, grid, 6000, count=0).sent == 0 and reported(store) == 8
+    # One district, run again: it picks up where the limit stopped it.
+    district = LiveDistrict(store, grid, live_reports_per_day=6000 * 24 * 60, history_days=0)
+    assert district.run(count=2).sent == 2
+    assert district.run(count=3).sent == 5 and reported(store) == 13
 
 
 def test_run_live_stops_after_seconds_or_when_told(store: Store, grid: Grid) -> None:
