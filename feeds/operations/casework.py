@@ -55,6 +55,26 @@ class Casework:
         self.at(case.at_risk, self._at_risk, (case, 0))
         self.submit(self.staff.desk, case, lambda: self._start_filing(case))
 
+    def resumed(self, case: DistrictCase) -> None:
+        """A case that was open before the district started (it was restarted): its next
+        step, as if it had just got where it is."""
+        self.at(max(self.t, case.at_risk), self._at_risk, (case, case.extensions))
+        desk, status = self.staff.desk, case.status
+        if status is Status.REPORTED:
+            self.submit(desk, case, lambda: self._start_filing(case))
+        elif status is Status.FILED:
+            self.submit(desk, case, lambda: self._start_dispatch(case))
+        elif status is Status.RETURNED:
+            self.submit(desk, case, lambda: self._start_redispatch(case))
+        elif status is Status.DISPATCHED:
+            self._to_liaison(case)
+        elif status is Status.ACCEPTED:
+            self._work(case)
+        elif status is Status.HANDLED:
+            self._to_verification(case)
+        elif status is Status.VERIFIED:
+            self.submit(desk, case, lambda: self._start_closing(case))
+
     # -- the desk -----------------------------------------------------------------------
     def _start_filing(self, case: DistrictCase) -> None:
         day = self.staff.day_time(self.t)
@@ -69,6 +89,10 @@ class Casework:
         self.counts["filed"] += 1
         step = self._void if self.rng.random() < self.p.void_p else self._dispatch
         self.after(self.minutes(self.p.dispatch_median_min), step, arg)
+
+    def _start_dispatch(self, case: DistrictCase) -> None:
+        operator = self.staff.operator(self.t)
+        self.after(self.minutes(self.p.dispatch_median_min), self._dispatch, (case, operator))
 
     def _void(self, arg: tuple[DistrictCase, Actor]) -> None:
         case, actor = arg
@@ -86,6 +110,9 @@ class Casework:
     def _dispatched(self, case: DistrictCase) -> None:
         case.dispatches += 1
         self.counts["dispatched"] += 1
+        self._to_liaison(case)
+
+    def _to_liaison(self, case: DistrictCase) -> None:
         dept = self.p.department(case.department)
         return_p = dept.return_p * self.p.return_scale
         return_p *= self.p.repeat_return_factor ** (case.dispatches - 1)
@@ -161,6 +188,9 @@ class Casework:
         if self.apply(case, "handle", self.staff.liaison(case.department)) is None:
             return
         self.counts["handled"] += 1
+        self._to_verification(case)
+
+    def _to_verification(self, case: DistrictCase) -> None:
         opens = next_open(self.t, self.staff.patrol_window)
         working = working_day(clock.local_day_number(opens))
         factor = 1.0 if working else self.p.rest_day_verify_factor

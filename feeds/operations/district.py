@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +22,7 @@ import numpy as np
 
 from cases import clock
 from cases.catalog import Category
-from cases.model import CaseError, Event, Status
+from cases.model import Case, CaseError, Event, Status
 from cases.store import Store
 from cases.workflow import Actor
 from feeds.intake import Intake, Rejection
@@ -249,8 +249,23 @@ class District:
             return
         if not accepted.created:
             return
-        stored = accepted.case
         self.counts["reports"] += 1
+        self.casework.received(self._remember(accepted.case))
+
+    def resume(self, open_cases: Iterable[Case]) -> int:
+        """Take over cases already open in the store (from before a restart, so they do
+        not stand still); returns how many."""
+        taken = 0
+        for stored in open_cases:
+            if stored.id in self.cases or not stored.status.is_open:
+                continue
+            if stored.category_code not in self.store.catalog.categories:
+                continue
+            self.casework.resumed(self._remember(stored))
+            taken += 1
+        return taken
+
+    def _remember(self, stored: Case) -> DistrictCase:
         category = self.store.catalog.categories[stored.category_code]
         case = DistrictCase(
             id=stored.id,
@@ -258,10 +273,14 @@ class District:
             department=stored.department,
             duty=not category.working_hours or category.priority == "urgent",
             cell=stored.cell_code,
-            created=self.t,
+            created=clock.epoch(stored.created_at),
             at_risk=clock.epoch(stored.at_risk_at or stored.deadline),
             deadline=clock.epoch(stored.deadline),
             status=stored.status,
+            dispatches=stored.dispatch_count,
+            returns=stored.return_count,
+            reworks=stored.rework_count,
+            extensions=stored.extension_count,
         )
         self.cases[case.id] = case
-        self.casework.received(case)
+        return case

@@ -45,8 +45,10 @@ class LiveDistrict:
     district's 45), used for the history; ``live_reports_per_day``, if given, is the rate
     from ``run`` on, with the staff scaled to it and the rhythm floored at ``live_floor``.
     The store's clock is the simulated one only while catching up; live, it is real time.
-    ``now`` and ``wait`` (seconds; returns early when stopped) stand in for the real clock
-    in tests; ``stop``, if given, is the event that ends ``run``.
+    ``resume_open``: going live, also take over the cases already open in the store (after
+    a restart, so they do not stand still; two districts doing so on one store each drop
+    a case the other moved first). ``now`` and ``wait`` (seconds; returns early when
+    stopped) stand in for the real clock in tests; ``stop``, if given, ends ``run``.
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class LiveDistrict:
         params: OpsParams | None = None,
         intake: Intake | None = None,
         live_floor: float = LIVE_FLOOR,
+        resume_open: bool = False,
         now: Callable[[], datetime] = clock.utcnow,
         wait: Callable[[float], object] | None = None,
         stop: threading.Event | None = None,
@@ -72,6 +75,7 @@ class LiveDistrict:
         self.rate = reports_per_day
         self.live_rate = live_reports_per_day
         self.live_floor = live_floor
+        self.resume_open = resume_open
         self._now = now
         self._stop = stop or threading.Event()
         self._wait = wait or self._stop.wait
@@ -152,6 +156,9 @@ class LiveDistrict:
             d.retune(at, rate, scale, rhythm)
         else:
             d.begin(rate, rhythm, at=at, capacity_scale=scale)
+        if self.resume_open:
+            taken = d.resume(self.store.open_cases())
+            log.info("live district: took over %d open cases", taken)
 
 
 def run_live(
@@ -165,6 +172,7 @@ def run_live(
     intake: Intake | None = None,
     params: OpsParams | None = None,
     live_floor: float = LIVE_FLOOR,
+    resume_open: bool = False,
     stop: threading.Event | None = None,
     now: Callable[[], datetime] = clock.utcnow,
     wait: Callable[[float], object] | None = None,
@@ -176,7 +184,8 @@ def run_live(
     (by default an ``Intake`` on ``store`` and ``grid``), and their cases move along the
     lifecycle as the district's staff work them. Blocks until ``count`` reports were sent
     to the intake, ``seconds`` have passed, or ``stop`` is set (or Ctrl-C); the cases
-    opened stay where they are. Returns what it did.
+    opened stay where they are. With ``resume_open`` it also works the cases already open
+    in the store. Returns what it did.
     """
     if per_minute <= 0:
         raise ValueError("per_minute must be positive")
@@ -189,6 +198,7 @@ def run_live(
         params=params,
         intake=intake,
         live_floor=live_floor,
+        resume_open=resume_open,
         now=now,
         wait=wait,
         stop=stop,

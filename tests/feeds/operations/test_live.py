@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 from cases import clock
+from cases.model import Event, Status
 from cases.store import Store
-from feeds.operations import LiveDistrict, run_live
+from feeds.operations import LiveDistrict, OpsSummary, run_live, run_operations
 from geo.grid import Grid
 from tests.feeds.operations.conftest import MONDAY, SUNDAY_3AM, FakeClock, event_log
 
@@ -97,3 +99,34 @@ def test_history_then_live_with_staff_for_the_live_rate(store: Store, grid: Grid
     assert reported(store) - before >= 30
     assert staff.desk.capacity(t) > 50 * desk and staff.office["chengguan"].capacity(t) > 50 * crews
     assert summary.reports == reported(store)
+
+
+def test_a_restarted_district_takes_over_the_open_cases(store: Store, grid: Grid) -> None:
+    run_operations(store, grid, days=1, reports_per_day=60, seed=5, start=MONDAY)
+    waiting = {c.id: c.status for c in store.open_cases()}
+    assert len(waiting) > 10 and len(set(waiting.values())) > 2
+    fake = FakeClock(MONDAY + timedelta(days=1, hours=9))  # Tuesday 09:00
+    store.now = fake.now
+
+    def restart(**options: Any) -> tuple[OpsSummary, list[Event]]:
+        last = store.last_seq()
+        summary = run_live(
+            store, grid, 0.01, seconds=24 * 3600, now=fake.now, wait=fake.sleep, **options
+        )
+        return summary, [e for e in store.events_since(last, 100_000) if e.case_id in waiting]
+
+    # Restarted as it was, the district works only its own new reports.
+    _, touched = restart()
+    assert touched == []
+    # Taking the open cases over, a day later every case that waited for the desk, a
+    # liaison or a verifier has moved on, each from where the store had it; of those in
+    # the crews' hands (limits of up to ten working days) some are done.
+    summary, touched = restart(resume_open=True)
+    assert summary.conflicts == 0
+    moved = {e.case_id for e in touched}
+    in_work = {i for i, status in waiting.items() if status is Status.ACCEPTED}
+    assert set(waiting) - in_work <= moved and moved & in_work
+    first = {}
+    for e in touched:
+        first.setdefault(e.case_id, e)
+    assert all(e.from_status is waiting[e.case_id] for e in first.values())
