@@ -317,3 +317,17 @@ def daily(
         for name in OPEN_COUNTERS:
             c.setdefault(name, 0)
     return {day: evaluate(c) for day, c in sorted(per_day.items())}
+
+
+def settled_totals(store: Any, dim: str = "district") -> Counts:
+    """Every settled counter of ``kpi_rollup`` for ``dim``, summed over its keys and days.
+
+    Only what the rollup keeps (no open-case counters, which depend on the clock): what a
+    simulated run left behind, or a check of the rollup against the cases.
+    """
+    if dim not in DIMENSIONS:
+        raise ValueError(f"dimension: one of {', '.join(DIMENSIONS)}")
+    sums = [func.coalesce(func.sum(kpi_rollup.c[name]), 0) for name in KPI_COUNTERS]
+    with store.read() as conn:
+        row = conn.execute(select(*sums).where(kpi_rollup.c.dim == dim)).one()
+    return {name: int(value) for name, value in zip(KPI_COUNTERS, row, strict=True)}

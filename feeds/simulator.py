@@ -1,9 +1,10 @@
-"""A simulated district: plausible reports and the cases' progress, at a chosen rate.
+"""Simulated reporters: plausible report bodies, at a chosen rate.
 
 Reports cluster around hot spots (markets, stations, old neighbourhoods), follow the
 category mix of the catalog and the day's rhythm (quiet at night, busy mid-morning and
-afternoon, Asia/Shanghai). The same generator drives the demo, the benchmarks and the
-separate ``gridcc simulate`` process.
+afternoon, Asia/Shanghai). The district (``feeds.operations``) sends them through the
+intake for the demo, the simulated history and a separate ``gridcc simulate`` process;
+``SimulatorLoop`` posts them to a server's intake over HTTP (``gridcc simulate --url``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import numpy as np
 
 from cases import clock
 from cases.catalog import Catalog
-from cases.model import CaseError, Status
+from cases.model import CaseError
 from cases.store import Store
-from cases.workflow import Actor, Role
+from cases.workflow import Actor, Role, forward_action
 from geo.grid import Grid
 
 log = logging.getLogger(__name__)
@@ -56,22 +57,13 @@ HOURLY_RHYTHM = np.array(
     ]
 )
 SOURCE_MIX = {"patrol": 0.62, "hotline": 0.2, "wish": 0.06, "department": 0.05, "citizen": 0.07}
-NEXT_STEP = {
-    Status.REPORTED: "file",
-    Status.FILED: "dispatch",
-    Status.RETURNED: "dispatch",
-    Status.DISPATCHED: "accept",
-    Status.ACCEPTED: "handle",
-    Status.HANDLED: "verify",
-    Status.VERIFIED: "close",
-}
 SIM_ACTOR = Actor("sim", Role.SYSTEM)
 DESCRIPTIONS = ("请尽快处理", "已拍照上传", "影响居民出行", "多次反映", "巡查发现", "市民来电反映")
 
 
 @dataclass
 class Simulator:
-    """Makes report bodies (the JSON the intake takes) and advances open cases."""
+    """Makes report bodies (the JSON the intake takes)."""
 
     grid: Grid
     catalog: Catalog
@@ -141,7 +133,12 @@ class Simulator:
         return out
 
     def advance(self, store: Store, share: float = 0.1) -> int:
-        """Move a random ``share`` of open cases one step along; returns how many moved."""
+        """Move a random ``share`` of open cases one step along the workflow's main path;
+        returns how many moved.
+
+        What the store-mode ``gridcc simulate`` did before the district ran live on its
+        own (``feeds.operations.run_live``); goes when nothing calls it any more.
+        """
         open_cases = store.open_cases(limit=5000)
         if not open_cases:
             return 0
@@ -149,8 +146,11 @@ class Simulator:
         moved = 0
         for i in self.rng.choice(len(open_cases), min(k, len(open_cases)), replace=False):
             case = open_cases[int(i)]
+            step = forward_action(case.status)
+            if step is None:
+                continue
             try:
-                store.apply(case.id, NEXT_STEP[case.status], SIM_ACTOR)
+                store.apply(case.id, step.name, SIM_ACTOR)
                 moved += 1
             except CaseError:
                 pass  # someone else moved it first: fine for a simulation
