@@ -40,7 +40,8 @@ def seed_demo_users(gridcc: GridCC) -> list[tuple[str, str, str]]:
 
 def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed: int = 0) -> Any:
     """The simulated district: on an empty store first ``history_days`` of past work
-    (45 reports a day, as the real district), then live at ``per_minute``."""
+    (45 reports a day, as the real district), then live at ``per_minute`` or more; on a
+    store it already fed, it takes over the cases left open."""
     from feeds.operations import LiveDistrict
 
     fresh = gridcc.store.last_seq() == 0
@@ -51,6 +52,8 @@ def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed:
         live_reports_per_day=per_minute * 60 * 24,
         history_days=history_days if fresh else 0,
         seed=seed,
+        intake=gridcc.intake,
+        resume_open=not fresh,
     )
     if fresh and history_days > 0:
         print(f"gridcc: simulating the past {history_days:g} days of the district…", flush=True)
@@ -128,8 +131,6 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
 
 def _simulate(args: argparse.Namespace) -> None:
     """A simulator as its own process: posts to an intake URL, or writes to the store."""
-    from feeds.simulator import Simulator, SimulatorLoop
-
     settings = Settings.from_env()
     if args.url:
         _simulate_over_http(args, settings)
@@ -147,15 +148,22 @@ def _simulate(args: argparse.Namespace) -> None:
             "note: REDIS_URL is unset, so open browsers see these cases only when they resync",
             file=sys.stderr,
         )
+    from feeds.operations import run_live
+
     core.bus.subscribe(Hub(socketio_for(settings)).publish)
-    sim = Simulator(core.grid, core.store.catalog, seed=args.seed, run=f"{time.time():.0f}")
-    loop = SimulatorLoop(
-        sim,
-        submit=core.intake.accept,
-        rate_per_minute=args.rate or 60.0,
-        advance=lambda: sim.advance(core.store, share=0.012),
-    )
-    _run_loop(loop, args)
+    try:
+        summary = run_live(
+            core.store,
+            core.grid,
+            args.rate or 60.0,
+            count=args.count,
+            seconds=args.seconds,
+            seed=args.seed,
+            intake=core.intake,
+        )
+    except KeyboardInterrupt:
+        return
+    print(f"simulated reports sent: {summary.sent}")
 
 
 def _simulate_over_http(args: argparse.Namespace, settings: Settings) -> None:
@@ -215,16 +223,17 @@ def _user_add(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import app
-
-    parser = argparse.ArgumentParser(prog="gridcc", description=app.__doc__)
+    parser = argparse.ArgumentParser(
+        prog="gridcc", description="gridcc: the live command center for urban grid governance"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, text in (
         ("serve", _serve, "run the command center"),
         (
             "demo",
             _demo,
-            f"run it with a simulated district feeding it ({DEMO_RATE_PER_MINUTE:g} reports/min)",
+            f"run it with a simulated district feeding it (at least {DEMO_RATE_PER_MINUTE:g} "
+            "reports/min, more by day)",
         ),
     ):
         p = sub.add_parser(name, help=text)
@@ -242,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rate",
         type=float,
-        help="reports per minute (live; default 60) or per day (--days; default 45)",
+        help="reports per minute (live, at least; default 60) or per day (--days; default 45)",
     )
     p.add_argument(
         "--url", help="post to this gridcc (e.g. http://127.0.0.1:8050) instead of the store"

@@ -20,9 +20,7 @@ import numpy as np
 
 from cases import clock
 from cases.catalog import Catalog
-from cases.model import CaseError
-from cases.store import Store
-from cases.workflow import Actor, Role, forward_action
+from cases.workflow import Actor, Role
 from geo.grid import Grid
 
 log = logging.getLogger(__name__)
@@ -132,36 +130,12 @@ class Simulator:
             )
         return out
 
-    def advance(self, store: Store, share: float = 0.1) -> int:
-        """Move a random ``share`` of open cases one step along the workflow's main path;
-        returns how many moved.
-
-        What the store-mode ``gridcc simulate`` did before the district ran live on its
-        own (``feeds.operations.run_live``); goes when nothing calls it any more.
-        """
-        open_cases = store.open_cases(limit=5000)
-        if not open_cases:
-            return 0
-        k = max(1, int(len(open_cases) * share))
-        moved = 0
-        for i in self.rng.choice(len(open_cases), min(k, len(open_cases)), replace=False):
-            case = open_cases[int(i)]
-            step = forward_action(case.status)
-            if step is None:
-                continue
-            try:
-                store.apply(case.id, step.name, SIM_ACTOR)
-                moved += 1
-            except CaseError:
-                pass  # someone else moved it first: fine for a simulation
-        return moved
-
 
 class SimulatorLoop:
     """Runs a Simulator against a sink at ``rate`` reports per minute until stopped.
 
-    ``submit`` takes one report body (the in-process intake, or an HTTP post);
-    ``advance`` (optional) moves cases along, about as often as reports arrive.
+    ``submit`` takes one report body (an HTTP post to a running gridcc: ``gridcc simulate
+    --url``; in-process, the district itself runs live, ``feeds.operations.run_live``).
     """
 
     def __init__(
@@ -169,13 +143,11 @@ class SimulatorLoop:
         sim: Simulator,
         submit: Callable[[dict[str, Any]], Any],
         rate_per_minute: float,
-        advance: Callable[[], Any] | None = None,
         sleep: Callable[[float], Any] | None = None,
     ) -> None:
         self.sim = sim
         self.submit = submit
         self.rate = rate_per_minute
-        self.advance = advance
         self._stop = threading.Event()
         self._sleep = sleep or self._stop.wait
 
@@ -192,8 +164,6 @@ class SimulatorLoop:
             try:
                 self.submit(self.sim.reports(1)[0])
                 sent += 1
-                if self.advance is not None and self.sim.rng.random() < 0.9:
-                    self.advance()
             except Exception:
                 log.exception("simulated report failed")
         return sent

@@ -3,10 +3,7 @@ from __future__ import annotations
 from collections import Counter
 
 from cases.catalog import Catalog
-from cases.model import Status
-from cases.store import Store
-from cases.workflow import forward_action
-from feeds.intake import Intake, parse_report
+from feeds.intake import parse_report
 from feeds.simulator import Simulator, SimulatorLoop
 from geo.grid import Grid
 
@@ -56,18 +53,3 @@ def test_loop_submits_until_its_limit(grid: Grid, catalog: Catalog) -> None:
     assert len(sent) == 25 and len(waits) == 25
     # Exponential gaps around the rate (600/min ≈ 0.1 s, times the hour's rhythm).
     assert 0.005 < sum(waits) / len(waits) < 2.0
-
-
-def test_advance_takes_the_workflows_next_step(store: Store, grid: Grid, catalog: Catalog) -> None:
-    intake = Intake(store, grid)
-    sim = Simulator(grid, catalog, seed=4)
-    for body in sim.reports(6):
-        intake.accept(body)
-    moved = [sim.advance(store, share=1.0) for _ in range(9)]
-    # file, dispatch, accept, handle, verify, close; then none is open
-    assert moved == [6] * 6 + [0] * 3
-    steps = [e for e in store.events_since(0, 1000) if e.kind != "case.reported"]
-    for e in steps:
-        step = forward_action(e.from_status) if e.from_status else None
-        assert step is not None and e.kind == f"case.{step.name}"
-    assert sum(e.to_status is Status.CLOSED for e in steps) == 6
