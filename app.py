@@ -114,8 +114,30 @@ class Settings:
         two deployments on one server are kept apart by the store they serve."""
         if self.fanout_channel_setting:
             return self.fanout_channel_setting
-        digest = hashlib.sha256(self.database_url.encode("utf-8")).hexdigest()[:16]
-        return f"gridcc-{digest}"
+        digest = hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()
+        return f"gridcc-{digest[:16]}"
+
+
+def store_identity(database_url: str) -> str:
+    """The store a URL names, however it is spelt: one driver name, no password, SQLite
+    paths made absolute, query options in order (``postgres://u:pw@h/db`` and
+    ``postgresql+psycopg://u@h/db`` are the same store)."""
+    from sqlalchemy.engine import URL, make_url
+
+    url = make_url(database_url)
+    backend = {"postgres": "postgresql"}.get(url.get_backend_name(), url.get_backend_name())
+    database = url.database or ""
+    if backend == "sqlite" and database and database != ":memory:":
+        database = str(Path(database).resolve())
+    same = URL.create(
+        backend,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=database,
+        query=dict(sorted(url.query.items())),
+    )
+    return same.render_as_string(hide_password=False)
 
 
 @dataclass

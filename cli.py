@@ -74,8 +74,10 @@ def _serve(args: argparse.Namespace) -> None:
     rate = args.simulate if args.simulate is not None else settings.simulate_rate
     if rate > 0:
         start_district(gridcc, rate, history_days=args.history_days)
+    fanout = f"Redis channel {settings.fanout_channel}" if settings.redis_url else "in-process"
     print(
-        f"gridcc: http://{settings.host}:{settings.port}/  (store: {settings.database_url})",
+        f"gridcc: http://{settings.host}:{settings.port}/  "
+        f"(store: {settings.database_url}; fan-out: {fanout})",
         flush=True,
     )
     gridcc.run()
@@ -132,13 +134,15 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
 def _simulate(args: argparse.Namespace) -> None:
     """A simulator as its own process: posts to an intake URL, or writes to the store."""
     settings = Settings.from_env()
+    if args.days and not args.fast:
+        raise SystemExit("gridcc simulate --days runs in simulated time: add --fast")
     if args.url:
+        if args.days:
+            raise SystemExit("gridcc simulate --days writes to the store: leave out --url")
         _simulate_over_http(args, settings)
         return
     core = build_core(settings)
     if args.days:
-        if not args.fast:
-            raise SystemExit("gridcc simulate --days runs in simulated time: add --fast")
         _simulate_fast(args, core)
         return
     from dashboard.hub import Hub

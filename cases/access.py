@@ -18,15 +18,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cases.model import Case, Event
+from cases.model import Case, Event, Status
 from cases.workflow import ACTIONS, Actor, Role
 
 DISTRICT = "district"
 DISTRICT_ROLES = frozenset({Role.WALL, Role.OPERATOR, Role.LEAD, Role.ADMIN, Role.WORKER})
 VIEWER_ROLES = frozenset(Role) - {Role.SYSTEM}
 # Anyone who appears in the workflow's table may ask to take actions (the table then says
-# which); admins are refused by the table, with its own words.
+# which); roles it never names (admins, walls) are refused at the door.
 ACTING_ROLES = frozenset(r for a in ACTIONS.values() for r in a.roles) - {Role.SYSTEM}
+
+
+# A department hands a case back with 退回 (return): from then until it is dispatched again
+# the case waits at the center's desk, not in the department's queue.
+RELEASED_BY_DEPARTMENT = frozenset({Status.RETURNED})
 
 
 def department_audience(department: str) -> str:
@@ -73,6 +78,17 @@ def may_see_case(actor: Actor | None, case: Case) -> bool:
         and actor.role is Role.LIAISON
         and actor.department is not None
         and actor.department == case.department
+    )
+
+
+def holds(department: str, case: Case) -> bool:
+    """Whether ``case`` is in ``department``'s live view (its open work): open, with that
+    department, and not handed back. The department may still read a case it handed back
+    or that was closed (``may_see_case``); its screen just stops listing it."""
+    return (
+        case.status.is_open
+        and case.department == department
+        and case.status not in RELEASED_BY_DEPARTMENT
     )
 
 

@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from cases import clock
+from cases import access, clock
 from cases.catalog import Catalog, as_row, load_catalog
 from cases.model import Event
-from cases.schema import categories, departments, metadata, sequences
+from cases.schema import audience_heads, categories, departments, events, metadata, sequences
 from cases.sla import SlaClock
 
 EVENT_SEQUENCE = "events"
@@ -80,6 +80,7 @@ class StoreBase:
                 conn.execute(
                     insert(categories), [as_row(c) for c in self._seed.categories.values()]
                 )
+            _seed_heads(conn)
 
     def _refuse_older_schema(self) -> None:
         # No migrations yet: say so plainly rather than failing on a missing column later.
@@ -129,3 +130,23 @@ class StoreBase:
     def last_seq(self) -> int:
         with self.read() as conn:
             return self._counter(conn, EVENT_SEQUENCE)
+
+
+def _seed_heads(conn: Connection) -> None:
+    """A store written before department views kept their heads: find each view's last
+    event once, so the next event's ``prev`` points at it and not at the start of time
+    (a screen would take events it missed during the upgrade as already seen)."""
+    # The writers' lock (SQLite: this BEGIN IMMEDIATE; PostgreSQL: the sequence's row).
+    last_seq = conn.execute(
+        select(sequences.c.value).where(sequences.c.name == EVENT_SEQUENCE).with_for_update()
+    ).scalar_one()
+    if last_seq == 0 or conn.execute(select(func.count()).select_from(audience_heads)).scalar():
+        return
+    heads: dict[str, int] = {}
+    for seq, data in conn.execute(select(events.c.seq, events.c.data).order_by(events.c.seq)):
+        for department in access.event_departments(data or {}):
+            heads[access.department_audience(department)] = seq
+    if heads:
+        conn.execute(
+            insert(audience_heads), [{"audience": a, "seq": s} for a, s in sorted(heads.items())]
+        )

@@ -136,6 +136,8 @@ def browser_rules() -> dict[str, Any]:
         "timeZone": clock.LOCAL_TZ.key,
         "closedStates": sorted(s.value for s in CLOSED_STATES),
         "closedStatus": Status.CLOSED.value,  # "closed today" counts this one (void is no close)
+        # a department's view drops a case in these states (cases.access.holds)
+        "releasedStates": sorted(s.value for s in access.RELEASED_BY_DEPARTMENT),
         # A risk-map value is an index in riskLevels (0: no open case). An open case is
         # riskOpen until the instants of its risk_at (watch_at, at_risk_at, deadline, in the
         # order of cases.records.case_summary) move it to each level of riskAt in turn.

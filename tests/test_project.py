@@ -79,3 +79,20 @@ def test_user_add_command(
     monkeypatch.setattr("sys.stdin", io.StringIO("pw12\n"))
     with pytest.raises(SystemExit, match="department"):
         main(["user", "add", "li", "--role", "liaison", "--password-stdin"])
+
+
+def test_the_fanout_channel_names_the_store_however_it_is_spelt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def channel(url: str, **extra: str) -> str:
+        return Settings.from_env({"DATABASE_URL": url, **extra}).fanout_channel
+
+    pg = channel("postgresql://gridcc:pw@db:5432/city?sslmode=require&application_name=a")
+    assert pg == channel("postgres://gridcc@db:5432/city?application_name=a&sslmode=require")
+    assert pg == channel(
+        "postgresql+psycopg://gridcc:rotated@db:5432/city?sslmode=require&application_name=a"
+    )
+    assert pg != channel("postgresql://gridcc@db:5432/town?sslmode=require&application_name=a")
+    monkeypatch.chdir(tmp_path)
+    assert channel("sqlite:///var/gridcc.db") == channel(f"sqlite:///{tmp_path}/var/gridcc.db")
+    assert channel("sqlite:///var/gridcc.db", FANOUT_CHANNEL="shared") == "shared"

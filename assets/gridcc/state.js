@@ -3,7 +3,8 @@
  * The rules come from the page's config (dashboard/wall.py browser_rules): which states are
  * closed, which one counts as "closed today", the risk levels and the time zone of "today".
  * A view is the district (everything) or one department: a case is in a department's view
- * while it is open and with that department; an event that moves it elsewhere takes it out.
+ * while it is open, with that department and not handed back (rules.releasedStates); an
+ * event that moves it elsewhere takes it out.
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
@@ -11,12 +12,15 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  // rules: closedStates, closedStatus, riskLevels, riskOpen, riskAt, timeZone, timing.tickerRows
+  // rules: closedStates, closedStatus, releasedStates, riskLevels, riskOpen, riskAt, timeZone, timing.tickerRows
   // view: { department } (none: the district)
   function State(rules, view) {
     var closed = {};
     rules.closedStates.forEach(function (s) { closed[s] = true; });
     this.closed = closed;
+    var released = {};
+    (rules.releasedStates || []).forEach(function (s) { released[s] = true; });
+    this.released = released;
     this.closedStatus = rules.closedStatus;
     this.department = (view && view.department) || null;
     this.levels = rules.riskLevels;
@@ -46,8 +50,10 @@
     this.rows = snap.recent.slice(-this.tickerRows).reverse();
   };
 
+  // As cases.access.holds: open, and for a department view with it and not handed back.
   State.prototype.inView = function (ev) {
-    return !this.closed[ev.to] && (!this.department || ev.department === this.department);
+    if (this.closed[ev.to]) return false;
+    return !this.department || (ev.department === this.department && !this.released[ev.to]);
   };
 
   // What changed: cells whose open count moved, whether a ticker row came or went, whether

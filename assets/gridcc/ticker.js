@@ -1,8 +1,9 @@
 /* gridcc ticker view: the newest reports, newest on top.
  *
- * The list follows the state's rows by seq: a row already shown stays as it is (a resync
- * re-adds nothing), a new row is added once, a row gone from the state goes. `plan` is
- * that comparison, without the DOM, so node tests use the same rule.
+ * The list follows the state's rows by key (seq and case: a store that was replaced reuses
+ * seqs for other cases): a row already shown stays as it is (a resync re-adds nothing), a
+ * new row is added once, a row gone from the state goes. `plan` is that comparison,
+ * without the DOM, so node tests use the same rule.
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
@@ -12,15 +13,17 @@
 
   var FRESH_MS = 4000;
 
-  // shown: seqs on screen; rows: events, newest first. Returns the seqs to remove and the
+  function key(ev) { return ev.seq + ":" + ev.case_id; }
+
+  // shown: keys on screen; rows: events, newest first. Returns the keys to remove and the
   // events to add, oldest first (so they go on top in the order they happened).
   function plan(shown, rows) {
     var want = {}, have = {};
-    rows.forEach(function (ev) { want[ev.seq] = true; });
-    shown.forEach(function (seq) { have[seq] = true; });
+    rows.forEach(function (ev) { want[key(ev)] = true; });
+    shown.forEach(function (k) { have[k] = true; });
     return {
-      remove: shown.filter(function (seq) { return !want[seq]; }),
-      add: rows.filter(function (ev) { return !have[ev.seq]; }).reverse()
+      remove: shown.filter(function (k) { return !want[k]; }),
+      add: rows.filter(function (ev) { return !have[key(ev)]; }).reverse()
     };
   }
 
@@ -36,7 +39,7 @@
     this.listId = listId;
     this.describe = describe;
     this.emptyText = emptyText;
-    this.nodes = {}; // seq -> <li>
+    this.nodes = {}; // key -> <li>
   }
 
   Ticker.prototype.row = function (ev, fresh) {
@@ -62,19 +65,19 @@
   // new row goes straight to its place (oldest first), so nothing already shown is touched.
   Ticker.prototype.show = function (rows, fresh) {
     var list = document.getElementById(this.listId), nodes = this.nodes;
-    var change = plan(Object.keys(nodes).map(Number), rows);
-    change.remove.forEach(function (seq) { nodes[seq].remove(); delete nodes[seq]; });
+    var change = plan(Object.keys(nodes), rows);
+    change.remove.forEach(function (k) { nodes[k].remove(); delete nodes[k]; });
     var empty = list.querySelector(".ticker-empty");
     if (empty && rows.length) empty.remove();
     var below = null;
     for (var i = rows.length - 1; i >= 0; i--) {
-      var node = nodes[rows[i].seq];
-      if (!node) nodes[rows[i].seq] = node = this.row(rows[i], fresh);
+      var node = nodes[key(rows[i])];
+      if (!node) nodes[key(rows[i])] = node = this.row(rows[i], fresh);
       if (node.parentNode !== list || node.nextSibling !== below) list.insertBefore(node, below);
       below = node;
     }
     if (!rows.length && !empty) list.appendChild(text("li", "ticker-empty", this.emptyText));
   };
 
-  return { plan: plan, Ticker: Ticker };
+  return { key: key, plan: plan, Ticker: Ticker };
 });

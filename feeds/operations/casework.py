@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cases import clock
 from cases.model import Status
-from cases.workflow import Actor
+from cases.workflow import Actor, forward_action
 from feeds.operations import reasons
 from feeds.operations.arrivals import working_day
 from feeds.operations.parameters import OpsParams
@@ -59,21 +59,25 @@ class Casework:
         """A case that was open before the district started (it was restarted): its next
         step, as if it had just got where it is."""
         self.at(max(self.t, case.at_risk), self._at_risk, (case, case.extensions))
-        desk, status = self.staff.desk, case.status
-        if status is Status.REPORTED:
-            self.submit(desk, case, lambda: self._start_filing(case))
-        elif status is Status.FILED:
-            self.submit(desk, case, lambda: self._start_dispatch(case))
-        elif status is Status.RETURNED:
-            self.submit(desk, case, lambda: self._start_redispatch(case))
-        elif status is Status.DISPATCHED:
-            self._to_liaison(case)
-        elif status is Status.ACCEPTED:
-            self._work(case)
-        elif status is Status.HANDLED:
-            self._to_verification(case)
-        elif status is Status.VERIFIED:
-            self.submit(desk, case, lambda: self._start_closing(case))
+        step = forward_action(case.status)  # the workflow says what comes next
+        if step is None:
+            return
+        redispatch = case.status is Status.RETURNED
+        at_desk = {
+            "file": self._start_filing,
+            "dispatch": self._start_redispatch if redispatch else self._start_dispatch,
+            "close": self._start_closing,
+        }
+        elsewhere = {
+            "accept": self._to_liaison,
+            "handle": self._work,
+            "verify": self._to_verification,
+        }
+        if step.name in at_desk:
+            start = at_desk[step.name]
+            self.submit(self.staff.desk, case, lambda: start(case))
+        else:
+            elsewhere[step.name](case)
 
     # -- the desk -----------------------------------------------------------------------
     def _start_filing(self, case: DistrictCase) -> None:

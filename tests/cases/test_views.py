@@ -73,3 +73,36 @@ def test_access_to_cases_follows_the_department(store: Store) -> None:
     assert not access.may_see_case(SHIZHENG, case)
     assert access.may_see_case(WALL, case) and access.may_see_case(OPERATOR, case)
     assert not access.may_see_case(None, case)
+
+
+def test_a_store_from_before_department_views_finds_their_heads(store: Store) -> None:
+    from sqlalchemy import delete
+
+    from cases.schema import audience_heads
+
+    store.open_case(report(1))  # chengguan
+    second, _ = store.open_case(report(2, "MS11"))  # jiaojing
+    with store.engine.begin() as conn:
+        conn.execute(delete(audience_heads))  # as a store written before heads were kept
+    store.create_schema()  # the upgraded process starts
+    third, _ = store.open_case(report(3))
+    assert store.events_since(2)[0].data["prev"] == {"chengguan": 1}
+    ev = store.apply(second.id, "file", OPERATOR)
+    assert ev.data["prev"] == {"jiaojing": 2}
+    assert third.id != second.id
+
+
+def test_a_case_handed_back_leaves_the_departments_queue_but_stays_readable(
+    store: Store,
+) -> None:
+    case, _ = store.open_case(report(4))
+    for name, actor in (("file", OPERATOR), ("dispatch", OPERATOR), ("accept", CHENGGUAN)):
+        store.apply(case.id, name, actor)
+    assert access.holds("chengguan", store.get(case.id))
+    back = store.apply(case.id, "return", CHENGGUAN, "不属本部门")
+    assert access.may_see_event(CHENGGUAN, back)  # the screen learns it left its queue
+    returned = store.get(case.id)
+    assert not access.holds("chengguan", returned)
+    assert access.may_see_case(CHENGGUAN, returned)
+    store.apply(case.id, "dispatch", OPERATOR)  # sent back to the same department
+    assert access.holds("chengguan", store.get(case.id))

@@ -7,6 +7,7 @@ const { loadLog, snapshotNamed, visibleTo, Server, Wall, twice, asSnapshot, snap
 
 const log = loadLog();
 const END = snapshotNamed(log, "end");
+const LAST = log.events[log.events.length - 1].seq; // the end snapshot's seq
 
 // A wall that started from the morning snapshot (seq 21) of a store at seq 21.
 function morning() {
@@ -26,7 +27,7 @@ function assertOnce(wall) {
 
 test("in-order delivery applies each event at once, asks nothing", () => {
   const { server, wall } = morning();
-  wall.socket(server.commit(85));
+  wall.socket(server.commit(LAST));
   assert.equal(wall.requests.length, 0);
   assert.deepEqual(wall.applied, log.events.slice(21).map((e) => e.seq));
   assert.equal(wall.stats().buffered, 0);
@@ -36,7 +37,7 @@ test("in-order delivery applies each event at once, asks nothing", () => {
 
 test("out-of-order delivery is buffered and applied in order", () => {
   const { server, wall } = morning();
-  const events = server.commit(85);
+  const events = server.commit(LAST);
   for (let i = 0; i + 1 < events.length; i += 4) [events[i], events[i + 1]] = [events[i + 1], events[i]];
   wall.socket(events);
   // Catch-ups went out for the gaps; they come back after the socket filled them.
@@ -49,7 +50,7 @@ test("out-of-order delivery is buffered and applied in order", () => {
 
 test("a gap is fetched once, then the buffer drains", () => {
   const { server, wall } = morning();
-  const events = server.commit(85);
+  const events = server.commit(LAST);
   wall.socket(events.filter((e) => e.seq < 30 || e.seq > 35));
   assert.equal(wall.pending("events"), 1);
   assert.equal(wall.requests[0].since, 29);
@@ -67,7 +68,7 @@ test("a reconnect catches up what the socket missed, and drops what it repeats",
   wall.core.connected();
   wall.settle(server);
   assert.equal(wall.core.lastSeq(), 50);
-  const again = server.commit(85);
+  const again = server.commit(LAST);
   wall.socket([log.events[49]].concat(again)); // seq 50 again, then the rest
   assert.equal(wall.stats().duplicates, 1);
   assertEndState(wall);
@@ -84,7 +85,7 @@ test("a stale heartbeat reply does not force a resync", () => {
   wall.deliver(beat, reply);
   assert.equal(wall.stats().resyncs, 0);
   assert.equal(wall.pending("snapshot"), 0);
-  wall.socket(server.commit(85));
+  wall.socket(server.commit(LAST));
   assertEndState(wall);
   assertOnce(wall);
 });
@@ -101,7 +102,7 @@ test("a resync mid-stream never shows an event twice (snapshot older than the so
   wall.deliver(snap, body);
   wall.settle(server);
   assert.equal(wall.stats().resyncs, 1);
-  wall.socket(server.commit(85));
+  wall.socket(server.commit(LAST));
   assertEndState(wall);
   assertOnce(wall);
 });
@@ -149,7 +150,7 @@ test("a store that went backwards is loaded again from its snapshot", () => {
   wall.settle(restored);
   assert.equal(wall.core.lastSeq(), 21);
   assert.deepEqual(asSnapshot(wall.state), snapshotView(snapshotNamed(log, "morning")));
-  wall.socket(restored.commit(85));
+  wall.socket(restored.commit(LAST));
   assertEndState(wall);
 });
 
@@ -169,7 +170,7 @@ test("a resync while a catch-up is in flight: the old answer is dropped, nothing
   wall.deliver(snap, body);
   assert.equal(wall.core.lastSeq(), 60);
   wall.settle(server);
-  wall.socket(server.commit(85));
+  wall.socket(server.commit(LAST));
   assertEndState(wall);
   assertOnce(wall);
 });
@@ -177,7 +178,7 @@ test("a resync while a catch-up is in flight: the old answer is dropped, nothing
 test("a long gap is fetched page by page", () => {
   const server = new Server(log, { seq: 21, limit: 10 });
   const wall = new Wall(log).start(snapshotNamed(log, "morning"));
-  const events = server.commit(85);
+  const events = server.commit(LAST);
   wall.socket([events[events.length - 1]]);
   wall.settle(server);
   assert.equal(wall.stats().catchUps, 7);
@@ -193,14 +194,14 @@ test("a day change mid-stream: a snapshot of the new day, and the stream goes on
   assert.equal(wall.stats().resyncs, 1);
   wall.settle(server); // the midday snapshot (seq 48)
   assert.deepEqual(asSnapshot(wall.state), snapshotView(snapshotNamed(log, "midday")));
-  wall.socket(server.commit(85));
+  wall.socket(server.commit(LAST));
   assertEndState(wall);
   assert.deepEqual(twice(wall.applied), []);
 });
 
 test("a heartbeat far ahead resyncs; a heartbeat just ahead catches up", () => {
   const { server, wall } = morning();
-  server.commit(85);
+  server.commit(LAST);
   wall.core.heartbeat();
   wall.deliver(wall.take("seq"), server.serve({ kind: "seq" }));
   assert.equal(wall.pending("events"), 1);
@@ -219,7 +220,7 @@ const DEPARTMENTS = Object.keys(log.expected.departments);
 function department(name) {
   const server = new Server(log, { seq: 0 });
   const wall = new Wall(log, { department: name }).start(snapshotNamed(log, "empty"));
-  return { server, wall, mine: (events) => events.filter((e) => visibleTo(e, name)) };
+  return { server, wall, mine: (events) => events.filter((e) => visibleTo(log, e, name)) };
 }
 
 function assertDepartment(wall, name) {
@@ -233,7 +234,7 @@ function assertDepartment(wall, name) {
 for (const name of DEPARTMENTS) {
   test(`department ${name}: skips the events it may not see, without a catch-up`, () => {
     const { server, wall, mine } = department(name);
-    const events = mine(server.commit(85));
+    const events = mine(server.commit(LAST));
     wall.socket(events);
     assert.equal(wall.requests.length, 0);
     assert.equal(wall.stats().buffered, 0);
@@ -244,20 +245,20 @@ for (const name of DEPARTMENTS) {
 
 test("department: a gap in its own chain is fetched, filtered, and moves to `through`", () => {
   const { server, wall, mine } = department("chengguan");
-  const events = mine(server.commit(85));
+  const events = mine(server.commit(LAST));
   const lost = events[6];
   wall.socket(events.filter((e) => e !== lost));
   assert.equal(wall.pending("events"), 1);
   assert.equal(wall.requests[0].since, events[5].seq);
   wall.settle(server);
-  assert.equal(wall.core.lastSeq(), 85); // through: everything it may see up to 85
+  assert.equal(wall.core.lastSeq(), LAST); // through: everything it may see up to the end
   assert.deepEqual(wall.applied, events.map((e) => e.seq));
   assertDepartment(wall, "chengguan");
 });
 
 test("department: a heartbeat ahead of it only moves it to `through`", () => {
   const { server, wall, mine } = department("huanbao");
-  const events = mine(server.commit(85));
+  const events = mine(server.commit(LAST));
   wall.socket(events);
   const last = events[events.length - 1].seq;
   assert.equal(wall.core.lastSeq(), last);
@@ -267,24 +268,25 @@ test("department: a heartbeat ahead of it only moves it to `through`", () => {
   wall.deliver(beat, reply);
   wall.settle(server);
   assert.equal(wall.stats().resyncs, 0);
-  assert.equal(wall.core.lastSeq(), 85);
+  assert.equal(wall.core.lastSeq(), LAST);
   assert.equal(wall.applied.length, events.length);
 });
 
 test("department: a case reassigned away leaves the view, one reassigned in enters it", () => {
   const { server, wall, mine } = department("chengguan");
-  const events = server.commit(85);
+  const events = server.commit(LAST);
   const away = events.find((e) => e.kind === "case.reassign" && e.from_department === "chengguan");
   const into = events.find((e) => e.kind === "case.reassign" && e.department === "chengguan");
   wall.socket(mine(events.filter((e) => e.seq < away.seq)));
   assert.ok(wall.state.openCases[away.case_id]);
-  assert.ok(wall.screen.shown.some((seq) => log.events[seq - 1].case_id === away.case_id));
+  const shows = (caseId) => wall.screen.shown.some((k) => k.endsWith(":" + caseId));
+  assert.ok(shows(away.case_id));
   const open = wall.state.counters.open;
   wall.socket([away]);
   assert.equal(wall.state.openCases[away.case_id], undefined);
   assert.equal(wall.state.counters.open, open - 1);
   assert.ok(!wall.state.rows.some((r) => r.case_id === away.case_id), "its ticker row stays");
-  assert.ok(!wall.screen.shown.some((seq) => log.events[seq - 1].case_id === away.case_id));
+  assert.ok(!shows(away.case_id));
   wall.socket(mine(events.filter((e) => e.seq > away.seq && e.seq <= into.seq)));
   assert.ok(wall.state.openCases[into.case_id]);
   assertOnce(wall);
@@ -292,7 +294,7 @@ test("department: a case reassigned away leaves the view, one reassigned in ente
 
 test("department: an event without a chain for it is checked with a catch-up", () => {
   const { server, wall, mine } = department("jiaojing");
-  const events = mine(server.commit(85));
+  const events = mine(server.commit(LAST));
   const bare = events.map((e, i) => (i === 3 ? { ...e, prev: {} } : e));
   wall.socket(bare);
   assert.equal(wall.pending("events"), 1);

@@ -10,7 +10,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { Sequencer } = require("../../assets/gridcc/core.js");
 const { State } = require("../../assets/gridcc/state.js");
-const { plan } = require("../../assets/gridcc/ticker.js");
+const { key, plan } = require("../../assets/gridcc/ticker.js");
 
 const FIXTURES = path.join(__dirname, "fixtures");
 
@@ -26,9 +26,10 @@ function snapshotNamed(log, name) {
   return clone(snap);
 }
 
-// Which department may see an event (as record_fixtures.visible_to says).
-function visibleTo(ev, department) {
-  return !department || ev.department === department || ev.from_department === department;
+// Which department may see an event: as the server's access policy answered it when the
+// log was recorded (fixture "visible": department -> seqs), never a copy of the rule.
+function visibleTo(log, ev, department) {
+  return !department || log.visible[department].includes(ev.seq);
 }
 
 class Server {
@@ -52,7 +53,7 @@ class Server {
     const page = rows.slice(0, this.limit);
     const more = rows.length > this.limit;
     const through = more ? page[page.length - 1].seq : Math.max(this.seq, since);
-    return { events: page.filter((e) => visibleTo(e, department)).map(clone), through, more };
+    return { events: page.filter((e) => visibleTo(this.log, e, department)).map(clone), through, more };
   }
 
   snapshot() {
@@ -71,11 +72,12 @@ class Server {
 // What the ticker view does with the state's rows (assets/gridcc/ticker.js), without a DOM:
 // `added` is what a MutationObserver on the list would see.
 class Screen {
-  constructor() { this.added = []; this.shown = []; }
+  constructor() { this.added = []; this.removed = []; this.shown = []; }
   show(rows) {
     const change = plan(this.shown, rows);
     change.add.forEach((ev) => this.added.push(ev.seq));
-    this.shown = rows.map((ev) => ev.seq);
+    change.remove.forEach((k) => this.removed.push(k));
+    this.shown = rows.map(key);
   }
 }
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cases import clock
+from cases import access, clock
 from cases.catalog import load_catalog
 from cases.db import make_engine
 from cases.records import event_payload
@@ -130,6 +130,8 @@ def work(d: District) -> None:
     for action in ("file", "dispatch"):
         d.act(day2[5], action)
     d.act(day2[5], "reassign", LEAD, department="chengguan")  # enters chengguan's view
+    for action in ("file", "dispatch", "accept", "return"):  # handed back: out of its queue
+        d.act(day2[6], action)
     d.snapshot("end")
 
 
@@ -149,7 +151,7 @@ def expected(store: Store, now: datetime) -> dict[str, Any]:
         )
     departments: dict[str, Any] = {}
     for dep in DEPARTMENTS:
-        mine = [c for c in store.open_cases() if c.department == dep]
+        mine = [c for c in store.open_cases() if access.holds(dep, c)]
         by_cell: dict[str, int] = {}
         for c in mine:
             by_cell[c.cell_code] = by_cell.get(c.cell_code, 0) + 1
@@ -170,11 +172,18 @@ def record(directory: Path = FIXTURES, grid: Grid | None = None) -> Path:
         store.create_schema()
         d = District(store, grid, now)
         work(d)
-        payloads = [event_payload(e) for e in store.events_since(0, limit=100_000)]
+        log = store.events_since(0, limit=100_000)
+        payloads = [event_payload(e) for e in log]
+        liaisons = {d: Actor("联络员", Role.LIAISON, d) for d in DEPARTMENTS}
         fixture = {
             "recorded_by": "tests/js/record_fixtures.py",
             "rules": browser_rules(),
             "events": payloads,
+            # per department, the events its liaison may see (the server's access policy)
+            "visible": {
+                d: [e.seq for e in log if access.may_see_event(who, e)]
+                for d, who in liaisons.items()
+            },
             "snapshots": d.snapshots,
             "expected": expected(store, now()),
         }
