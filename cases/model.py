@@ -90,6 +90,19 @@ class UnknownCase(CaseError):
         self.case_id = case_id
 
 
+class OutOfView(UnknownCase, Forbidden):
+    """A case the actor may not see: refused in the words of a case that does not exist,
+    so no answer tells which department another department's case belongs to."""
+
+
+MAX_CASE_ID = 2**31 - 1  # the cases table's integer key
+
+
+def storable(text: str) -> bool:
+    """Text a store can keep as given: no NUL (PostgreSQL) and no lone surrogate (UTF-8)."""
+    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 @dataclass(frozen=True)
 class Report:
     """A validated report, located to a cell, ready to become a case.

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from cases import clock
-from cases.model import CLOSED_STATES, Case, Event, Status, UnknownCase
+from cases import access, clock
+from cases.model import CLOSED_STATES, MAX_CASE_ID, Case, Event, Status, UnknownCase
 from cases.records import case_from_row, event_from_row, event_payload
-from cases.schema import cases, events, rejected_reports
+from cases.schema import audience_heads, cases, event_audiences, events, rejected_reports
 from cases.sla import RISK_LEVELS
 from cases.storage import EVENT_SEQUENCE, StoreBase
 
@@ -20,6 +20,8 @@ OPEN_STATES = [s.value for s in Status if s not in CLOSED_STATES]
 
 class Reads(StoreBase):
     def get(self, case_id: int) -> Case:
+        if not 0 < case_id <= MAX_CASE_ID:
+            raise UnknownCase(case_id)
         with self.read() as conn:
             row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
         if row is None:
@@ -30,14 +32,36 @@ class Reads(StoreBase):
         """Events after ``seq``, oldest first, at most ``limit``."""
         return self.events_page(seq, limit)[0]
 
-    def events_page(self, since: int, limit: int = 500) -> tuple[list[Event], int, bool]:
-        """Events after ``since`` (at most ``limit``), the sequence number the page reaches
-        (so a filtered reader can move past events it may not see), and whether more follow."""
+    def head(self, audience: str = access.DISTRICT) -> int:
+        """The last event ``audience`` was shown (the district: the log's last event)."""
         with self.read() as conn:
-            last = self._counter(conn, EVENT_SEQUENCE)
-            rows = conn.execute(
-                select(events).where(events.c.seq > since).order_by(events.c.seq).limit(limit + 1)
-            ).all()
+            return self._head(conn, audience)
+
+    def _head(self, conn: Any, audience: str) -> int:
+        if audience == access.DISTRICT:
+            return self._counter(conn, EVENT_SEQUENCE)
+        head = audience_heads.c
+        found = conn.execute(select(head.seq).where(head.audience == audience)).scalar()
+        return int(found or 0)
+
+    def events_page(
+        self, since: int, limit: int = 500, audience: str = access.DISTRICT
+    ) -> tuple[list[Event], int, bool]:
+        """Events of ``audience``'s view after ``since`` (at most ``limit``), the sequence
+        number the page reaches (a reader moves past what its view does not hold), and
+        whether more follow. A department's page holds only its own events: nothing in it
+        tells of the district's other activity."""
+        query = select(events).where(events.c.seq > since)
+        if audience != access.DISTRICT:
+            member = event_audiences.c
+            query = query.where(
+                events.c.seq.in_(
+                    select(member.seq).where(member.audience == audience, member.seq > since)
+                )
+            )
+        with self.read() as conn:
+            last = self._head(conn, audience)
+            rows = conn.execute(query.order_by(events.c.seq).limit(limit + 1)).all()
         page = [event_from_row(r) for r in rows[:limit]]
         more = len(rows) > limit
         through = page[-1].seq if more else max(last, since)

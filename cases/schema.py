@@ -39,6 +39,15 @@ audience_heads = Table(
     Column("seq", BigInteger, nullable=False),
 )
 
+# Which department view each event belongs to (access.event_audiences less the district):
+# a liaison's catch-up pages through their own events only, and learns nothing else.
+event_audiences = Table(
+    "event_audiences",
+    metadata,
+    Column("audience", String(64), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+)
+
 cases = Table(
     "cases",
     metadata,

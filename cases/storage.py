@@ -11,13 +11,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from cases import access, clock
 from cases.catalog import Catalog, as_row, load_catalog
 from cases.model import Event
-from cases.schema import audience_heads, categories, departments, events, metadata, sequences
+from cases.schema import (
+    audience_heads,
+    categories,
+    departments,
+    event_audiences,
+    events,
+    metadata,
+    sequences,
+)
 from cases.sla import SlaClock
 
 EVENT_SEQUENCE = "events"
@@ -133,9 +141,9 @@ class StoreBase:
 
 
 def _seed_heads(conn: Connection) -> None:
-    """A store written before department views kept their heads: find each view's last
-    event once, so the next event's ``prev`` points at it and not at the start of time
-    (a screen would take events it missed during the upgrade as already seen)."""
+    """A store written before department views kept their heads: find each view's events
+    and last event once, so the next event's ``prev`` points at it and not at the start of
+    time (a screen would take events it missed during the upgrade as already seen)."""
     # The writers' lock (SQLite: this BEGIN IMMEDIATE; PostgreSQL: the sequence's row).
     last_seq = conn.execute(
         select(sequences.c.value).where(sequences.c.name == EVENT_SEQUENCE).with_for_update()
@@ -143,10 +151,15 @@ def _seed_heads(conn: Connection) -> None:
     if last_seq == 0 or conn.execute(select(func.count()).select_from(audience_heads)).scalar():
         return
     heads: dict[str, int] = {}
+    members: list[dict[str, object]] = []
     for seq, data in conn.execute(select(events.c.seq, events.c.data).order_by(events.c.seq)):
         for department in access.event_departments(data or {}):
-            heads[access.department_audience(department)] = seq
+            audience = access.department_audience(department)
+            heads[audience] = seq
+            members.append({"audience": audience, "seq": seq})
     if heads:
         conn.execute(
             insert(audience_heads), [{"audience": a, "seq": s} for a, s in sorted(heads.items())]
         )
+        conn.execute(delete(event_audiences))  # derived from the log: made again whole
+        conn.execute(insert(event_audiences), members)

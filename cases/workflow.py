@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from cases.model import Case, CaseError, Forbidden, InvalidTransition, Status
+from cases.model import Case, CaseError, Forbidden, InvalidTransition, OutOfView, Status
 
 
 class Role(enum.StrEnum):
@@ -354,10 +354,7 @@ def authorize(act: Action, actor: Actor, case: Case) -> None:
         allowed = ", ".join(sorted(r.value for r in act.roles if r is not Role.SYSTEM))
         raise Forbidden(f"{act.name} ({act.label_zh}) is for {allowed}; you are {actor.role.value}")
     if act.own_department and actor.role is Role.LIAISON and actor.department != case.department:
-        raise Forbidden(
-            f"case {case.id} belongs to department {case.department}; "
-            f"you act for {actor.department}"
-        )
+        raise OutOfView(case.id)
 
 
 def check(act: Action, case: Case) -> None:

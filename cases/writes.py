@@ -12,9 +12,18 @@ from sqlalchemy.exc import IntegrityError
 
 from cases import access, rollup
 from cases.catalog_admin import CatalogAdmin
-from cases.model import Case, Conflict, DuplicateMismatch, Event, Report, Status, UnknownCase
+from cases.model import (
+    MAX_CASE_ID,
+    Case,
+    Conflict,
+    DuplicateMismatch,
+    Event,
+    Report,
+    Status,
+    UnknownCase,
+)
 from cases.records import case_from_row, case_summary, case_values
-from cases.schema import audience_heads, cases, events, rejected_reports
+from cases.schema import audience_heads, cases, event_audiences, events, rejected_reports
 from cases.workflow import Actor, Context, authorize
 from cases.workflow import action as find_action
 
@@ -137,6 +146,8 @@ class Writes(CatalogAdmin):
 
     @staticmethod
     def _load(conn: Connection, case_id: int) -> Case:
+        if not 0 < case_id <= MAX_CASE_ID:
+            raise UnknownCase(case_id)
         row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
         if row is None:
             raise UnknownCase(case_id)
@@ -161,7 +172,9 @@ class Writes(CatalogAdmin):
         data = {**case_summary(case), **(extra or {})}
         prev: dict[str, int] = {}
         for department in access.event_departments(data):
-            prev[department] = _advance_head(conn, access.department_audience(department), ev.seq)
+            audience = access.department_audience(department)
+            prev[department] = _advance_head(conn, audience, ev.seq)
+            conn.execute(insert(event_audiences).values(audience=audience, seq=ev.seq))
         ev = replace(ev, data={**data, "prev": prev})
         conn.execute(
             insert(events).values(

@@ -33,9 +33,11 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
         return jsonify(store.snapshot())
 
     @bp.get("/api/seq")
-    @auth.require()
+    @auth.require(lambda actor: access.audience_of(actor) is not None)
     def seq() -> Response:
-        return jsonify({"seq": store.last_seq()})
+        audience = access.audience_of(auth.current_actor())
+        assert audience is not None  # require() let us in
+        return jsonify({"seq": store.head(audience)})
 
     @bp.get("/api/events")
     @auth.require(lambda actor: access.audience_of(actor) is not None)
@@ -49,8 +51,10 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
             ), 400
         if not 0 <= since < 2**62 or limit < 1:
             return jsonify({"error": "invalid_query", "message": "since ≥ 0 and limit ≥ 1"}), 400
-        page, through, more = store.events_page(since, limit)
         actor = auth.current_actor()
+        audience = access.audience_of(actor)
+        assert audience is not None  # require() let us in
+        page, through, more = store.events_page(since, limit, audience)
         page = [e for e in page if access.may_see_event(actor, e)]
         return jsonify(
             {"events": [event_payload(e) for e in page], "through": through, "more": more}

@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Flask, Response, jsonify, redirect, request, session
 
 from cases import access
+from cases.model import storable
 from cases.users import UserDirectory
 from cases.workflow import Actor, Role
 
@@ -41,6 +42,12 @@ class Auth:
         if self.open_wall:
             return Actor("anonymous", Role.WALL)
         return None
+
+    def _authenticate(self, username: str, password: str) -> Any:
+        # A name no store can hold (NUL, lone surrogates) names nobody: a plain refusal.
+        if not storable(username):
+            return None
+        return self.users.authenticate(username, password)
 
     def may_report(self) -> bool:
         return access.may_report(self.current_actor())
@@ -93,9 +100,7 @@ class Auth:
         @bp.post("/api/login")
         def api_login() -> tuple[Response, int]:
             body = request.get_json(silent=True) or {}
-            user = self.users.authenticate(
-                str(body.get("username", "")), str(body.get("password", ""))
-            )
+            user = self._authenticate(str(body.get("username", "")), str(body.get("password", "")))
             if user is None:
                 return jsonify(
                     {"error": "bad_credentials", "message": "wrong username or password"}
@@ -108,7 +113,7 @@ class Auth:
         def login_page() -> Any:
             error = ""
             if request.method == "POST":
-                user = self.users.authenticate(
+                user = self._authenticate(
                     request.form.get("username", ""), request.form.get("password", "")
                 )
                 if user is not None:

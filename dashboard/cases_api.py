@@ -13,7 +13,8 @@ from flask import Blueprint, Response, jsonify, request
 from cases import access, clock
 from cases.catalog import CatalogError, as_row
 from cases.kpi import compute_kpis, definitions
-from cases.model import CaseError, Conflict, Forbidden, InvalidTransition, UnknownCase
+from cases.model import CaseError, Conflict, Forbidden, InvalidTransition, UnknownCase, storable
+from cases.rollup import DIMENSIONS
 from cases.store import Store
 from cases.workflow import PARAM_NAMES, InvalidAction
 from dashboard.auth import Auth
@@ -49,8 +50,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         if isinstance(version, bool) or not isinstance(version, int):
             return _error(400, "invalid_body", "expected_version: the case version you saw")
         reason = body.get("reason", "")
-        if not isinstance(reason, str) or len(reason) > 500:
-            return _error(400, "invalid_body", "reason: a text of at most 500 characters")
+        if not isinstance(reason, str) or len(reason) > 500 or not storable(reason):
+            return _error(400, "invalid_body", "reason: a text of at most 500 characters (no NUL)")
         # The workflow's table says which parameters each action takes and checks them.
         params = {k: body[k] for k in PARAM_NAMES if k in body}
         try:
@@ -79,7 +80,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         except UnknownCase as exc:
             return _error(404, "unknown_case", str(exc))
         if not access.may_see_case(actor, case):
-            return _error(403, "forbidden", "this case belongs to another department")
+            # Worded as a case that does not exist: no answer tells whose case it is.
+            return _error(404, "unknown_case", str(UnknownCase(case_id)))
         return jsonify({"case": _case_json(case), "risk": case.risk(store.now())}), 200
 
     @bp.get("/api/kpis")
@@ -99,6 +101,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         ):
             return _error(400, "invalid_query", f"a period is 1 to {MAX_PERIOD_DAYS} days")
         dim = request.args.get("dim", "district")
+        if dim not in DIMENSIONS:
+            return _error(400, "invalid_query", f"dim: one of {', '.join(DIMENSIONS)}")
         try:
             result = compute_kpis(store, dim, start, end)
         except ValueError as exc:

@@ -78,18 +78,21 @@ def test_access_to_cases_follows_the_department(store: Store) -> None:
 def test_a_store_from_before_department_views_finds_their_heads(store: Store) -> None:
     from sqlalchemy import delete
 
-    from cases.schema import audience_heads
+    from cases.schema import audience_heads, event_audiences
 
     store.open_case(report(1))  # chengguan
     second, _ = store.open_case(report(2, "MS11"))  # jiaojing
-    with store.engine.begin() as conn:
-        conn.execute(delete(audience_heads))  # as a store written before heads were kept
+    with store.engine.begin() as conn:  # as a store written before department views
+        conn.execute(delete(audience_heads))
+        conn.execute(delete(event_audiences))
     store.create_schema()  # the upgraded process starts
     third, _ = store.open_case(report(3))
     assert store.events_since(2)[0].data["prev"] == {"chengguan": 1}
     ev = store.apply(second.id, "file", OPERATOR)
     assert ev.data["prev"] == {"jiaojing": 2}
     assert third.id != second.id
+    assert [e.seq for e in store.events_page(0, 10, "dept:chengguan")[0]] == [1, 3]
+    assert [e.seq for e in store.events_page(0, 10, "dept:jiaojing")[0]] == [2, 4]
 
 
 def test_a_case_handed_back_leaves_the_departments_queue_but_stays_readable(

@@ -243,7 +243,7 @@ for (const name of DEPARTMENTS) {
   });
 }
 
-test("department: a gap in its own chain is fetched, filtered, and moves to `through`", () => {
+test("department: a gap in its own chain is fetched from its own events, up to its head", () => {
   const { server, wall, mine } = department("chengguan");
   const events = mine(server.commit(LAST));
   const lost = events[6];
@@ -251,25 +251,42 @@ test("department: a gap in its own chain is fetched, filtered, and moves to `thr
   assert.equal(wall.pending("events"), 1);
   assert.equal(wall.requests[0].since, events[5].seq);
   wall.settle(server);
-  assert.equal(wall.core.lastSeq(), LAST); // through: everything it may see up to the end
+  // through: its own last event, never a seq of another department's
+  assert.equal(wall.core.lastSeq(), events[events.length - 1].seq);
   assert.deepEqual(wall.applied, events.map((e) => e.seq));
   assertDepartment(wall, "chengguan");
 });
 
-test("department: a heartbeat ahead of it only moves it to `through`", () => {
+test("department: a heartbeat answers its own head, so the district's activity asks nothing", () => {
   const { server, wall, mine } = department("huanbao");
   const events = mine(server.commit(LAST));
   wall.socket(events);
   const last = events[events.length - 1].seq;
-  assert.equal(wall.core.lastSeq(), last);
+  assert.ok(last < LAST); // the district moved on after huanbao's last event
   wall.core.heartbeat();
   const beat = wall.take("seq");
   const reply = server.serve(beat);
+  assert.equal(reply.seq, last);
   wall.deliver(beat, reply);
-  wall.settle(server);
+  assert.equal(wall.pending("events"), 0);
   assert.equal(wall.stats().resyncs, 0);
-  assert.equal(wall.core.lastSeq(), LAST);
+  assert.equal(wall.core.lastSeq(), last);
   assert.equal(wall.applied.length, events.length);
+});
+
+test("department: a heartbeat ahead of it (its own events missed) fetches them", () => {
+  const { server, wall, mine } = department("chengguan");
+  const events = mine(server.commit(LAST));
+  const missed = events.slice(-3);
+  wall.socket(events.slice(0, -3));
+  wall.core.heartbeat();
+  const beat = wall.take("seq");
+  wall.deliver(beat, server.serve(beat));
+  assert.equal(wall.pending("events"), 1);
+  wall.settle(server);
+  assert.deepEqual(wall.applied.slice(-3), missed.map((e) => e.seq));
+  assert.equal(wall.core.lastSeq(), events[events.length - 1].seq);
+  assertDepartment(wall, "chengguan");
 });
 
 test("department: a case reassigned away leaves the view, one reassigned in enters it", () => {

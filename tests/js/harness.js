@@ -48,12 +48,16 @@ class Server {
   }
 
   // GET /api/events?since=… as dashboard/api.py answers it (filtered for a department).
+  // A department pages through its own events only, and `through` never tells of another
+  // department's: the last of its page when more follow, else its head (its last event).
   page(since, department) {
-    const rows = this.events.filter((e) => e.seq > since && e.seq <= this.seq).slice(0, this.limit + 1);
+    const held = this.events.filter((e) => e.seq <= this.seq && visibleTo(this.log, e, department));
+    const rows = held.filter((e) => e.seq > since).slice(0, this.limit + 1);
     const page = rows.slice(0, this.limit);
     const more = rows.length > this.limit;
-    const through = more ? page[page.length - 1].seq : Math.max(this.seq, since);
-    return { events: page.filter((e) => visibleTo(this.log, e, department)).map(clone), through, more };
+    const head = this.head(department);
+    const through = more ? page[page.length - 1].seq : Math.max(head, since);
+    return { events: page.map(clone), through, more };
   }
 
   snapshot() {
@@ -65,7 +69,13 @@ class Server {
   serve(req) {
     if (req.kind === "events") return this.page(req.since, req.department);
     if (req.kind === "snapshot") return this.snapshot();
-    return { seq: this.seq };
+    return { seq: this.head(req.department) }; // GET /api/seq: the asker's view's head
+  }
+
+  head(department) {
+    if (!department) return this.seq;
+    const held = this.events.filter((e) => e.seq <= this.seq && visibleTo(this.log, e, department));
+    return held.length ? held[held.length - 1].seq : 0;
   }
 }
 
@@ -108,7 +118,7 @@ class Wall {
       },
       fetchEvents(since, ticket) { wall.requests.push({ kind: "events", since, ticket, department }); },
       fetchSnapshot(ticket) { wall.requests.push({ kind: "snapshot", ticket }); },
-      fetchSeq(ticket) { wall.requests.push({ kind: "seq", ticket }); },
+      fetchSeq(ticket) { wall.requests.push({ kind: "seq", ticket, department }); },
       later(fn) { wall.timers.push(fn); }
     }, { department, resyncGap: log.rules.timing.resyncGap });
   }
