@@ -23,6 +23,21 @@ FLAGS = [
 ]
 PATHS = {"baseline": "plotly", "maplibre": "maplibre"}  # path -> page under map_pages/
 
+# A repaint with nothing changed, to paint (the MapLibre map inside either page: Plotly's
+# map traces draw with it too): the frame's own cost, what any recolour pays at least.
+FLOOR = """async trials => {
+  const v = bench.view, map = v.map || v.gd._fullLayout.map._subplot.map, out = [];
+  const frame = () => new Promise(r => requestAnimationFrame(r));
+  for (let i = 0; i < trials; i++) {
+    await new Promise(r => setTimeout(r, 150));
+    const t0 = performance.now();
+    await new Promise(r => { map.once("idle", r); map.triggerRepaint(); });
+    await frame();
+    out.push(performance.now() - t0);
+  }
+  return out.sort((a, b) => a - b)[Math.floor(trials / 2)];
+}"""
+
 
 @contextmanager
 def chromium() -> Iterator[Any]:
@@ -93,6 +108,7 @@ def profile_recolours(
     """Main-thread CPU profile (V8 sampling, 0.2 ms) of ``trials`` single recolours.
 
     Returns ``wall_ms`` per recolour, ``busy_ms`` (main thread not idle) per recolour and
+    ``floor_ms`` the median repaint with nothing changed (see FLOOR);
     ``top``: the functions with the most self time, as (name, ms per recolour), and
     ``by_source`` the same per script ("(program)" is native work: rendering, GL calls,
     layout; "(garbage collector)" GC). Work on
@@ -107,6 +123,7 @@ def profile_recolours(
         cdp.send("Profiler.start")
         done = page.evaluate(f"() => bench.recolours({trials}, 5)")
         profile = cdp.send("Profiler.stop")["profile"]
+        floor = page.evaluate(FLOOR, trials)
     nodes = {n["id"]: n for n in profile["nodes"]}
     self_us: dict[str, float] = defaultdict(float)
     by_source: dict[str, float] = defaultdict(float)
@@ -120,6 +137,7 @@ def profile_recolours(
     top = sorted(self_us.items(), key=lambda kv: -kv[1])[:8]
     return {
         "wall_ms": sum(done["times"]) / n,
+        "floor_ms": floor,
         "window_ms": total_us / 1000 / n,
         "busy_ms": (total_us - idle) / 1000 / n,
         "top": [(name, us / 1000 / n) for name, us in top],

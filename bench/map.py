@@ -207,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"\nprofile, {path}, {cells:,} cells, per recolour: {ms(prof['wall_ms'])} "
                         f"to paint; main thread busy {ms(prof['busy_ms'])} of "
-                        f"{ms(prof['window_ms'])} profiled (the rest: workers, GPU, waiting)"
+                        f"{ms(prof['window_ms'])} profiled (the rest: workers, GPU, waiting); "
+                        f"a repaint with nothing changed: {ms(prof['floor_ms'])}"
                     )
                     print("  by source: " + ", ".join(f"{k} {ms(v)}" for k, v in prof["by_source"]))
                     for name, t in prof["top"]:
