@@ -130,12 +130,12 @@ def write_stream(grid: BenchGrid, events: int, seed: int, url: str) -> tuple[str
     return name, final_values(initial, stream)
 
 
-def maplibre_files() -> tuple[Path, Path, str]:
+def maplibre_files() -> tuple[Path, Path | None, str]:
     """maplibre-gl.js and .css: the vendored copy when assets/vendor has it, else maplibre-gl
     5.24.1 packed from the npm registry into var/cache/maplibre (``npm pack``, once)."""
-    css = VENDORED.with_suffix(".css")
-    if VENDORED.exists() and css.exists():
-        return VENDORED, css, "assets/vendor/maplibre-gl.js"
+    if VENDORED.exists():  # its stylesheet only styles controls the bench does not draw
+        css = VENDORED.with_suffix(".css")
+        return VENDORED, css if css.exists() else None, "assets/vendor/maplibre-gl.js"
     js = NPM_CACHE / f"maplibre-gl-{MAPLIBRE_VERSION}.js"
     css = NPM_CACHE / f"maplibre-gl-{MAPLIBRE_VERSION}.css"
     if not (js.exists() and css.exists()):
@@ -178,12 +178,12 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
-def serve(maplibre_js: Path, maplibre_css: Path) -> tuple[ThreadingHTTPServer, str]:
+def serve(maplibre_js: Path, maplibre_css: Path | None) -> tuple[ThreadingHTTPServer, str]:
     """Pages, engines and data on 127.0.0.1 at a free port; returns the server and its URL."""
     routes = {
         "/engine/plotly.min.js": PLOTLY_JS,
         "/engine/maplibre-gl.js": maplibre_js,
-        "/engine/maplibre-gl.css": maplibre_css,
+        "/engine/maplibre-gl.css": maplibre_css or DATA / "missing",
     }
     handler = partial(type("Handler", (_Handler,), {"routes": routes}), directory=str(DATA))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
