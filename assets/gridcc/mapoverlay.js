@@ -111,7 +111,8 @@
   };
 
   Labels.prototype.place = function () {
-    var map = this.map, max = this.max;
+    // A wall-sized map (3840×2160) gets larger labels, as far as each one's room allows.
+    var map = this.map, max = this.max * Math.min(2.5, Math.max(1, map.getContainer().clientHeight / 900));
     this.items.forEach(function (it) {
       var p = map.project([it.lon, it.lat]);
       var roomPx = p.y - map.project([it.lon, it.lat + it.room]).y;
