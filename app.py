@@ -68,6 +68,12 @@ SETTINGS: list[tuple[str, str, str]] = [
         "the bundled synthetic 历下区 grid.",
     ),
     (
+        "TILE_URL",
+        "",
+        "Raster tiles under the map, a URL with {z}/{x}/{y} (天地图 or a local tile server); "
+        "empty: no tiles, nothing fetched from outside.",
+    ),
+    (
         "SIMULATE_RATE",
         "0",
         "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
@@ -86,6 +92,7 @@ class Settings:
     env: str
     grid_file: str
     simulate_rate: float
+    tile_url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -103,6 +110,7 @@ class Settings:
             env=values["GRIDCC_ENV"],
             grid_file=values["GRID_FILE"],
             simulate_rate=float(values["SIMULATE_RATE"]),
+            tile_url=values["TILE_URL"],
         )
         if settings.env != "development" and settings.secret_key == DEV_SECRET:
             raise SystemExit("SECRET_KEY must be set outside development (GRIDCC_ENV=production)")
@@ -277,5 +285,6 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(intake_blueprint(core.intake, may_report))
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
-    dash_app = build_dash(server, PageContext(core.store, core.grid, auth), ROOT / "assets")
+    pages = PageContext(core.store, core.grid, auth, settings.tile_url)
+    dash_app = build_dash(server, pages, ROOT / "assets")
     return GridCC(core, server, dash_app, socketio, hub)

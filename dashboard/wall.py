@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from dash import dcc, html
+from dash import html
 
 from cases import access, clock, sla
 from cases.kpi import compute_kpis, definitions
@@ -21,12 +21,11 @@ from cases.store import Store
 from dashboard import ids
 from dashboard.api import LEVELS, MAX_EVENTS
 from dashboard.auth import Auth
-from dashboard.figures import RISK_LEVELS, load_map, map_modes, zoom_for
+from dashboard.figures import RISK_LEVELS, map_look, risk_color
 from dashboard.i18n import labels, pick_lang
 from geo.grid import Grid
 
 WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction")
-CELLS_URL = "/geo/cell.geojson"
 OUTLINE_URL = "/geo/outline.geojson"
 # How the browser paces itself (milliseconds unless named otherwise).
 BROWSER_TIMING = {
@@ -47,6 +46,7 @@ class WallContext:
     store: Store
     grid: Grid
     auth: Auth
+    tile_url: str = ""  # raster tiles under the map ({z}/{x}/{y}); empty: none
 
 
 def may_view(auth: Auth, page_name: str = "wall") -> bool:
@@ -85,12 +85,20 @@ def _button(label: str, attribute: str, value: str) -> html.Button:
     return html.Button(label, **{attribute: value})  # type: ignore[arg-type]
 
 
-def _counter(counter_id: str, label: str, value: int | str, tone: str = "") -> html.Div:
+def _counter(
+    counter_id: str, label: str, value: int | str, tone: str = "", color: str | None = None
+) -> html.Div:
+    """A headline counter; ``color``: the map's colour of what it counts (a risk level)."""
     return html.Div(
         className=f"counter {tone}".strip(),
         children=[
             html.Div(label, className="counter-label"),
-            html.Div(str(value), id=counter_id, className="counter-value"),
+            html.Div(
+                str(value),
+                id=counter_id,
+                className="counter-value",
+                style={"color": color} if color else None,
+            ),
         ],
     )
 
@@ -148,6 +156,22 @@ def browser_rules() -> dict[str, Any]:
     }
 
 
+def attribution(grid: Grid, lang: str) -> str:
+    words = labels(lang)
+    return grid.attribution if lang == "zh" else f"{words['synthetic']} · {grid.attribution}"
+
+
+def map_config(grid: Grid, lang: str, tile_url: str = "") -> dict[str, Any]:
+    """What the map view draws (assets/gridcc/mapview.js): look, extent, levels, tiles."""
+    return {
+        **map_look(labels(lang)),
+        "bounds": list(grid.bounds),
+        "outlineUrl": OUTLINE_URL,
+        "tileUrl": tile_url,
+        "attribution": attribution(grid, lang),
+    }
+
+
 def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
     """What the browser needs besides the snapshot: rules, words, categories, the cells."""
     return {
@@ -156,7 +180,7 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
         "labels": labels(lang),
         "categories": ctx.store.catalog.public(),
         "codes": ctx.grid.codes,
-        "modes": map_modes(labels(lang)),
+        "map": map_config(ctx.grid, lang, ctx.tile_url),
         "levels": {
             level: {
                 "url": f"/geo/{level}.geojson",
@@ -164,6 +188,8 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
                 "names": ctx.grid.level_names(level),
                 # index of each cell's community / street in "codes" (None: cells themselves)
                 "ofCell": None if level == "cell" else ctx.grid.cell_level_index(level).tolist(),
+                # [name, lon, lat, room] per shape, drawn where they fit (None: no labels)
+                "labels": None if level == "cell" else ctx.grid.level_labels(level),
             }
             for level in LEVELS
         },
@@ -180,21 +206,6 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     if not may_view(ctx.auth):
         return denied(words, words["title"], "/")
     snapshot = ctx.store.snapshot()
-    attribution = (
-        ctx.grid.attribution if lang == "zh" else f"{words['synthetic']} · {ctx.grid.attribution}"
-    )
-    figure = load_map(
-        ctx.grid.codes,
-        ctx.grid.names,
-        snapshot["open_by_cell"],
-        cells_url=CELLS_URL,
-        outline_url=OUTLINE_URL,
-        center=ctx.grid.center,
-        zoom=zoom_for(ctx.grid.bounds),
-        hover_open=words["hover_open"],
-        legend=words["legend"],
-        attribution=attribution,
-    )
     counters = snapshot["counters"]
     other = "en" if lang == "zh" else "zh"
     status = html.Div(
@@ -231,8 +242,20 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                                 counters["closed_today"],
                                 "good",
                             ),
-                            _counter(ids.COUNTER_AT_RISK, words["at_risk"], "—", "warn"),
-                            _counter(ids.COUNTER_OVERDUE, words["overdue"], "—", "bad"),
+                            _counter(
+                                ids.COUNTER_AT_RISK,
+                                words["at_risk"],
+                                "—",
+                                "warn",
+                                risk_color("at_risk"),
+                            ),
+                            _counter(
+                                ids.COUNTER_OVERDUE,
+                                words["overdue"],
+                                "—",
+                                "bad",
+                                risk_color("overdue"),
+                            ),
                         ],
                     ),
                     html.Div(
@@ -259,16 +282,8 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                                     ),
                                 ],
                             ),
-                            dcc.Graph(
-                                id=ids.MAP,
-                                figure=figure,
-                                config={
-                                    "displayModeBar": False,
-                                    "scrollZoom": True,
-                                    "responsive": True,
-                                },
-                                className="live-map",
-                            ),
+                            # Drawn by the map view (MapLibre), not by Dash: no plotly.js here.
+                            html.Div(id=ids.MAP, className="live-map"),
                         ],
                     ),
                     html.Aside(
@@ -294,4 +309,4 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
 
 def skeleton() -> html.Div:
     """A light stand-in for Dash's validation layout (the real one holds a snapshot)."""
-    return html.Div([dcc.Graph(id=ids.MAP), html.Ol(id=ids.TICKER), html.Div(id=ids.CONFIG)])
+    return html.Div([html.Div(id=ids.MAP), html.Ol(id=ids.TICKER), html.Div(id=ids.CONFIG)])

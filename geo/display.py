@@ -10,15 +10,23 @@ display's usual zoom 12–14.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import shapely
+from shapely.ops import polylabel
 
 from geo.geojson import dumps, geometry_to_geojson
 
-__all__ = ["DISPLAY_TOLERANCE_DEG", "dissolve", "feature_collection", "simplify_coverage"]
+__all__ = [
+    "DISPLAY_TOLERANCE_DEG",
+    "dissolve",
+    "feature_collection",
+    "label_anchors",
+    "simplify_coverage",
+]
 
 #: Simplification tolerance for map display, degrees (about 4 m in Jinan).
 DISPLAY_TOLERANCE_DEG = 4e-5
@@ -122,3 +130,36 @@ def feature_collection(
         for code, name, geom in zip(codes, names, geometries, strict=True)
     ]
     return dumps({"type": "FeatureCollection", **members, "features": features})
+
+
+def label_anchors(geometries: npt.NDArray[np.object_]) -> list[tuple[float, float, float]]:
+    """Where a unit's label goes, and how much room it has there (WGS-84 lon/lat in and out).
+
+    The anchor is the pole of inaccessibility of the unit's largest polygon, found with
+    longitudes shrunk by cos(latitude) so that the room is round on the ground; the room is
+    the radius of the largest circle around the anchor inside the polygon.
+
+    Parameters
+    ----------
+    geometries : numpy.ndarray of shapely geometry
+        One (Multi)Polygon per unit, WGS-84 lon/lat.
+
+    Returns
+    -------
+    list of (lon, lat, radius)
+        Anchor in degrees (6 decimals) and radius in degrees of latitude (7 decimals).
+    """
+    out: list[tuple[float, float, float]] = []
+    for geom in geometries:
+        parts = getattr(geom, "geoms", [geom])
+        largest = max(parts, key=lambda g: g.area)
+        lat0 = largest.centroid.y
+        k = math.cos(math.radians(lat0))
+        local = shapely.transform(largest, lambda xy, k=k: xy * np.array([k, 1.0]))
+        tolerance = max(math.sqrt(local.area) / 200, 1e-6)
+        pole = polylabel(local, tolerance=tolerance)
+        radius = float(local.exterior.distance(pole))
+        for hole in local.interiors:
+            radius = min(radius, float(hole.distance(pole)))
+        out.append((round(pole.x / k, 6), round(pole.y, 6), round(radius, 7)))
+    return out

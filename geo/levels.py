@@ -22,7 +22,7 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.display import dissolve, feature_collection, simplify_coverage
+from geo.display import dissolve, feature_collection, label_anchors, simplify_coverage
 from geo.geojson import dumps, geometry_to_geojson
 from geo.hierarchy import DISTRICT_CODE, check_level
 
@@ -159,6 +159,30 @@ class MapLevels:
             return dissolve(self.geometries, index, len(codes), coverage=self._is_coverage())
 
         return self._cache_get(f"geometries:{level}", build)
+
+    def level_labels(self, level: str) -> list[tuple[str, float, float, float]]:
+        """A map label per unit at a level: its short name, where it goes, its room.
+
+        Parameters
+        ----------
+        level : {"cell", "community", "street"}
+            The level.
+
+        Returns
+        -------
+        list of (name, lon, lat, radius)
+            Aligned with :meth:`level_codes`: the community's own name (without its
+            street's) or the street's or cell's name; the anchor, WGS-84 degrees; the
+            radius of the room around it, in degrees of latitude (see
+            :func:`geo.display.label_anchors`).  Cached.
+        """
+        names = [name.rsplit(" ", 1)[-1] for name in self.level_names(level)]
+
+        def build() -> list[tuple[str, float, float, float]]:
+            anchors = label_anchors(self.level_geometries(level))
+            return [(n, *a) for n, a in zip(names, anchors, strict=True)]
+
+        return self._cache_get(f"labels:{level}", build)
 
     def level_geojson(self, level: str) -> bytes:
         """Display GeoJSON of one map level, for the browser (WGS-84).

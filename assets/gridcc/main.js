@@ -4,7 +4,8 @@
  * prop, or through one server callback per event, were measured to drop events on this
  * kind of machine (shared/notes/live-map-measurements.md). Here each socket event is
  * handled as it arrives; the map is recoloured in batches with one paint in flight.
- * Dash loads assets/ in alphabetical order: this file waits until every module is there.
+ * Dash loads assets/ in alphabetical order (assets/gridcc/ before assets/vendor/): this file
+ * waits until every module and vendored library is there.
  */
 (function () {
   "use strict";
@@ -13,14 +14,16 @@
   // Read by the browser tests (tests/e2e/test_wall.py).
   var stats = G.stats = {
     applied: 0, duplicates: 0, buffered: 0, catchUps: 0, resyncs: 0, replayed: 0, paints: 0,
-    transport: null, mapReadyAt: null, firstEventAt: null, lastSeq: 0, mode: "load", level: "cell"
+    transport: null, mapReadyAt: null, firstEventAt: null, lastSeq: 0, mode: "load", level: "cell",
+    paintedSeq: 0, paintLog: []
   };
-  var MODULES = ["core", "state", "ticker", "map", "counters", "kpis", "status"];
+  var MODULES = ["core", "state", "ticker", "map", "mapcolor", "mapdiff", "mapoverlay", "mapview",
+    "counters", "kpis", "status"];
 
   function configNode() { return document.querySelector("[data-config][data-snapshot]"); }
 
   function ready() {
-    return configNode() && window.io && MODULES.every(function (m) { return G[m]; });
+    return configNode() && window.io && window.maplibregl && MODULES.every(function (m) { return G[m]; });
   }
 
   function start() {
@@ -60,7 +63,7 @@
     var counters = new G.counters.Counters(ids.counters, function () {
       return { counters: state.counters, risk: state.risk(nowMs() / 1000).count };
     });
-    var map = new G.map.MapView(cfg, stats, function (mode) {
+    var map = new G.map.WallMap(cfg, stats, function (mode) {
       if (mode === "risk") {
         var worst = state.risk(nowMs() / 1000).worst;
         return cfg.codes.map(function (code) { return worst[code] || 0; });
@@ -104,7 +107,13 @@
       },
       later: function (fn, ms) { window.setTimeout(fn, ms); }
     }, { stats: stats, resyncGap: timing.resyncGap, retryMs: timing.retryMs });
-    G.wall = { core: core, map: map, state: function () { return state; } };
+    // Read by the browser tests; riskTick: what the clock's passing changes (risk, counters).
+    G.wall = { core: core, map: map, state: function () { return state; }, riskTick: riskTick };
+
+    function riskTick() {
+      counters.queue();
+      if (map.mode === "risk") map.changed();
+    }
 
     function tick() {
       map.watchdog();
@@ -136,37 +145,23 @@
     map.bind(el(ids.mode));
     setInterval(tick, 1000);
     setInterval(core.heartbeat, timing.heartbeatMs);
-    setInterval(function () {
-      counters.queue();
-      if (map.mode === "risk") map.changed();
-    }, timing.riskTickMs);
+    setInterval(riskTick, timing.riskTickMs);
     setInterval(function () {
       getJSON(cfg.kpisUrl).then(function (body) { kpis.show(body); }, function () { /* stale pill */ });
     }, timing.kpiRefreshMs);
     tick();
-    waitForMap(map, ids.map);
+    attachMap(map, el(ids.map));
   }
 
-  function findGraph(id) {
-    var holder = document.getElementById(id); // Dash may swap the node while the graph loads
-    var plot = holder && holder.querySelector(".js-plotly-plot");
-    return plot && plot._fullLayout && plot._fullLayout.map ? plot : null;
-  }
-
-  // The graph is drawn by Dash after the page: attach the map view once it is there.
-  function waitForMap(map, id) {
-    var gd = findGraph(id);
-    if (!gd) { setTimeout(function () { waitForMap(map, id); }, 50); return; }
-    var ready = function () { if (stats.mapReadyAt === null) stats.mapReadyAt = performance.now(); };
-    if (gd._fullData && gd._fullData.length) ready();
-    gd.on("plotly_afterplot", ready);
+  // The kiosk link's mode and level win over what this screen remembers.
+  function attachMap(map, container) {
     var query = new URLSearchParams(window.location.search);
     var mode = query.get("map"), level = query.get("level");
     try {
       mode = mode || window.localStorage.getItem("gridcc.mapMode");
       level = level || window.localStorage.getItem("gridcc.mapLevel");
     } catch (e) { /* kiosk without storage */ }
-    map.attach(gd, mode, level);
+    map.attach(container, mode, level);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

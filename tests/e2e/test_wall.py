@@ -10,6 +10,7 @@ import io
 import json
 import statistics
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,7 @@ RECORD_ROWS = """() => {
 def cell_pixel(page: Any, lon: float, lat: float) -> tuple[int, int, int]:
     """The colour the map actually shows at (lon, lat): read from a screenshot."""
     x, y = page.evaluate(
-        """([lon, lat]) => {
-          const gd = document.querySelector('#live-map .js-plotly-plot');
-          const map = gd._fullLayout.map._subplot.map;
-          const r = map.getCanvas().getBoundingClientRect();
-          const p = map.project([lon, lat]);
-          return [r.left + p.x, r.top + p.y];
-        }""",
-        [lon, lat],
+        "([lon, lat]) => window.gridcc.wall.map.view.pagePoint(lon, lat)", [lon, lat]
     )
     png = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
     img = Image.open(io.BytesIO(png)).convert("RGB").resize((1, 1), Image.Resampling.BOX)
@@ -130,15 +124,17 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
 
         # The map's data and its pixels: every posted cell now shows the top of the scale.
         page.wait_for_function(
-            """([codes, n]) => {
-              const gd = document.querySelector('#live-map .js-plotly-plot');
-              const z = gd.data[0].z, locs = gd.data[0].locations;
-              return codes.every(c => z[locs.indexOf(c)] === n);
-            }""",
+            "([codes, n]) => codes.every(c => window.gridcc.wall.map.valueOf(c) === n)",
             arg=[sorted({code for _, _, code in accepted}), PER_CELL],
             timeout=30_000,
         )
         page.wait_for_function("window.gridcc.stats.paints > 1", timeout=10_000)
+        # The paint log names the last event each paint showed; the last shows them all.
+        page.wait_for_function(
+            "window.gridcc.stats.paintedSeq === window.gridcc.stats.lastSeq", timeout=10_000
+        )
+        log = page.evaluate("window.gridcc.stats.paintLog")
+        assert [e["seq"] for e in log] == sorted(e["seq"] for e in log)
 
         def red(rgb: tuple[int, int, int]) -> bool:
             return rgb[0] > 150 and rgb[0] > 2 * rgb[1]
@@ -173,6 +169,7 @@ def test_posted_reports_reach_ticker_and_map(page: Any, grid: Grid, tmp_path: Pa
             "sent_to_ticker_ms_p50": round(s50, 1),
             "sent_to_ticker_ms_p95": round(s95, 1),
             "paints": stats["paints"],
+            "plotly_loaded": page.evaluate("window.Plotly !== undefined"),
         }
         print("\nwall figures:", json.dumps(figures))
         assert not page.errors, page.errors
@@ -231,7 +228,6 @@ def test_a_wall_that_lost_its_socket_catches_up_exactly_once(
 
 def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path: Path) -> None:
     with running_server(f"sqlite:///{tmp_path / 'risk.db'}") as base:
-        page.clock.install()  # the page's clock: fast-forwarded below, the server's untouched
         page.goto(base + "/?map=risk")
         page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
         page.wait_for_function("window.gridcc.stats.mapReadyAt !== null")
@@ -246,15 +242,7 @@ def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path:
         code = r.json()["cell_code"]
 
         def level() -> int:
-            return int(
-                page.evaluate(
-                    """(code) => {
-                      const gd = document.querySelector('#live-map .js-plotly-plot');
-                      return gd.data[0].z[gd.data[0].locations.indexOf(code)];
-                    }""",
-                    code,
-                )
-            )
+            return int(page.evaluate("(code) => window.gridcc.wall.map.valueOf(code)", code))
 
         page.wait_for_function("window.gridcc.stats.applied === 1")
         assert eventually(level, 1) == 1  # ok
@@ -263,7 +251,12 @@ def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path:
             ("00:35:00", 3, "1", "0"),
             ("00:25:00", 4, "0", "1"),
         ):
-            page.clock.fast_forward(forward)
+            # The page's clock jumps (the server's is untouched; MapLibre's frames keep their
+            # real pace, which a fully faked clock would starve) and the risk tick runs.
+            hours, minutes, seconds = (int(x) for x in forward.split(":"))
+            page_now = page.evaluate("Date.now()") / 1000 + hours * 3600 + minutes * 60 + seconds
+            page.clock.set_system_time(datetime.fromtimestamp(page_now, tz=UTC))
+            page.evaluate("window.gridcc.wall.riskTick()")
             assert eventually(level, expected) == expected, forward
             counters = lambda: (  # noqa: E731
                 page.locator("#counter-at-risk").inner_text(),
@@ -302,10 +295,8 @@ def test_wall_agrees_with_the_stored_cases(page: Any, grid: Grid, tmp_path: Path
         shown = eventually(
             lambda: page.evaluate(
                 """() => {
-                  const gd = document.querySelector('#live-map .js-plotly-plot');
-                  const out = {};
-                  const z = gd.data[0].z;
-                  gd.data[0].locations.forEach((c, i) => { if (z[i]) out[c] = z[i]; });
+                  const map = window.gridcc.wall.map, out = {};
+                  map.cfg.codes.forEach(c => { const v = map.valueOf(c); if (v) out[c] = v; });
                   return out;
                 }"""
             ),
@@ -331,6 +322,8 @@ def test_map_switches_between_cell_community_and_street(
     page: Any, grid: Grid, tmp_path: Path
 ) -> None:
     with running_server(f"sqlite:///{tmp_path / 'levels.db'}") as base:
+        geometry: list[str] = []
+        page.context.on("request", lambda r: geometry.append(r.url) if "/geo/" in r.url else None)
         page.goto(base + "/")
         page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null")
         for i in (3, 400, 900):
@@ -338,15 +331,30 @@ def test_map_switches_between_cell_community_and_street(
             body = {"category": "SR01", "description": "x", "lon": lon, "lat": lat}
             assert requests.post(base + "/api/reports", json=body, timeout=10).status_code == 201
         page.wait_for_function("window.gridcc.stats.applied === 3")
-        trace = """() => {
-          const t = document.querySelector('#live-map .js-plotly-plot').data[0];
-          return [t.locations.length, t.z.reduce((a, b) => a + b, 0), t.geojson];
+        # Shapes in the level's source and in the config, open cases they show (from
+        # feature-state), and which levels' layers are visible.
+        shown = """(level) => {
+          const wall = window.gridcc.wall.map, map = wall.view.map;
+          const codes = wall.cfg.levels[level].codes;
+          const sum = codes.reduce((a, c) => a + wall.valueOf(c, level), 0);
+          const visible = ['cell', 'community', 'street'].filter(l => map.getLayer('fill-' + l)
+            && map.getLayoutProperty('fill-' + l, 'visibility') !== 'none');
+          const data = map.getStyle().sources[level].data;  // the URL until it has loaded
+          const features = data.features ? data.features.length : data;
+          return [codes.length, features, sum, visible];
         }"""
-        for level, shapes in (("street", 14), ("community", 88), ("cell", len(grid))):
+        levels = (("street", 14), ("community", 88), ("cell", len(grid)), ("street", 14))
+        for level, shapes in levels:
             page.click(f"#map-mode button[data-level={level}]")
             page.wait_for_function(f"window.gridcc.stats.level === '{level}'")
-            want = [shapes, 3, f"/geo/{level}.geojson"]
-            assert eventually(lambda: page.evaluate(trace), want) == want, level
+            want = [shapes, shapes, 3, [level]]
+            got = eventually(lambda level=level: page.evaluate(shown, level), want)
+            assert got == want, level
+        # Each level's shapes were downloaded once, by URL; a level change only shows them.
+        paths = sorted(url.split("/geo/", 1)[1] for url in geometry)
+        assert paths == sorted(
+            ["outline.geojson", "cell.geojson", "community.geojson", "street.geojson"]
+        ), paths
         assert not page.errors
 
 
@@ -435,3 +443,68 @@ def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_pa
         )
         assert eventually(counters, ("40", "40")) == ("40", "40")
         assert not page.errors, page.errors
+
+
+def test_map_view_offers_what_the_lead_and_liaison_maps_need(
+    page: Any, grid: Grid, tmp_path: Path
+) -> None:
+    """Click, box select, hover card, labels, filter, selection, zoom and pan; no plotly.js."""
+    with running_server(f"sqlite:///{tmp_path / 'view.db'}") as base:
+        page.goto(base + "/?level=street")
+        page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null")
+        assert page.evaluate("window.Plotly === undefined"), "the wall must not load plotly.js"
+        view = "window.gridcc.wall.map.view"
+        page.evaluate(
+            f"""() => {{
+              window.__clicks = []; window.__boxes = [];
+              {view}.opts.onClick = (level, code) => window.__clicks.push([level, code]);
+              {view}.opts.onSelect = (level, codes) => window.__boxes.push([level, codes]);
+            }}"""
+        )
+        # Street names are drawn where they fit, in HTML (no glyphs fetched).
+        page.wait_for_function("document.querySelectorAll('.map-label:not([hidden])').length > 5")
+        shown = page.eval_on_selector_all(
+            ".map-label:not([hidden])", "ls => ls.map(l => l.textContent)"
+        )
+        assert set(shown) <= {name for name in grid.level_names("street")}
+        # Hover card and click on a street.
+        code = grid.level_codes("street")[3]
+        lon, lat, _room = grid.level_labels("street")[3][1:]
+        x, y = page.evaluate(f"([lon, lat]) => {view}.pagePoint(lon, lat)", [lon, lat])
+        page.mouse.move(x, y)
+        page.wait_for_function("!document.querySelector('.map-card').hidden")
+        card = page.locator(".map-card").inner_text()
+        assert code in card and grid.level_names("street")[3] in card
+        page.mouse.click(x, y)
+        page.wait_for_function("window.__clicks.length === 1")
+        assert page.evaluate("window.__clicks[0]") == ["street", code]
+        # Shift-drag selects the streets under the box.
+        page.keyboard.down("Shift")
+        page.mouse.move(x - 60, y - 60)
+        page.mouse.down()
+        page.mouse.move(x + 60, y + 60, steps=4)
+        page.mouse.up()
+        page.keyboard.up("Shift")
+        page.wait_for_function("window.__boxes.length === 1")
+        level, codes = page.evaluate("window.__boxes[0]")
+        assert level == "street" and code in codes
+        # Selection and the department filter are feature-state.
+        page.evaluate(f"{view}.select({json.dumps(codes)})")
+        state = f"c => {view}.map.getFeatureState({{source: 'street', id: c}})"
+        assert page.evaluate(state, code)["selected"] is True
+        page.evaluate(f"{view}.filter((level, c) => c !== {json.dumps(code)})")
+        assert page.evaluate(state, code)["muted"] is True
+        page.evaluate(f"{view}.filter(null)")
+        assert page.evaluate(state, code)["muted"] is False
+        # Zoom and pan.
+        page.mouse.move(x, y)
+        page.mouse.wheel(0, -600)
+        page.mouse.down()
+        page.mouse.move(x + 120, y + 40, steps=5)
+        page.mouse.up()
+        page.wait_for_timeout(500)
+        assert page.evaluate(f"{view}.map.getZoom()") > 11
+        assert not page.errors, page.errors
+        # The page with charts loads plotly.js; the wall did not.
+        page.goto(base + "/kpi")
+        page.wait_for_function("window.Plotly !== undefined", timeout=60_000)
