@@ -227,46 +227,66 @@ def test_a_wall_that_lost_its_socket_catches_up_exactly_once(
 
 
 def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path: Path) -> None:
-    with running_server(f"sqlite:///{tmp_path / 'risk.db'}") as base:
-        page.goto(base + "/?map=risk")
-        page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
-        page.wait_for_function("window.gridcc.stats.mapReadyAt !== null")
-        assert page.evaluate("window.gridcc.stats.mode") == "risk"
-        lon, lat = grid.geometries[300].representative_point().coords[0]
-        # CG01 违章停车 allows 2 calendar hours: watch at 1 h, at risk at 1 h 36, overdue at 2 h.
-        r = requests.post(
-            base + "/api/reports",
-            json={"category": "CG01", "description": "违停", "lon": lon, "lat": lat},
-            timeout=10,
-        )
-        code = r.json()["cell_code"]
+    """Cases of every age, written with their real report times (no faked clock, so no
+    run near midnight can see a new day): each cell shows its risk, and one case crosses
+    into 关注 while the page watches."""
+    from datetime import timedelta
 
-        def level() -> int:
+    from cases.db import make_engine
+    from cases.model import Report
+    from cases.store import Store
+
+    url = f"sqlite:///{tmp_path / 'risk.db'}"
+    # CG01 违章停车 allows 2 calendar hours: watch at 1 h, at risk at 1 h 36, overdue at 2 h.
+    crossing_in_s = 12
+    ages = {
+        1: timedelta(0),
+        2: timedelta(minutes=65),
+        3: timedelta(minutes=100),
+        4: timedelta(minutes=125),
+        "soon": timedelta(hours=1) - timedelta(seconds=crossing_in_s),
+    }
+    cells: dict[Any, str] = {}
+    started = datetime.now(UTC)
+    for i, (key, age) in enumerate(ages.items()):
+        index = 300 + 40 * i
+        lon, lat = grid.geometries[index].representative_point().coords[0]
+        engine = make_engine(url)
+        store = Store(engine, now=lambda age=age: datetime.now(UTC) - age)
+        store.create_schema()
+        store.open_case(
+            Report("patrol", "CG01", "违停", lon, lat, grid.codes[index], grid.names[index])
+        )
+        engine.dispose()
+        cells[key] = grid.codes[index]
+    with running_server(url) as base:
+        page.goto(base + "/?map=risk")
+        page.wait_for_function("window.gridcc && window.gridcc.stats.mapReadyAt !== null")
+        assert page.evaluate("window.gridcc.stats.mode") == "risk"
+
+        def level(key: Any) -> int:
+            code = cells[key]
             return int(page.evaluate("(code) => window.gridcc.wall.map.valueOf(code)", code))
 
-        page.wait_for_function("window.gridcc.stats.applied === 1")
-        assert eventually(level, 1) == 1  # ok
-        for forward, expected, at_risk, overdue in (
-            ("01:05:00", 2, "0", "0"),
-            ("00:35:00", 3, "1", "0"),
-            ("00:25:00", 4, "0", "1"),
-        ):
-            # The page's clock jumps (the server's is untouched; MapLibre's frames keep their
-            # real pace, which a fully faked clock would starve) and the risk tick runs.
-            hours, minutes, seconds = (int(x) for x in forward.split(":"))
-            page_now = page.evaluate("Date.now()") / 1000 + hours * 3600 + minutes * 60 + seconds
-            page.clock.set_system_time(datetime.fromtimestamp(page_now, tz=UTC))
-            page.evaluate("window.gridcc.wall.riskTick()")
-            assert eventually(level, expected) == expected, forward
-            counters = lambda: (  # noqa: E731
-                page.locator("#counter-at-risk").inner_text(),
-                page.locator("#counter-overdue").inner_text(),
-            )
-            assert eventually(counters, (at_risk, overdue)) == (at_risk, overdue), forward
-        # Back to the load view: one open case in that cell.
+        def levels() -> list[int]:
+            return [level(k) for k in (1, 2, 3, 4)]
+
+        assert eventually(levels, [1, 2, 3, 4]) == [1, 2, 3, 4]  # ok, watch, at risk, overdue
+        counters = lambda: (  # noqa: E731
+            page.locator("#counter-at-risk").inner_text(),
+            page.locator("#counter-overdue").inner_text(),
+        )
+        assert eventually(counters, ("1", "1")) == ("1", "1")
+        assert level("soon") == 1
+        # The clock passes the case's watch line; the risk tick recolours its cell.
+        wait = started + timedelta(seconds=crossing_in_s + 1) - datetime.now(UTC)
+        time.sleep(max(0.0, wait.total_seconds()))
+        page.evaluate("window.gridcc.wall.riskTick()")
+        assert eventually(lambda: level("soon"), 2) == 2
+        # Back to the load view: one open case in each of those cells.
         page.click("#map-mode button[data-mode=load]")
         page.wait_for_function("window.gridcc.stats.mode === 'load'")
-        assert eventually(level, 1) == 1
+        assert eventually(lambda: [level(k) for k in cells], [1] * 5) == [1] * 5
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "wall-risk.png"))
 
