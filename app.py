@@ -262,6 +262,7 @@ def create_server(settings: Settings) -> Flask:
 
 def create_app(settings: Settings | None = None) -> GridCC:
     """Build one gridcc web instance from ``settings`` (default: the environment)."""
+    from dashboard import errors
     from dashboard.api import read_api
     from dashboard.auth import Auth
     from dashboard.cases_api import cases_api
@@ -275,6 +276,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server = create_server(settings)
     socketio = socketio_for(settings, server)
     auth.init_app(server)
+    errors.init_app(server)
     hub = Hub(socketio, auth)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)

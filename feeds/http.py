@@ -29,26 +29,28 @@ def intake_blueprint(intake: Intake, may_report: Callable[[], bool] = lambda: Tr
             return _json(
                 401, {"error": "unauthenticated", "message": "send a token of a feed or user"}
             )
-        request.max_content_length = MAX_REPORT_BYTES
+        data, too_large = _read_body()
+        # What arrived is kept with every refusal, as text (bytes that are not UTF-8 as \x..).
+        kept = data.decode("utf-8", "backslashreplace")
         if not request.is_json:
-            return _json(
-                415,
-                {
-                    "error": "unsupported_media_type",
-                    "message": "send the report as application/json",
-                },
+            kind = request.content_type or "no content type"
+            return _reject(
+                intake,
+                Rejection(
+                    415, "unsupported_media_type", f"send the report as application/json ({kind})"
+                ),
+                kept,
             )
+        if too_large:
+            size = f"{request.content_length} bytes" if request.content_length else "chunked"
+            rejection = Rejection(
+                413, "too_large", f"a report is at most {MAX_REPORT_BYTES} bytes ({size})"
+            )
+            return _reject(intake, rejection, kept)
         try:
-            raw = request.get_data(cache=True).decode("utf-8")
-        except RequestEntityTooLarge:
-            size = request.content_length or 0
-            intake.store.record_rejection("too_large", f"{size} bytes", "")
-            return _json(
-                413,
-                {"error": "too_large", "message": f"a report is at most {MAX_REPORT_BYTES} bytes"},
-            )
+            raw = data.decode("utf-8")
         except UnicodeDecodeError:
-            return _reject(intake, Rejection(400, "invalid_json", "the body is not UTF-8"), "")
+            return _reject(intake, Rejection(400, "invalid_json", "the body is not UTF-8"), kept)
         try:
             body = json.loads(raw)
         except (ValueError, RecursionError) as exc:
@@ -62,6 +64,18 @@ def intake_blueprint(intake: Intake, may_report: Callable[[], bool] = lambda: Tr
         return _json(201 if accepted.created else 200, accepted.body())
 
     return bp
+
+
+def _read_body() -> tuple[bytes, bool]:
+    """The body's first ``MAX_REPORT_BYTES`` and whether there was more: read from the stream
+    itself, so a chunked body (no Content-Length) over the limit is a 413 like any other."""
+    if (request.content_length or 0) > MAX_REPORT_BYTES:
+        return request.stream.read(MAX_REPORT_BYTES), True
+    try:
+        data = request.stream.read(MAX_REPORT_BYTES + 1)
+    except RequestEntityTooLarge:  # past the server's own limit before ours was reached
+        return b"", True
+    return data[:MAX_REPORT_BYTES], len(data) > MAX_REPORT_BYTES
 
 
 def _reject(intake: Intake, rejection: Rejection, raw: str) -> tuple[Response, int]:

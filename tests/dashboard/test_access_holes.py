@@ -68,3 +68,21 @@ def test_huge_ids_and_unstorable_text_are_clear_refusals_not_500s(
         401,
     )
     assert op.get("/api/kpis?dim=dep%00artment").status_code == 400
+
+
+def test_an_unreachable_store_is_a_json_503_with_retry_after(make_app: Any, grid: Grid) -> None:
+    from cases.db import make_engine
+    from tests.serving import free_port
+
+    g = make_app()  # development mode: the wall and the intake are open
+    client = g.server.test_client()
+    assert client.get("/api/seq").status_code == 200
+    # The database goes away: nothing listens where the store's engine now points.
+    g.store.engine.dispose()
+    g.store.engine = make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/gone")
+    lon, lat = grid.geometries[20].representative_point().coords[0]
+    report = {"category": "SR01", "description": "x", "lon": lon, "lat": lat}
+    for r in (client.get("/api/seq"), client.post("/api/reports", json=report)):
+        assert r.status_code == 503, r.data
+        assert r.is_json and r.json["error"] == "store_unavailable"
+        assert r.headers["Retry-After"].isdigit()

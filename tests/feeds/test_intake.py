@@ -223,3 +223,42 @@ def test_same_report_id_with_other_content_is_refused(
     assert other.json["case_id"] == first.json["case_id"]
     assert gridcc.store.last_seq() == 1
     assert gridcc.store.rejections()[0]["reason"] == "duplicate_mismatch"
+
+
+def test_every_refusal_keeps_what_was_sent(client: Any, gridcc: GridCC, grid: Grid) -> None:
+    """415s, bodies that are not UTF-8 and bodies over the limit are kept for review too:
+    what arrived (its first 16 KB), not just that something did."""
+    assert (
+        client.post("/api/reports", data="category=SR01", content_type="text/plain").status_code
+        == 415
+    )
+    bad = b'{"category": "SR01", "description": "\xff\xfe"}'
+    assert client.post("/api/reports", data=bad, content_type="application/json").status_code == 400
+    big = json.dumps(body(grid, description="字" * 9000))
+    assert client.post("/api/reports", data=big, content_type="application/json").status_code == 413
+    kept = {r["reason"]: r for r in gridcc.store.rejections()}
+    assert kept["unsupported_media_type"]["body"] == "category=SR01"
+    assert "text/plain" in kept["unsupported_media_type"]["detail"]
+    assert kept["invalid_json"]["body"].startswith('{"category": "SR01"')
+    assert "\\xff\\xfe" in kept["invalid_json"]["body"]
+    too_large = kept["too_large"]["body"]
+    assert len(too_large) > 5000 and big.startswith(too_large)
+    assert gridcc.store.last_seq() == 0
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_400(
+    client: Any, gridcc: GridCC, grid: Grid
+) -> None:
+    import io
+
+    big = json.dumps(body(grid, description="字" * 9000)).encode()
+    r = client.post(
+        "/api/reports",
+        input_stream=io.BytesIO(big),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        # as Werkzeug's server marks a chunked body: no Content-Length, the stream ends itself
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert r.status_code == 413, r.data
+    assert gridcc.store.rejections()[0]["reason"] == "too_large"
