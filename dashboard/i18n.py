@@ -55,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "dim_category": "按类别",
         "name": "名称",
         "login": "登录",
+        "not_found": "没有这个页面。",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -106,6 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
         "dim_category": "Categories",
         "name": "Name",
         "login": "Log in",
+        "not_found": "There is no such page.",
     },
 }
 

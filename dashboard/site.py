@@ -16,6 +16,7 @@ from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
 from dashboard import kpi_page, wall
+from dashboard.i18n import labels, pick_lang
 
 LOCATION = "page-location"
 CONTENT = "page-content"
@@ -37,9 +38,19 @@ def pages() -> dict[str, tuple[Layout, Callable[[Dash, Any], None] | None]]:
 def render(ctx: PageContext, pathname: str | None, search: str | None) -> Any:
     """The page at ``pathname`` with the query string's values (?lang=en&map=risk)."""
     found = pages().get(pathname or "/")
-    if found is None:
-        return html.Div(className="wall-denied", children=[html.H1("404"), html.A("/", href="/")])
     query = dict(parse_qsl((search or "").lstrip("?")))
+    if found is None:
+        lang = pick_lang(query.get("lang"))
+        words = labels(lang)
+        return html.Div(
+            className="wall-denied",
+            lang="zh-CN" if lang == "zh" else "en",
+            children=[
+                html.H1(words["title"]),
+                html.P(words["not_found"]),
+                html.A(words["nav_wall"], href=f"/?lang={lang}"),
+            ],
+        )
     return found[0](ctx, **query)
 
 

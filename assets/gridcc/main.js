@@ -26,8 +26,17 @@
     return configNode() && window.io && window.maplibregl && MODULES.every(function (m) { return G[m]; });
   }
 
+  // Dash renders the page after the scripts ran: wait for the wall's config to appear (on a
+  // page without it, /kpi, this waits without polling and costs nothing).
   function start() {
-    if (!ready()) { setTimeout(start, 50); return; }
+    if (!ready()) {
+      var watch = new MutationObserver(function () {
+        if (ready()) { watch.disconnect(); start(); }
+      });
+      watch.observe(document.body, { childList: true, subtree: true });
+      if (!ready()) return;
+      watch.disconnect();
+    }
     var node = configNode();
     var cfg = JSON.parse(node.getAttribute("data-config"));
     var ids = cfg.ids, timing = cfg.timing;
