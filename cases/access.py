@@ -16,6 +16,7 @@ so a filtered screen can tell a real gap from events it was never meant to see.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from cases.model import Case, Event, Status
@@ -70,15 +71,42 @@ def may_see_event(actor: Actor | None, event: Event) -> bool:
     return audience is not None and audience in event_audiences(event)
 
 
-def may_see_case(actor: Actor | None, case: Case) -> bool:
+@dataclass(frozen=True)
+class CaseView:
+    """The cases one actor may read: every case of the district (``department`` None), or
+    the cases of one department. A store read filters by it; ``may_see_case`` asks it."""
+
+    department: str | None = None
+
+    def includes(self, case: Case) -> bool:
+        return self.department is None or case.department == self.department
+
+
+def case_view(actor: Actor | None) -> CaseView | None:
+    """The cases ``actor`` may read (None: none at all)."""
     if sees_district(actor):
-        return True
-    return (
-        actor is not None
-        and actor.role is Role.LIAISON
-        and actor.department is not None
-        and actor.department == case.department
-    )
+        return CaseView()
+    if actor is not None and actor.role is Role.LIAISON and actor.department:
+        return CaseView(actor.department)
+    return None
+
+
+def may_see_case(actor: Actor | None, case: Case) -> bool:
+    view = case_view(actor)
+    return view is not None and view.includes(case)
+
+
+def may_see_reporter(actor: Actor | None) -> bool:
+    """The reporter's name is personal data (个人信息): for the people who work the cases,
+    never for the wall, which visitors see. Asked by the case API and by exports alike."""
+    return case_view(actor) is not None and actor is not None and actor.role is not Role.WALL
+
+
+def may_export(actor: Actor | None) -> bool:
+    """Files of the cases one may see (CSV, Excel, GeoJSON): every role with a case view but
+    the wall, a screen that shows and never hands anything out. What a file holds is the
+    actor's ``case_view``, and the reporter only where ``may_see_reporter`` says so."""
+    return case_view(actor) is not None and actor is not None and actor.role is not Role.WALL
 
 
 def holds(department: str, case: Case) -> bool:

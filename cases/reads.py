@@ -3,10 +3,11 @@ screen starts from (everything as of one sequence number)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from cases import access, clock
 from cases.model import CLOSED_STATES, MAX_CASE_ID, Case, Event, Status, UnknownCase
@@ -16,6 +17,7 @@ from cases.sla import RISK_LEVELS
 from cases.storage import EVENT_SEQUENCE, StoreBase
 
 OPEN_STATES = [s.value for s in Status if s not in CLOSED_STATES]
+CASE_BATCH = 2000
 
 
 class Reads(StoreBase):
@@ -76,6 +78,35 @@ class Reads(StoreBase):
                 .limit(limit)
             ).all()
         return [case_from_row(r) for r in rows]
+
+    def case_batches(
+        self, view: access.CaseView, *conditions: ColumnElement[bool], batch: int = CASE_BATCH
+    ) -> Iterator[list[Case]]:
+        """Every case in ``view`` matching ``conditions``, in id order, ``batch`` at a time.
+
+        Keyset pages (``WHERE id > last ORDER BY id LIMIT batch``), each its own short read:
+        memory holds one batch whatever the count, and no connection or transaction is held
+        while a slow client downloads (a held REPEATABLE READ would keep PostgreSQL from
+        vacuuming, an open SQLite read would keep the WAL from checkpointing). So each batch
+        is consistent in itself; a case changed meanwhile is shown as it was when its batch
+        was read.
+        """
+        if view.department is not None:
+            conditions = (*conditions, cases.c.department == view.department)
+        last = 0
+        while True:
+            with self.read() as conn:
+                rows = conn.execute(
+                    select(cases)
+                    .where(cases.c.id > last, *conditions)
+                    .order_by(cases.c.id)
+                    .limit(batch)
+                ).all()
+            if rows:
+                yield [case_from_row(r) for r in rows]
+            if len(rows) < batch:
+                return
+            last = rows[-1].id
 
     def cell_state(self, now: datetime | None = None) -> dict[str, dict[str, Any]]:
         """Per cell: open, at-risk and overdue counts and the worst risk, at ``now``."""

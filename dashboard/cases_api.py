@@ -16,7 +16,7 @@ from cases.kpi import compute_kpis, definitions
 from cases.model import CaseError, Conflict, Forbidden, InvalidTransition, UnknownCase, storable
 from cases.rollup import DIMENSIONS
 from cases.store import Store
-from cases.workflow import PARAM_NAMES, InvalidAction
+from cases.workflow import PARAM_NAMES, Actor, InvalidAction
 from dashboard.auth import Auth
 
 MAX_PERIOD_DAYS = 366
@@ -26,8 +26,10 @@ def _error(status: int, error: str, message: str, **extra: Any) -> tuple[Respons
     return jsonify({"error": error, "message": message, **extra}), status
 
 
-def _case_json(case: Any) -> dict[str, Any]:
+def _case_json(case: Any, actor: Actor | None) -> dict[str, Any]:
     row = {k: v for k, v in vars(case).items()}
+    if not access.may_see_reporter(actor):
+        del row["reporter"]
     row["status"] = case.status.value
     for key, value in row.items():
         if hasattr(value, "isoformat"):
@@ -69,7 +71,7 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         except CaseError as exc:
             return _error(400, "refused", str(exc))
         case = store.get(case_id)
-        return jsonify({"seq": ev.seq, "case": _case_json(case)}), 200
+        return jsonify({"seq": ev.seq, "case": _case_json(case, actor)}), 200
 
     @bp.get("/api/cases/<int:case_id>")
     @auth.require(lambda actor: access.audience_of(actor) is not None)
@@ -82,7 +84,7 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         if not access.may_see_case(actor, case):
             # Worded as a case that does not exist: no answer tells whose case it is.
             return _error(404, "unknown_case", str(UnknownCase(case_id)))
-        return jsonify({"case": _case_json(case), "risk": case.risk(store.now())}), 200
+        return jsonify({"case": _case_json(case, actor), "risk": case.risk(store.now())}), 200
 
     @bp.get("/api/kpis")
     @auth.require(access.may_see_kpis)

@@ -42,3 +42,28 @@ def test_an_event_belongs_to_the_district_and_the_departments_it_names() -> None
     assert access.event_departments({"department": "a", "from_department": "a"}) == ["a"]
     assert access.event_departments({"department": "b", "from_department": "a"}) == ["a", "b"]
     assert access.event_departments({}) == []
+
+
+# role: (case view, may export, may see the reporter)
+CASE_ACCESS = {
+    Role.WALL: (access.CaseView(), False, False),
+    Role.OPERATOR: (access.CaseView(), True, True),
+    Role.LEAD: (access.CaseView(), True, True),
+    Role.ADMIN: (access.CaseView(), True, True),
+    Role.WORKER: (access.CaseView(), True, True),
+    Role.LIAISON: (access.CaseView("chengguan"), True, True),
+    Role.SYSTEM: (None, False, False),
+}
+
+
+@pytest.mark.parametrize("role", list(CASE_ACCESS))
+def test_exports_and_the_reporter_role_by_role(role: Role) -> None:
+    actor = Actor("x", role, department="chengguan" if role is Role.LIAISON else None)
+    answers = (access.case_view(actor), access.may_export(actor), access.may_see_reporter(actor))
+    assert answers == CASE_ACCESS[role]
+
+
+def test_nobody_without_a_case_view_exports() -> None:
+    for actor in (None, Actor("li", Role.LIAISON)):
+        assert access.case_view(actor) is None
+        assert not access.may_export(actor) and not access.may_see_reporter(actor)
