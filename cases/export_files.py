@@ -20,7 +20,6 @@ from typing import Any
 
 import xlsxwriter
 
-from cases import clock
 from cases.export import Sheet, neutralise
 from cases.model import Case
 
@@ -31,14 +30,18 @@ XLSX_MAX_TEXT = 32_767  # characters of one cell
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
-def csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return clock.iso_local(value)
-    if isinstance(value, str):
-        return neutralise(value)
-    return value
+def csv_cells(values: list[Any]) -> list[Any]:
+    """A row's values as CSV cells: times ISO 8601 (local, as given), text neutralised."""
+    return [
+        ""
+        if v is None
+        else v.isoformat(timespec="seconds")
+        if isinstance(v, datetime)
+        else neutralise(v)
+        if isinstance(v, str)
+        else v
+        for v in values
+    ]
 
 
 def csv_chunks(sheet: Sheet, batches: Iterable[list[Case]]) -> Iterator[bytes]:
@@ -51,7 +54,7 @@ def csv_chunks(sheet: Sheet, batches: Iterable[list[Case]]) -> Iterator[bytes]:
     for batch in batches:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([csv_cell(v) for v in sheet.values(case)] for case in batch)
+        writer.writerows([csv_cells(sheet.values(case)) for case in batch])
         yield buffer.getvalue().encode("utf-8")
 
 
