@@ -29,6 +29,33 @@ VIEWER_ROLES = frozenset(Role) - {Role.SYSTEM}
 ACTING_ROLES = frozenset(r for a in ACTIONS.values() for r in a.roles) - {Role.SYSTEM}
 
 
+# What an API key may do is its scope (one per key): send reports (the hotline, the patrol
+# app, 泉心愿), read one department's cases (a department's own system), or show the wall.
+# A key acts as a system, never as a person: it takes no workflow action.
+INTAKE_SCOPE = "intake"
+DEPARTMENT_SCOPE = "department"
+WALL_SCOPE = "wall"
+KEY_SCOPES: dict[str, Role] = {
+    INTAKE_SCOPE: Role.SYSTEM,
+    DEPARTMENT_SCOPE: Role.LIAISON,
+    WALL_SCOPE: Role.WALL,
+}
+
+# Who may read a reporter's name and phone: the desks that call back, and the department
+# that holds the case. Never the wall (it is seen by everyone in the room), a grid worker
+# or an admin (who keeps the system, not the cases).
+PERSONAL_DATA_ROLES = frozenset({Role.OPERATOR, Role.LEAD})
+
+
+def key_actor(name: str, scope: str, department: str | None = None) -> Actor:
+    """The actor an API key of ``scope`` acts as."""
+    return Actor(f"key:{name}", KEY_SCOPES[scope], department, scope=scope)
+
+
+def is_person(actor: Actor | None) -> bool:
+    return actor is not None and actor.scope is None
+
+
 # A department hands a case back with 退回 (return): from then until it is dispatched again
 # the case waits at the center's desk, not in the department's queue.
 RELEASED_BY_DEPARTMENT = frozenset({Status.RETURNED})
@@ -92,6 +119,21 @@ def holds(department: str, case: Case) -> bool:
     )
 
 
+def may_see_personal_data(actor: Actor | None, case: Case) -> bool:
+    """A case's reporter (name, phone): the desks, and the department holding it."""
+    if actor is None:
+        return False
+    if actor.role in PERSONAL_DATA_ROLES:
+        return True
+    return actor.role is Role.LIAISON and actor.department == case.department
+
+
+def may_read_case_detail(actor: Actor | None) -> bool:
+    """One case in full: every live view but the wall, which shows the district and never
+    opens a case (whoever stands in front of it)."""
+    return audience_of(actor) is not None and actor is not None and actor.role is not Role.WALL
+
+
 def may_see_district_state(actor: Actor | None) -> bool:
     """The snapshot of the whole district: open cases by cell, counters, recent reports."""
     return sees_district(actor)
@@ -112,16 +154,26 @@ def may_read_catalog(actor: Actor | None) -> bool:
 
 
 def may_edit_catalog(actor: Actor | None) -> bool:
-    return actor is not None and actor.role is Role.ADMIN
+    return is_person(actor) and actor is not None and actor.role is Role.ADMIN
+
+
+def may_manage_access(actor: Actor | None) -> bool:
+    """API keys, users' sessions and accounts: an admin, signed in as a person."""
+    return is_person(actor) and actor is not None and actor.role is Role.ADMIN
 
 
 def may_report(actor: Actor | None) -> bool:
-    """Sending reports: any known person or feed but a wall display."""
-    return actor is not None and actor.role is not Role.WALL
+    """Sending reports: any known person but a wall display, and intake keys."""
+    if actor is None:
+        return False
+    if actor.scope is not None:
+        return actor.scope == INTAKE_SCOPE
+    return actor.role is not Role.WALL
 
 
 def may_ask_actions(actor: Actor | None) -> bool:
-    return actor is not None and actor.role in ACTING_ROLES
+    """Workflow actions are taken by people; a key never acts on a case."""
+    return is_person(actor) and actor is not None and actor.role in ACTING_ROLES
 
 
 def may_see_sequence(actor: Actor | None) -> bool:

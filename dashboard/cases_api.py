@@ -26,8 +26,15 @@ def _error(status: int, error: str, message: str, **extra: Any) -> tuple[Respons
     return jsonify({"error": error, "message": message, **extra}), status
 
 
-def _case_json(case: Any) -> dict[str, Any]:
+# A case's fields that name its reporter: shown only where the access policy says so.
+PERSONAL_FIELDS = ("reporter",)
+
+
+def _case_json(case: Any, actor: Any = None) -> dict[str, Any]:
     row = {k: v for k, v in vars(case).items()}
+    if not access.may_see_personal_data(actor, case):
+        for name in PERSONAL_FIELDS:
+            row.pop(name, None)
     row["status"] = case.status.value
     for key, value in row.items():
         if hasattr(value, "isoformat"):
@@ -69,10 +76,10 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         except CaseError as exc:
             return _error(400, "refused", str(exc))
         case = store.get(case_id)
-        return jsonify({"seq": ev.seq, "case": _case_json(case)}), 200
+        return jsonify({"seq": ev.seq, "case": _case_json(case, actor)}), 200
 
     @bp.get("/api/cases/<int:case_id>")
-    @auth.require(lambda actor: access.audience_of(actor) is not None)
+    @auth.require(access.may_read_case_detail)
     def case_detail(case_id: int) -> tuple[Response, int]:
         actor = auth.current_actor()
         try:
@@ -82,7 +89,7 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         if not access.may_see_case(actor, case):
             # Worded as a case that does not exist: no answer tells whose case it is.
             return _error(404, "unknown_case", str(UnknownCase(case_id)))
-        return jsonify({"case": _case_json(case), "risk": case.risk(store.now())}), 200
+        return jsonify({"case": _case_json(case, actor), "risk": case.risk(store.now())}), 200
 
     @bp.get("/api/kpis")
     @auth.require(access.may_see_kpis)
