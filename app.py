@@ -269,6 +269,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.hub import Hub
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
+    from feeds.open311.routes import open311_blueprint
 
     settings = settings or Settings.from_env()
     core = build_core(settings)
@@ -287,6 +288,15 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(intake_blueprint(core.intake, may_report))
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
+    # Open311's api_key is a user's token for now (scoped keys will replace this one seam).
+    server.register_blueprint(
+        open311_blueprint(
+            core.store,
+            core.grid,
+            core.intake,
+            lambda key: u.actor if (u := core.users.by_token(key)) else None,
+        )
+    )
     pages = PageContext(core.store, core.grid, auth, settings.tile_url)
     dash_app = build_dash(server, pages, ROOT / "assets")
     return GridCC(core, server, dash_app, socketio, hub)
