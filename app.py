@@ -356,6 +356,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.login import login_blueprint, refuse_kiosk_query
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
+    from feeds.open311.routes import open311_blueprint
 
     settings = settings or Settings.from_env()
     core = build_core(settings)
@@ -378,6 +379,12 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(intake_blueprint(core.intake, may_report))
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
+    # Open311's api_key is an API key (scope intake) or a person's own token.
+    server.register_blueprint(
+        open311_blueprint(
+            core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor
+        )
+    )
     pages = PageContext(core.store, core.grid, auth, settings.tile_url)
     dash_app = build_dash(server, pages, ROOT / "assets")
     inline_hashes: list[str] = []

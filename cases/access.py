@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cases.catalog import Category
 from cases.model import Case, Event, Status
 from cases.workflow import ACTIONS, Actor, Role
 
@@ -54,6 +55,13 @@ def key_actor(name: str, scope: str, department: str | None = None) -> Actor:
 
 def is_person(actor: Actor | None) -> bool:
     return actor is not None and actor.scope is None
+
+
+# Open311 opens the district to the public: reports about shared space (streets, rubbish,
+# hazards). Matters about people — disputes, party work, care for residents, enquiries —
+# are neither offered nor listed there: a case's place and text would tell on a household.
+PRIVATE_CLASSES = frozenset({"党建", "矛盾纠纷"})
+PRIVATE_CATEGORIES = frozenset({"MS07", "MS08", "MS09"})  # 老人帮扶, 特殊人群关爱, 政策咨询
 
 
 # A department hands a case back with 退回 (return): from then until it is dispatched again
@@ -179,3 +187,9 @@ def may_ask_actions(actor: Actor | None) -> bool:
 def may_see_sequence(actor: Actor | None) -> bool:
     """The log's head (for heartbeats): every viewer today."""
     return actor is not None and actor.role in VIEWER_ROLES
+
+
+def is_public_category(category: Category) -> bool:
+    """Whether the public (Open311, anyone without an account) may report cases of
+    ``category`` and read them: what they say, where, and how far they have come."""
+    return category.class_zh not in PRIVATE_CLASSES and category.code not in PRIVATE_CATEGORIES

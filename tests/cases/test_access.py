@@ -42,3 +42,18 @@ def test_an_event_belongs_to_the_district_and_the_departments_it_names() -> None
     assert access.event_departments({"department": "a", "from_department": "a"}) == ["a"]
     assert access.event_departments({"department": "b", "from_department": "a"}) == ["a", "b"]
     assert access.event_departments({}) == []
+
+
+def test_the_public_sees_shared_space_not_matters_about_people() -> None:
+    from cases.catalog import load_catalog
+
+    catalog = load_catalog()
+    public = {c.code for c in catalog.categories.values() if access.is_public_category(c)}
+    assert {"SR01", "AQ05", "CG05", "MS03", "MS04"} <= public
+    private = set(catalog.categories) - public
+    assert private == {
+        *(c for c in catalog.categories if c[:2] in ("DJ", "MD")),
+        "MS07",
+        "MS08",
+        "MS09",
+    }
