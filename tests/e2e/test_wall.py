@@ -211,16 +211,14 @@ def test_closed_today_counts_a_case_once_even_when_rated(
         page.goto(base + "/")
         page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
         op, li = requests.Session(), requests.Session()
-        op.post(
-            base + "/api/login",
-            json={"username": "op", "password": "tall-grass-91-river"},
-            timeout=10,
-        )
-        li.post(
-            base + "/api/login",
-            json={"username": "li", "password": "tall-grass-91-river"},
-            timeout=10,
-        )
+        for session, name in ((op, "op"), (li, "li")):
+            signed_in = session.post(
+                base + "/api/login",
+                json={"username": name, "password": "tall-grass-91-river"},
+                timeout=10,
+            )
+            # A page's script sends the session's CSRF token with every change.
+            session.headers["X-CSRFToken"] = signed_in.json()["csrf_token"]
         lon, lat = grid.geometries[77].representative_point().coords[0]
         r = op.post(
             base + "/api/reports",
