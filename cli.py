@@ -270,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     from geo.cli import register as register_grid_commands
 
     register_grid_commands(sub)
+    from feeds.stream_cli import register as register_queue_commands
+
+    register_queue_commands(sub)
     user = sub.add_parser("user", help="manage the people who use the center")
     user_sub = user.add_subparsers(dest="user_command", required=True)
     p = user_sub.add_parser("add", help="add a user (asks for the password)")
