@@ -23,47 +23,46 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from feeds.intake import MAX_REPORT_BYTES, Accepted, Intake, Rejection
+from feeds.intake import Accepted, Intake, Rejection
+from feeds.stream_wire import (
+    GROUP,
+    KEEP_ENTRIES,
+    REPORT_FIELD,
+    Message,
+    StreamNames,
+    brief,
+    connect,
+    dead_letters,
+    default_consumer,
+    detail,
+    is_transient,
+    kept,
+    report_of,
+    result_fields,
+    send,
+    text,
+)
+
+__all__ = [
+    "GROUP",
+    "REPORT_FIELD",
+    "StreamIntake",
+    "StreamNames",
+    "Tally",
+    "connect",
+    "dead_letters",
+    "default_consumer",
+    "send",
+]
 
 log = logging.getLogger(__name__)
-
-REPORT_FIELD = b"report"
-GROUP = "gridcc"
-KEEP_ENTRIES = 100_000  # :results and :dead are trimmed to about this many entries
-
-
-@dataclass(frozen=True)
-class StreamNames:
-    """The keys of one deployment's intake queue."""
-
-    stream: str
-    group: str = GROUP
-
-    @property
-    def dead(self) -> str:
-        return f"{self.stream}:dead"
-
-    @property
-    def results(self) -> str:
-        return f"{self.stream}:results"
-
-
-@dataclass(frozen=True)
-class Message:
-    id: bytes
-    fields: dict[bytes, bytes]
-    deliveries: int  # as Redis counts them: 1 for a first read, +1 for each claim
 
 
 @dataclass
@@ -76,64 +75,6 @@ class Tally:
     failed: int = 0  # unexpected errors: left pending, claimed again after the min-idle time
     transient: int = 0  # the store or Redis away: backed off and tried again
     reclaimed: int = 0
-
-
-def is_transient(exc: BaseException) -> bool:
-    """A failure that passes (the store or Redis unreachable, a lock or serialization
-    conflict): the message stays pending and is tried again, never dead-lettered."""
-    if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OperationalError):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
-
-
-def connect(url: str, consumer: str, block_ms: int = 1000) -> redis.Redis:
-    """A client whose connections carry the consumer's name (CLIENT LIST shows whose they
-    are) and that does not retry by itself: the consumer's loop backs off and reconnects,
-    and a retried EXEC could write a result twice."""
-    return redis.Redis.from_url(
-        url,
-        client_name=f"gridcc-intake:{consumer}",
-        retry=Retry(NoBackoff(), 0),
-        socket_timeout=block_ms / 1000 + 10,  # a silent server is a dropped connection
-        socket_connect_timeout=5,
-        health_check_interval=30,
-    )
-
-
-def default_consumer() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}"
-
-
-def send(client: redis.Redis, names: StreamNames, report: dict[str, Any]) -> bytes:
-    """Queue one report, as a department system does; returns the message id."""
-    data = json.dumps(report, ensure_ascii=False)
-    message_id: Any = client.xadd(names.stream, {REPORT_FIELD: data.encode("utf-8")})
-    return bytes(message_id)
-
-
-def dead_letters(client: redis.Redis, names: StreamNames, count: int = 20) -> list[dict[str, str]]:
-    """The newest dead letters first, fields as text."""
-    entries: Any = client.xrevrange(names.dead, count=count)
-    return [{"id": _text(i), **{_text(k): _text(v) for k, v in f.items()}} for i, f in entries]
-
-
-def report_of(fields: dict[bytes, bytes]) -> tuple[Any, str]:
-    """The report a message carries, decoded, and its JSON text; a Rejection if none."""
-    data = fields.get(REPORT_FIELD)
-    if data is None:
-        raise Rejection(400, "invalid_message", "no 'report' field (the report as JSON)")
-    if len(data) > MAX_REPORT_BYTES:
-        raise Rejection(
-            413, "too_large", f"a report is at most {MAX_REPORT_BYTES} bytes ({len(data)})"
-        )
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Rejection(400, "invalid_json", "the report is not UTF-8") from None
-    try:
-        return json.loads(raw), raw
-    except (ValueError, RecursionError) as exc:
-        raise Rejection(400, "invalid_json", f"the report is not JSON: {exc}") from None
 
 
 class StreamIntake:
@@ -189,7 +130,7 @@ class StreamIntake:
                     raise
                 self.tally.transient += 1
                 backoff = min(self.max_backoff, max(0.05, backoff * 2))
-                log.warning("intake queue: %s; again in %.2f s", _brief(exc), backoff)
+                log.warning("intake queue: %s; again in %.2f s", brief(exc), backoff)
                 stop.wait(backoff)
                 self._keep_in_hand()
         return self.tally
@@ -260,7 +201,7 @@ class StreamIntake:
         if not self._in_hand:
             return
         try:
-            kept = set(
+            still_ours = set(
                 self.client.xclaim(
                     self.names.stream,
                     self.names.group,
@@ -272,7 +213,7 @@ class StreamIntake:
             )
         except redis.RedisError:
             return  # Redis is away as well: nobody can take them meanwhile
-        self._in_hand = [m for m in self._in_hand if m.id in kept]
+        self._in_hand = [m for m in self._in_hand if m.id in still_ours]
 
     # -- settling -----------------------------------------------------------------------
     def _handle(self, message: Message) -> None:
@@ -283,13 +224,13 @@ class StreamIntake:
                 f"delivered {message.deliveries} times and never settled: every consumer "
                 "that took it died or failed on it",
             )
-            self.intake.refuse(too_many, _kept(message.fields))
+            self.intake.refuse(too_many, kept(message.fields))
             self._dead_letter(message, too_many, "")
             return
         try:
             body, raw = report_of(message.fields)
         except Rejection as rejection:
-            self.intake.refuse(rejection, _kept(message.fields))
+            self.intake.refuse(rejection, kept(message.fields))
             self._dead_letter(message, rejection, "")
             return
         said = body.get("report_id") if isinstance(body, dict) else None
@@ -303,13 +244,13 @@ class StreamIntake:
             if is_transient(exc):
                 raise
             self.tally.failed += 1
-            log.exception("intake queue: message %s failed; left pending", _text(message.id))
+            log.exception("intake queue: message %s failed; left pending", text(message.id))
             return
         self._settle(message, report_id, accepted)
 
     def _settle(self, message: Message, report_id: str, accepted: Accepted) -> None:
         outcome = "created" if accepted.created else "duplicate"
-        self._finish(message, _result(message, report_id, outcome, accepted.body()))
+        self._finish(message, result_fields(message, report_id, outcome, accepted.body()))
         if accepted.created:
             self.tally.created += 1
         else:
@@ -320,16 +261,16 @@ class StreamIntake:
         dead: dict[Any, Any] = {
             **message.fields,
             b"dead.reason": rejection.error,
-            b"dead.detail": _detail(rejection),
+            b"dead.detail": detail(rejection),
             b"dead.answer": answer,
             b"dead.id": message.id,
             b"dead.deliveries": message.deliveries,
             b"dead.consumer": self.consumer,
         }
-        result = _result(message, report_id, "refused", rejection.body())
+        result = result_fields(message, report_id, "refused", rejection.body())
         self._finish(message, result, dead)
         self.tally.dead += 1
-        log.info("intake queue: message %s refused: %s", _text(message.id), rejection.message)
+        log.info("intake queue: message %s refused: %s", text(message.id), rejection.message)
 
     def _finish(
         self, message: Message, result: dict[Any, Any], dead: dict[Any, Any] | None = None
@@ -344,35 +285,3 @@ class StreamIntake:
             pipe.xack(names.stream, names.group, message.id)
             pipe.xdel(names.stream, message.id)
             pipe.execute()
-
-
-def _result(
-    message: Message, report_id: str, outcome: str, answer: dict[str, Any]
-) -> dict[str, Any]:
-    return {
-        "report_id": report_id,
-        "message_id": message.id,
-        "outcome": outcome,
-        "answer": json.dumps(answer, ensure_ascii=False),
-    }
-
-
-def _kept(fields: dict[bytes, bytes]) -> str:
-    """What a message said, as text, for the refusal's record."""
-    data = fields.get(REPORT_FIELD)
-    if data is not None:
-        return data[:MAX_REPORT_BYTES].decode("utf-8", "backslashreplace")
-    return json.dumps({_text(k): _text(v)[:1024] for k, v in fields.items()}, ensure_ascii=False)
-
-
-def _detail(rejection: Rejection) -> str:
-    named = "; ".join(f"{name}: {problem}" for name, problem in rejection.fields.items())
-    return f"{rejection.message} ({named})" if named else rejection.message
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else value
-
-
-def _brief(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
