@@ -56,6 +56,12 @@ SETTINGS: list[tuple[str, str, str]] = [
         "Redis pub/sub channel of this deployment's events; default: derived from "
         "DATABASE_URL, so deployments sharing one Redis server never see each other's events.",
     ),
+    (
+        "INTAKE_STREAM",
+        "",
+        "Redis stream department systems add reports to (`gridcc queue consume`); default: "
+        "derived from DATABASE_URL like FANOUT_CHANNEL; dead letters go to <name>:dead.",
+    ),
     ("HOST", "127.0.0.1", "Address the server listens on."),
     ("PORT", "8050", "Port the server listens on."),
     (
@@ -130,6 +136,7 @@ class Settings:
     login_rate_limit: str = "10/minute;30/hour"
     login_address_limit: str = "60/minute;300/hour"
     key_rate_limit: str = "600/minute"
+    intake_stream_setting: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -156,6 +163,7 @@ class Settings:
             login_rate_limit=values["LOGIN_RATE_LIMIT"],
             login_address_limit=values["LOGIN_ADDRESS_LIMIT"],
             key_rate_limit=values["KEY_RATE_LIMIT"],
+            intake_stream_setting=values["INTAKE_STREAM"],
         )
         if settings.env != "development" and (
             settings.secret_key == DEV_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
@@ -181,10 +189,16 @@ class Settings:
     def fanout_channel(self) -> str:
         """This deployment's Redis channel: Redis pub/sub ignores the database number, so
         two deployments on one server are kept apart by the store they serve."""
-        if self.fanout_channel_setting:
-            return self.fanout_channel_setting
-        digest = hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()
-        return f"gridcc-{digest[:16]}"
+        return self.fanout_channel_setting or f"gridcc-{self._store_digest()}"
+
+    @property
+    def intake_stream(self) -> str:
+        """This deployment's intake stream (keys share a Redis database, so, as the channel,
+        it is named after the store the reports go to)."""
+        return self.intake_stream_setting or f"gridcc-{self._store_digest()}-intake"
+
+    def _store_digest(self) -> str:
+        return hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()[:16]
 
 
 def store_identity(database_url: str) -> str:

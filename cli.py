@@ -254,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cases.access_cli import register as register_access_commands
 
     register_access_commands(sub)
+    from feeds.stream_cli import register as register_queue_commands
+
+    register_queue_commands(sub)
     return parser
 
 
