@@ -18,6 +18,7 @@ from cases import access
 from cases.model import storable
 from cases.users import UserDirectory
 from cases.workflow import Actor, Role
+from dashboard.bodies import json_object
 
 F = TypeVar("F", bound=Callable[..., Any])
 Policy = Callable[[Actor], bool]
@@ -99,7 +100,11 @@ class Auth:
 
         @bp.post("/api/login")
         def api_login() -> tuple[Response, int]:
-            body = request.get_json(silent=True) or {}
+            body = json_object()
+            if body is None:
+                return jsonify(
+                    {"error": "invalid_body", "message": "send a JSON object: username, password"}
+                ), 400
             user = self._authenticate(str(body.get("username", "")), str(body.get("password", "")))
             if user is None:
                 return jsonify(
@@ -132,7 +137,7 @@ class Auth:
         def me() -> tuple[Response, int]:
             actor = self.current_actor()
             if actor is None:
-                return jsonify({"error": "unauthenticated"}), 401
+                return jsonify({"error": "unauthenticated", "message": "log in first"}), 401
             return jsonify(
                 {"name": actor.name, "role": actor.role.value, "department": actor.department}
             ), 200
