@@ -267,6 +267,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.auth import Auth
     from dashboard.cases_api import cases_api
     from dashboard.hub import Hub
+    from dashboard.openapi import openapi_blueprint
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
 
@@ -287,6 +288,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(intake_blueprint(core.intake, may_report))
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
+    server.register_blueprint(openapi_blueprint())
     pages = PageContext(core.store, core.grid, auth, settings.tile_url)
     dash_app = build_dash(server, pages, ROOT / "assets")
     return GridCC(core, server, dash_app, socketio, hub)
