@@ -368,6 +368,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.hub import Hub
     from dashboard.limits import Limits
     from dashboard.login import login_blueprint, refuse_kiosk_query
+    from dashboard.openapi import openapi_blueprint
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
     from feeds.open311.routes import open311_blueprint
@@ -399,6 +400,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
             core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor
         )
     )
+    server.register_blueprint(openapi_blueprint())
     pages = PageContext(core.store, core.grid, auth, settings.tile_url)
     dash_app = build_dash(server, pages, ROOT / "assets")
     inline_hashes: list[str] = []

@@ -9,8 +9,14 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from cases import access
-from cases.catalog import Catalog, CatalogError, as_row, catalog_from_rows, make_category
-from cases.model import Forbidden
+from cases.catalog import (
+    Catalog,
+    CatalogError,
+    as_row,
+    catalog_from_rows,
+    make_category,
+)
+from cases.model import Forbidden, storable
 from cases.schema import categories, departments, sequences
 from cases.storage import CATALOG_VERSION, StoreBase
 from cases.workflow import Actor
@@ -58,6 +64,8 @@ class CatalogAdmin(StoreBase):
             raise CatalogError("code: 1-32 letters, digits or _")
         if not name_zh:
             raise CatalogError("name_zh: required")
+        if not (storable(name_zh) and storable(name_en)):
+            raise CatalogError("names: no NUL and no lone surrogate")
         row = {"code": code, "name_zh": name_zh, "name_en": name_en}
         self._upsert(departments, departments.c.code, code, row)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from cases import access
 from cases.keys import KeyRefused
 from cases.model import storable
 from dashboard.auth import Auth
+from dashboard.bodies import json_object
 
 
 def _error(status: int, error: str, message: str) -> tuple[Response, int]:
@@ -41,8 +42,8 @@ def admin_api(auth: Auth) -> Blueprint:
     @bp.post("/api/admin/keys")
     @guard
     def create_key() -> tuple[Response, int]:
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
+        body = json_object()
+        if body is None:
             return _error(400, "invalid_body", "send a JSON object: name, scope, department")
         fields = [body.get(k) for k in ("name", "scope", "department")]
         if not all(v is None or (isinstance(v, str) and storable(v)) for v in fields):

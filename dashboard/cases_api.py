@@ -18,6 +18,7 @@ from cases.rollup import DIMENSIONS
 from cases.store import Store
 from cases.workflow import PARAM_NAMES, InvalidAction
 from dashboard.auth import Auth
+from dashboard.bodies import json_object
 
 MAX_PERIOD_DAYS = 366
 
@@ -50,8 +51,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
     def take_action(case_id: int, name: str) -> tuple[Response, int]:
         actor = auth.current_actor()
         assert actor is not None  # require() let us in
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
+        body = json_object()
+        if body is None:
             return _error(400, "invalid_body", "send a JSON object")
         version = body.get("expected_version")
         if isinstance(version, bool) or not isinstance(version, int):
@@ -153,8 +154,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
             return _error(404, "unknown_catalog", "categories or departments")
         actor = auth.current_actor()
         assert actor is not None
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
+        body = json_object()
+        if body is None:
             return _error(400, "invalid_body", "send a JSON object")
         error, save, saved = savers[kind]
         try:

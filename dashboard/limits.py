@@ -16,6 +16,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from dashboard.auth import Auth
+from dashboard.bodies import json_object
 from dashboard.login_page import TOO_MANY_ZH, login_html
 
 LOGIN_SCOPE = "sign-in"
@@ -27,8 +28,8 @@ def _failed(response: Response) -> bool:
 
 def login_name() -> str:
     """The name a sign-in is for (form or JSON), as the limit's key."""
-    body = request.get_json(silent=True) if request.is_json else None
-    name = body.get("username") if isinstance(body, dict) else request.form.get("username")
+    body = json_object() if request.is_json else None
+    name = body.get("username") if body is not None else request.form.get("username")
     return "name:" + (str(name)[:64] if name else "")
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, request
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.auth import Auth
+from dashboard.bodies import json_object
 from dashboard.limits import Limits
 from dashboard.login_page import WRONG_ZH, kiosk_html, login_html
 
@@ -25,8 +26,9 @@ def login_blueprint(auth: Auth, limits: Limits) -> Blueprint:
         # first (CORS), so nobody is signed in as someone else (login CSRF).
         if not request.is_json:
             return _error(415, "unsupported_media_type", "send application/json")
-        body = request.get_json(silent=True)
-        body = body if isinstance(body, dict) else {}
+        body = json_object()
+        if body is None:
+            return _error(400, "invalid_body", "send a JSON object: username, password")
         user = auth.authenticate(str(body.get("username", "")), str(body.get("password", "")))
         if user is None:
             return _error(401, "bad_credentials", "wrong username or password")
@@ -65,8 +67,8 @@ def login_blueprint(auth: Auth, limits: Limits) -> Blueprint:
     @bp.post("/api/kiosk")
     @limits.per_address
     def kiosk_sign_in() -> tuple[Response, int]:
-        body = request.get_json(silent=True) if request.is_json else None
-        token = body.get("token") if isinstance(body, dict) else None
+        body = json_object()
+        token = body.get("token") if body is not None else None
         if not isinstance(token, str) or not auth.sign_in_kiosk(token):
             return _error(401, "bad_credentials", "not a wall key, or revoked")
         return jsonify({"role": "wall"}), 200

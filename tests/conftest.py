@@ -125,3 +125,16 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
     yield make
     for instance in built:
         instance.store.engine.dispose()
+
+
+def _hypothesis_profiles() -> None:
+    """Fuzz tests are reproducible under CI: the same examples every run, no example
+    database; on a laptop hypothesis explores (and remembers what failed)."""
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    if UNDER_CI:
+        settings.load_profile("ci")
+
+
+_hypothesis_profiles()
