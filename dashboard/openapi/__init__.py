@@ -13,10 +13,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from dashboard.openapi import (
+    admin_paths,
     auth_paths,
     cases_paths,
     intake_paths,
     kpi_catalog_paths,
+    open311_paths,
     read_paths,
 )
 from dashboard.openapi.common import ERROR, PUBLIC, SECURITY_SCHEMES, SIGNED_IN, Paths, obj
@@ -28,6 +30,8 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     read_paths.paths,
     cases_paths.paths,
     kpi_catalog_paths.paths,
+    admin_paths.paths,
+    open311_paths.paths,
 )
 
 

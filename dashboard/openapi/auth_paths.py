@@ -39,10 +39,17 @@ def paths() -> Paths:
                 {
                     200: (
                         "Logged in",
-                        obj({"username": {"type": "string"}, "role": ROLE}, ("username", "role")),
+                        obj(
+                            {
+                                "username": {"type": "string"},
+                                "role": ROLE,
+                                "csrf_token": {"type": "string"},
+                            },
+                            ("username", "role", "csrf_token"),
+                        ),
                     )
                 },
-                errors=(400, 401, 413),
+                errors=(400, 401, 413, 415, 429),
                 security=PUBLIC,
                 body=credentials,
                 tags=("auth",),
@@ -84,21 +91,50 @@ def paths() -> Paths:
                 "parameters": [next_page],
                 "requestBody": {"required": True, "content": login_form},
                 "responses": {
-                    "200": {
+                    "401": {
                         "description": "Wrong username or password: the form again",
                         "content": HTML,
                     },
                     "302": REDIRECT,
+                    "403": {"description": "The form's CSRF token is missing or wrong"},
                     "413": {"description": "The form is too large", "content": HTML},
+                    "429": {"description": "Too many failed sign-ins", "content": HTML},
                 },
             },
         },
         "/logout": {
             "post": {
-                "summary": "Log out: forgets the session, back to /login",
+                "summary": "Sign out: ends the session (and its sockets), back to /login",
                 "security": PUBLIC,
                 "tags": ["auth"],
-                "responses": {"302": REDIRECT},
+                "responses": {"302": REDIRECT, "403": {"description": "CSRF token missing"}},
             }
+        },
+        "/api/logout": {
+            "post": operation(
+                "Sign out: ends the session and closes its sockets",
+                {200: ("Signed out", obj({"signed_out": {"type": "boolean"}}, ("signed_out",)))},
+                errors=(403,),
+                security=PUBLIC,
+                tags=("auth",),
+            )
+        },
+        "/kiosk": {
+            "get": {
+                "summary": "A wall's kiosk sign-in page: the key rides in the URL fragment",
+                "security": PUBLIC,
+                "tags": ["auth"],
+                "responses": {"200": {"description": "The page", "content": HTML}},
+            }
+        },
+        "/api/kiosk": {
+            "post": operation(
+                "Open a kiosk session with a wall key",
+                {200: ("A kiosk session", obj({"role": ROLE}, ("role",)))},
+                errors=(400, 401, 415, 429),
+                security=PUBLIC,
+                body=obj({"token": {"type": "string"}}, ("token",)),
+                tags=("auth",),
+            )
         },
     }

@@ -57,6 +57,7 @@ ERROR_MEANINGS = {
     413: "The body is too large.",
     415: "The body is not application/json.",
     422: "Understood but not placeable (a point outside every grid cell).",
+    429: "Too many requests (failed sign-ins, or an API key's rate); see `Retry-After`.",
     503: "The case store cannot be reached; retry after `Retry-After` seconds.",
 }
 

@@ -11,6 +11,7 @@ import pytest
 from app import GridCC
 from cases.workflow import ACTIONS, PARAM_NAMES
 from dashboard.openapi import SPEC_PATH, build_spec
+from tests.dashboard.conftest import TEST_SECRET
 
 IMPLIED = {"HEAD", "OPTIONS"}  # Flask adds them to every route
 
@@ -33,7 +34,7 @@ def described(spec: dict) -> set[tuple[str, str]]:  # type: ignore[type-arg]
 
 @pytest.fixture
 def g(make_app: Callable[..., GridCC]) -> GridCC:
-    return make_app(gridcc_env="production", secret_key="test-secret-key")
+    return make_app(gridcc_env="production", secret_key=TEST_SECRET)
 
 
 def test_every_route_is_described_and_nothing_else(g: GridCC) -> None:
