@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from flask_socketio import SocketIO
 
     from cases.bus import EventBus
+    from cases.keys import KeyRing
+    from cases.sessions import Lifetimes, SessionBook
     from cases.store import Store
     from cases.users import UserDirectory
     from dashboard.hub import Hub
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent
 DEV_SECRET = "gridcc-development-only"
+MIN_SECRET_LENGTH = 32
 DEFAULT_GRID_FILE = "var/grid.geojson"
 
 
@@ -53,6 +56,12 @@ SETTINGS: list[tuple[str, str, str]] = [
         "Redis pub/sub channel of this deployment's events; default: derived from "
         "DATABASE_URL, so deployments sharing one Redis server never see each other's events.",
     ),
+    (
+        "INTAKE_STREAM",
+        "",
+        "Redis stream department systems add reports to (`gridcc queue consume`); default: "
+        "derived from DATABASE_URL like FANOUT_CHANNEL; dead letters go to <name>:dead.",
+    ),
     ("HOST", "127.0.0.1", "Address the server listens on."),
     ("PORT", "8050", "Port the server listens on."),
     (
@@ -74,6 +83,32 @@ SETTINGS: list[tuple[str, str, str]] = [
         "empty: no tiles, nothing fetched from outside.",
     ),
     (
+        "SPOOL_DIR",
+        "var/spool",
+        "Where refused reports wait, one file per process, while the store is away; moved "
+        "into the store by the next refusal once it is back.",
+    ),
+    (
+        "SESSION_IDLE_MINUTES",
+        "30",
+        "A signed-in session ends after this long without a request (a wall's kiosk session "
+        "does not idle out).",
+    ),
+    ("SESSION_MAX_HOURS", "12", "A signed-in session ends this long after sign-in, used or not."),
+    ("KIOSK_SESSION_DAYS", "30", "A wall's kiosk session ends this long after it was opened."),
+    (
+        "SESSION_SWEEP_SECONDS",
+        "5",
+        "How often each process closes the sockets of sessions and keys that ended.",
+    ),
+    (
+        "LOGIN_RATE_LIMIT",
+        "10/minute;30/hour",
+        "Failed sign-ins allowed per user name; past it every attempt answers 429.",
+    ),
+    ("LOGIN_ADDRESS_LIMIT", "60/minute;300/hour", "Failed sign-ins allowed per client address."),
+    ("KEY_RATE_LIMIT", "600/minute", "Requests allowed per API key."),
+    (
         "SIMULATE_RATE",
         "0",
         "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
@@ -93,6 +128,15 @@ class Settings:
     grid_file: str
     simulate_rate: float
     tile_url: str = ""
+    spool_dir: str = "var/spool"
+    session_idle_minutes: float = 30.0
+    session_max_hours: float = 12.0
+    kiosk_session_days: float = 30.0
+    session_sweep_seconds: float = 5.0
+    login_rate_limit: str = "10/minute;30/hour"
+    login_address_limit: str = "60/minute;300/hour"
+    key_rate_limit: str = "600/minute"
+    intake_stream_setting: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -111,19 +155,50 @@ class Settings:
             grid_file=values["GRID_FILE"],
             simulate_rate=float(values["SIMULATE_RATE"]),
             tile_url=values["TILE_URL"],
+            spool_dir=values["SPOOL_DIR"],
+            session_idle_minutes=float(values["SESSION_IDLE_MINUTES"]),
+            session_max_hours=float(values["SESSION_MAX_HOURS"]),
+            kiosk_session_days=float(values["KIOSK_SESSION_DAYS"]),
+            session_sweep_seconds=float(values["SESSION_SWEEP_SECONDS"]),
+            login_rate_limit=values["LOGIN_RATE_LIMIT"],
+            login_address_limit=values["LOGIN_ADDRESS_LIMIT"],
+            key_rate_limit=values["KEY_RATE_LIMIT"],
+            intake_stream_setting=values["INTAKE_STREAM"],
         )
-        if settings.env != "development" and settings.secret_key == DEV_SECRET:
-            raise SystemExit("SECRET_KEY must be set outside development (GRIDCC_ENV=production)")
+        if settings.env != "development" and (
+            settings.secret_key == DEV_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
+        ):
+            raise SystemExit(
+                f"SECRET_KEY must be set outside development (GRIDCC_ENV={settings.env}), "
+                f"at least {MIN_SECRET_LENGTH} characters: e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
         return settings
+
+    @property
+    def lifetimes(self) -> Lifetimes:
+        from cases.sessions import Lifetimes
+
+        return Lifetimes(
+            idle_s=self.session_idle_minutes * 60,
+            login_s=self.session_max_hours * 3600,
+            kiosk_s=self.kiosk_session_days * 86400,
+        )
 
     @property
     def fanout_channel(self) -> str:
         """This deployment's Redis channel: Redis pub/sub ignores the database number, so
         two deployments on one server are kept apart by the store they serve."""
-        if self.fanout_channel_setting:
-            return self.fanout_channel_setting
-        digest = hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()
-        return f"gridcc-{digest[:16]}"
+        return self.fanout_channel_setting or f"gridcc-{self._store_digest()}"
+
+    @property
+    def intake_stream(self) -> str:
+        """This deployment's intake stream (keys share a Redis database, so, as the channel,
+        it is named after the store the reports go to)."""
+        return self.intake_stream_setting or f"gridcc-{self._store_digest()}-intake"
+
+    def _store_digest(self) -> str:
+        return hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()[:16]
 
 
 def store_identity(database_url: str) -> str:
@@ -159,6 +234,8 @@ class Core:
     grid: Grid
     users: UserDirectory
     intake: Intake
+    keys: KeyRing
+    sessions: SessionBook
 
 
 def load_grid(settings: Settings) -> Grid:
@@ -177,6 +254,9 @@ def build_core(settings: Settings) -> Core:
     from cases.bus import EventBus
     from cases.catalog import load_catalog
     from cases.db import make_engine
+    from cases.keys import KeyRing
+    from cases.refusal_spool import RefusalSpool
+    from cases.sessions import SessionBook
     from cases.store import Store
     from cases.users import UserDirectory
     from feeds.intake import Intake
@@ -184,9 +264,19 @@ def build_core(settings: Settings) -> Core:
     grid = load_grid(settings)
     bus = EventBus()
     engine = make_engine(settings.database_url)
-    store = Store(engine, load_catalog(), publish=bus.publish)
+    spool = RefusalSpool(settings.spool_dir)
+    store = Store(engine, load_catalog(), publish=bus.publish, spool=spool)
     store.create_schema()
-    return Core(settings, store, bus, grid, UserDirectory(engine), Intake(store, grid))
+    return Core(
+        settings,
+        store,
+        bus,
+        grid,
+        UserDirectory(engine),
+        Intake(store, grid),
+        KeyRing(engine),
+        SessionBook(engine, settings.lifetimes),
+    )
 
 
 def socketio_for(settings: Settings, server: Flask | None = None) -> SocketIO:
@@ -229,6 +319,14 @@ class GridCC:
     def intake(self) -> Intake:
         return self.core.intake
 
+    @property
+    def keys(self) -> KeyRing:
+        return self.core.keys
+
+    @property
+    def sessions(self) -> SessionBook:
+        return self.core.sessions
+
     def run(self) -> None:
         self.socketio.run(
             self.server,
@@ -262,23 +360,32 @@ def create_server(settings: Settings) -> Flask:
 
 def create_app(settings: Settings | None = None) -> GridCC:
     """Build one gridcc web instance from ``settings`` (default: the environment)."""
-    from dashboard import errors
+    from dashboard import errors, guards
+    from dashboard.admin_api import admin_api
     from dashboard.api import read_api
     from dashboard.auth import Auth
     from dashboard.cases_api import cases_api
     from dashboard.export_api import export_api
     from dashboard.hub import Hub
+    from dashboard.limits import Limits
+    from dashboard.login import login_blueprint, refuse_kiosk_query
+    from dashboard.openapi import openapi_blueprint
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
+    from feeds.open311.routes import open311_blueprint
 
     settings = settings or Settings.from_env()
     core = build_core(settings)
-    auth = Auth(core.users, open_wall=settings.env == "development")
+    auth = Auth(core.users, core.keys, core.sessions, open_wall=settings.env == "development")
     server = create_server(settings)
     socketio = socketio_for(settings, server)
     auth.init_app(server)
     errors.init_app(server)
-    hub = Hub(socketio, auth)
+    limits = Limits(server, auth, settings)
+    refuse_kiosk_query(server)
+    server.register_blueprint(login_blueprint(auth, limits))
+    server.register_blueprint(admin_api(auth))
+    hub = Hub(socketio, auth, settings.session_sweep_seconds)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)
 
@@ -288,7 +395,22 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(intake_blueprint(core.intake, may_report))
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
+    # Open311's api_key is an API key (scope intake) or a person's own token.
+    server.register_blueprint(
+        open311_blueprint(
+            core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor
+        )
+    )
+    server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
     pages = PageContext(core.store, core.grid, auth, settings.tile_url)
     dash_app = build_dash(server, pages, ROOT / "assets")
+    inline_hashes: list[str] = []
+
+    def csp() -> str:
+        if not inline_hashes:  # Dash's inline script is known once its callbacks are
+            inline_hashes.extend(dash_app.csp_hashes())
+        return guards.content_security_policy(settings.tile_url, inline_hashes)
+
+    guards.init_app(server, auth, csp)
     return GridCC(core, server, dash_app, socketio, hub)

@@ -25,17 +25,21 @@ DEMO_USERS = [
 ]
 
 
-def seed_demo_users(gridcc: GridCC) -> list[tuple[str, str, str]]:
-    """Development only: one user per role (password "demo"), when there are none."""
+def seed_demo_users(gridcc: GridCC) -> tuple[str, list[tuple[str, str, str]]]:
+    """Development only: one user per role, when there are none, all with one password
+    made now (printed once: none is written in the source)."""
+    import secrets
+
     from cases.workflow import Role
 
     if gridcc.settings.env != "development" or gridcc.users.count() > 0:
-        return []
+        return "", []
+    password = "demo-" + secrets.token_urlsafe(9)
     made = []
     for username, role, department in DEMO_USERS:
-        token = gridcc.users.add(username, Role(role), "demo", department=department)
+        token = gridcc.users.add(username, Role(role), password, department=department)
         made.append((username, role, token))
-    return made
+    return password, made
 
 
 def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed: int = 0) -> Any:
@@ -67,10 +71,11 @@ def _serve(args: argparse.Namespace) -> None:
     settings = Settings.from_env(**overrides)
     gridcc = create_app(settings)
     if getattr(args, "demo_users", False):
-        for username, role, token in seed_demo_users(gridcc):
-            print(
-                f"demo user {username:<20} role {role:<9} password demo   kiosk/API token {token}"
-            )
+        password, made = seed_demo_users(gridcc)
+        for username, role, token in made:
+            print(f"demo user {username:<20} role {role:<9} API token {token}")
+        if made:
+            print(f"demo users' password: {password}")
     rate = args.simulate if args.simulate is not None else settings.simulate_rate
     if rate > 0:
         start_district(gridcc, rate, history_days=args.history_days)
@@ -202,30 +207,6 @@ def _run_loop(loop: Any, args: argparse.Namespace) -> None:
     print(f"simulated reports sent: {sent}")
 
 
-def _user_add(args: argparse.Namespace) -> None:
-    """Add a person (or a wall display) who may use the center; prints their API token."""
-    import getpass
-
-    from cases.db import make_engine
-    from cases.store import Store
-    from cases.users import UserDirectory
-    from cases.workflow import Role
-
-    settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    Store(engine).create_schema()
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
-    try:
-        token = UserDirectory(engine).add(
-            args.username, Role(args.role), password, department=args.department
-        )
-    except ValueError as exc:
-        raise SystemExit(f"gridcc user add: {exc}") from None
-    print(f"user {args.username} ({args.role}) added; API / kiosk token: {token}")
-    if args.role == "wall":
-        print(f"kiosk link: http://{settings.host}:{settings.port}/?kiosk={token}")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gridcc", description="gridcc: the live command center for urban grid governance"
@@ -270,21 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
     from geo.cli import register as register_grid_commands
 
     register_grid_commands(sub)
-    user = sub.add_parser("user", help="manage the people who use the center")
-    user_sub = user.add_subparsers(dest="user_command", required=True)
-    p = user_sub.add_parser("add", help="add a user (asks for the password)")
-    p.add_argument("username")
-    p.add_argument("--role", required=True, choices=[r.value for r in _roles()])
-    p.add_argument("--department", help="for liaisons: the department code (e.g. chengguan)")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    p.set_defaults(func=_user_add)
+    from cases.access_cli import register as register_access_commands
+
+    register_access_commands(sub)
+    from feeds.stream_cli import register as register_queue_commands
+
+    register_queue_commands(sub)
     return parser
-
-
-def _roles() -> list[Any]:
-    from cases.workflow import Role
-
-    return [r for r in Role if r is not Role.SYSTEM]
 
 
 def main(argv: list[str] | None = None) -> None:

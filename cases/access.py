@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cases.catalog import Category
 from cases.model import Case, Event, Status
 from cases.workflow import ACTIONS, Actor, Role
 
@@ -28,6 +29,40 @@ VIEWER_ROLES = frozenset(Role) - {Role.SYSTEM}
 # Anyone who appears in the workflow's table may ask to take actions (the table then says
 # which); roles it never names (admins, walls) are refused at the door.
 ACTING_ROLES = frozenset(r for a in ACTIONS.values() for r in a.roles) - {Role.SYSTEM}
+
+
+# What an API key may do is its scope (one per key): send reports (the hotline, the patrol
+# app, 泉心愿), read one department's cases (a department's own system), or show the wall.
+# A key acts as a system, never as a person: it takes no workflow action.
+INTAKE_SCOPE = "intake"
+DEPARTMENT_SCOPE = "department"
+WALL_SCOPE = "wall"
+KEY_SCOPES: dict[str, Role] = {
+    INTAKE_SCOPE: Role.SYSTEM,
+    DEPARTMENT_SCOPE: Role.LIAISON,
+    WALL_SCOPE: Role.WALL,
+}
+
+# Who may read a reporter's name and phone: the desks that call back, and the department
+# that holds the case. Never the wall (it is seen by everyone in the room), a grid worker
+# or an admin (who keeps the system, not the cases).
+PERSONAL_DATA_ROLES = frozenset({Role.OPERATOR, Role.LEAD})
+
+
+def key_actor(name: str, scope: str, department: str | None = None) -> Actor:
+    """The actor an API key of ``scope`` acts as."""
+    return Actor(f"key:{name}", KEY_SCOPES[scope], department, scope=scope)
+
+
+def is_person(actor: Actor | None) -> bool:
+    return actor is not None and actor.scope is None
+
+
+# Open311 opens the district to the public: reports about shared space (streets, rubbish,
+# hazards). Matters about people — disputes, party work, care for residents, enquiries —
+# are neither offered nor listed there: a case's place and text would tell on a household.
+PRIVATE_CLASSES = frozenset({"党建", "矛盾纠纷"})
+PRIVATE_CATEGORIES = frozenset({"MS07", "MS08", "MS09"})  # 老人帮扶, 特殊人群关爱, 政策咨询
 
 
 # A department hands a case back with 退回 (return): from then until it is dispatched again
@@ -96,16 +131,23 @@ def may_see_case(actor: Actor | None, case: Case) -> bool:
     return view is not None and view.includes(case)
 
 
-def may_see_reporter(actor: Actor | None) -> bool:
-    """The reporter's name is personal data (个人信息): for the people who work the cases,
-    never for the wall, which visitors see. Asked by the case API and by exports alike."""
-    return case_view(actor) is not None and actor is not None and actor.role is not Role.WALL
+def may_see_reporters(actor: Actor | None) -> bool:
+    """Whether ``actor`` sees the reporter (name, phone: personal data, 个人信息) of every
+    case in their view: the desks that call back (the whole district) and a department
+    (its own cases). Never the wall (visitors see it), a grid worker or an admin. Asked
+    for a whole export file; ``may_see_personal_data`` asks it for one case."""
+    view = case_view(actor)
+    if view is None or actor is None:
+        return False
+    return actor.role in PERSONAL_DATA_ROLES or (
+        actor.role is Role.LIAISON and view.department == actor.department
+    )
 
 
 def may_export(actor: Actor | None) -> bool:
     """Files of the cases one may see (CSV, Excel, GeoJSON): every role with a case view but
     the wall, a screen that shows and never hands anything out. What a file holds is the
-    actor's ``case_view``, and the reporter only where ``may_see_reporter`` says so."""
+    actor's ``case_view``, and the reporter only where ``may_see_reporters`` says so."""
     return case_view(actor) is not None and actor is not None and actor.role is not Role.WALL
 
 
@@ -118,6 +160,17 @@ def holds(department: str, case: Case) -> bool:
         and case.department == department
         and case.status not in RELEASED_BY_DEPARTMENT
     )
+
+
+def may_see_personal_data(actor: Actor | None, case: Case) -> bool:
+    """A case's reporter: for those who see reporters, on a case they may see."""
+    return may_see_reporters(actor) and may_see_case(actor, case)
+
+
+def may_read_case_detail(actor: Actor | None) -> bool:
+    """One case in full: every live view but the wall, which shows the district and never
+    opens a case (whoever stands in front of it)."""
+    return audience_of(actor) is not None and actor is not None and actor.role is not Role.WALL
 
 
 def may_see_district_state(actor: Actor | None) -> bool:
@@ -140,18 +193,34 @@ def may_read_catalog(actor: Actor | None) -> bool:
 
 
 def may_edit_catalog(actor: Actor | None) -> bool:
-    return actor is not None and actor.role is Role.ADMIN
+    return is_person(actor) and actor is not None and actor.role is Role.ADMIN
+
+
+def may_manage_access(actor: Actor | None) -> bool:
+    """API keys, users' sessions and accounts: an admin, signed in as a person."""
+    return is_person(actor) and actor is not None and actor.role is Role.ADMIN
 
 
 def may_report(actor: Actor | None) -> bool:
-    """Sending reports: any known person or feed but a wall display."""
-    return actor is not None and actor.role is not Role.WALL
+    """Sending reports: any known person but a wall display, and intake keys."""
+    if actor is None:
+        return False
+    if actor.scope is not None:
+        return actor.scope == INTAKE_SCOPE
+    return actor.role is not Role.WALL
 
 
 def may_ask_actions(actor: Actor | None) -> bool:
-    return actor is not None and actor.role in ACTING_ROLES
+    """Workflow actions are taken by people; a key never acts on a case."""
+    return is_person(actor) and actor is not None and actor.role in ACTING_ROLES
 
 
 def may_see_sequence(actor: Actor | None) -> bool:
     """The log's head (for heartbeats): every viewer today."""
     return actor is not None and actor.role in VIEWER_ROLES
+
+
+def is_public_category(category: Category) -> bool:
+    """Whether the public (Open311, anyone without an account) may report cases of
+    ``category`` and read them: what they say, where, and how far they have come."""
+    return category.class_zh not in PRIVATE_CLASSES and category.code not in PRIVATE_CATEGORIES

@@ -4,10 +4,13 @@ kept in the store so admins can edit it while the center runs."""
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from cases.model import storable
 
 DATA = Path(__file__).resolve().parent / "data"
 PRIORITIES = ("normal", "urgent")  # 一般 / 紧急
@@ -87,6 +90,9 @@ def make_category(fields: dict[str, Any], departments: dict[str, Department]) ->
         raise CatalogError(f"missing field {missing}") from None
     except (TypeError, ValueError) as bad:
         raise CatalogError(f"bad value: {bad}") from None
+    texts = (category.code, category.class_zh, category.class_en, category.name_zh)
+    if not all(storable(text) for text in (*texts, category.name_en, category.department)):
+        raise CatalogError("text fields: no NUL and no lone surrogate")
     if not category.code or len(category.code) > 16:
         raise CatalogError("code: 1-16 characters")
     if not category.name_zh:
@@ -97,8 +103,8 @@ def make_category(fields: dict[str, Any], departments: dict[str, Department]) ->
         raise CatalogError("limit_hours: between 0 and 2160")
     if category.priority not in PRIORITIES:
         raise CatalogError(f"priority: one of {', '.join(PRIORITIES)}")
-    if category.weight < 0:
-        raise CatalogError("weight: not negative")
+    if not 0 <= category.weight < math.inf:  # NaN fails this too
+        raise CatalogError("weight: a finite number, not negative")
     return category
 
 

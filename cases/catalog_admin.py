@@ -6,10 +6,17 @@ import time
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from cases import access
-from cases.catalog import Catalog, CatalogError, as_row, catalog_from_rows, make_category
-from cases.model import Forbidden
+from cases.catalog import (
+    Catalog,
+    CatalogError,
+    as_row,
+    catalog_from_rows,
+    make_category,
+)
+from cases.model import Forbidden, storable
 from cases.schema import categories, departments, sequences
 from cases.storage import CATALOG_VERSION, StoreBase
 from cases.workflow import Actor
@@ -20,17 +27,24 @@ CATALOG_TTL_S = 2.0
 class CatalogAdmin(StoreBase):
     @property
     def catalog(self) -> Catalog:
-        """The catalog as stored; re-read when an admin changed it (checked every 2 s)."""
+        """The catalog as stored; re-read when an admin changed it (checked every 2 s).
+        While the store is away the last one read stands (a report can still be checked and
+        refused), and the store is asked again at the next check."""
         moment = time.monotonic()
         if self._catalog is not None and moment - self._catalog_checked < CATALOG_TTL_S:
             return self._catalog[1]
-        with self.read() as conn:
-            version = self._counter(conn, CATALOG_VERSION)
-            if self._catalog is None or self._catalog[0] != version:
-                catalog = catalog_from_rows(
-                    conn.execute(select(departments)).all(), conn.execute(select(categories)).all()
-                )
-                self._catalog = (version, catalog)
+        try:
+            with self.read() as conn:
+                version = self._counter(conn, CATALOG_VERSION)
+                if self._catalog is None or self._catalog[0] != version:
+                    catalog = catalog_from_rows(
+                        conn.execute(select(departments)).all(),
+                        conn.execute(select(categories)).all(),
+                    )
+                    self._catalog = (version, catalog)
+        except OperationalError:
+            if self._catalog is None:
+                raise
         self._catalog_checked = moment
         return self._catalog[1]
 
@@ -50,6 +64,8 @@ class CatalogAdmin(StoreBase):
             raise CatalogError("code: 1-32 letters, digits or _")
         if not name_zh:
             raise CatalogError("name_zh: required")
+        if not (storable(name_zh) and storable(name_en)):
+            raise CatalogError("names: no NUL and no lone surrogate")
         row = {"code": code, "name_zh": name_zh, "name_en": name_en}
         self._upsert(departments, departments.c.code, code, row)
 

@@ -185,7 +185,7 @@ COLUMNS = (
     Column("extension_count", "延期次数", "Extensions"),
     Column("rating", "评价", "Rating"),
 )
-REPORTER = Column("reporter", "上报人", "Reporter")  # personal data: access.may_see_reporter
+REPORTER = Column("reporter", "上报人", "Reporter")  # personal data: access.may_see_reporters
 
 
 @dataclass(frozen=True)

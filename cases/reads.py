@@ -3,7 +3,7 @@ screen starts from (everything as of one sequence number)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +68,37 @@ class Reads(StoreBase):
         more = len(rows) > limit
         through = page[-1].seq if more else max(last, since)
         return page, through, more
+
+    def find_cases(
+        self,
+        *,
+        ids: Collection[int] | None = None,
+        categories: Collection[str] | None = None,
+        statuses: Collection[Status] | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[Case]:
+        """Cases meeting every filter given (None: no filter; an empty collection: nothing
+        matches), newest first: ``created_from <= created_at <= created_to`` (aware times;
+        SQLite keeps UTC without an offset, so both are compared in UTC), then ``offset``
+        skipped and at most ``limit`` returned."""
+        query = select(cases)
+        if ids is not None:
+            query = query.where(cases.c.id.in_([i for i in ids if 0 < i <= MAX_CASE_ID]))
+        if categories is not None:
+            query = query.where(cases.c.category_code.in_(list(categories)))
+        if statuses is not None:
+            query = query.where(cases.c.status.in_([s.value for s in statuses]))
+        if created_from is not None:
+            query = query.where(cases.c.created_at >= clock.as_utc(created_from))
+        if created_to is not None:
+            query = query.where(cases.c.created_at <= clock.as_utc(created_to))
+        query = query.order_by(cases.c.created_at.desc(), cases.c.id.desc())
+        with self.read() as conn:
+            rows = conn.execute(query.limit(max(limit, 0)).offset(max(offset, 0))).all()
+        return [case_from_row(r) for r in rows]
 
     def open_cases(self, limit: int = 100_000) -> list[Case]:
         with self.read() as conn:

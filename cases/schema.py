@@ -191,3 +191,34 @@ users = Table(
     Column("token_hash", String(64), unique=True),
     Column("active", Boolean, nullable=False, default=True),
 )
+
+# Signed-in sessions, kept on the server so that signing out, an admin, or deactivating a
+# user ends them everywhere at once. The browser holds only the random id; its SHA-256 is
+# the key here. Times are UTC epoch seconds.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # login | kiosk
+    Column("key_name", String(64)),  # the wall key a kiosk session was opened with
+    Column("created_at", Float, nullable=False),
+    Column("last_seen_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("revoked_at", Float),
+    Column("revoked_why", String(32)),
+)
+
+# API keys of the systems that talk to the center (hotline, patrol app, 泉心愿, department
+# systems, wall displays), each with one scope; stored only as a hash.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("scope", String(16), nullable=False),  # access.KEY_SCOPES
+    Column("department", String(32)),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("revoked_at", Float),
+)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from cases import access, clock
 from cases.catalog import Catalog, as_row, load_catalog
 from cases.model import Event
+from cases.refusal_spool import RefusalSpool
 from cases.schema import (
     audience_heads,
     categories,
@@ -46,8 +47,11 @@ class StoreBase:
         publish: Callable[[Event], None] | None = None,
         now: Callable[[], datetime] = clock.utcnow,
         sla: SlaClock | None = None,
+        spool: RefusalSpool | None = None,
     ) -> None:
         self.engine = engine
+        # Where refusals wait while the store is away (None: a refusal then raises).
+        self.spool = spool
         self._seed = catalog or load_catalog()
         self.publish = publish or (lambda _event: None)
         self.now = now

@@ -33,6 +33,37 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(hash_password(password, bytes.fromhex(salt_hex)), stored)
 
 
+MIN_PASSWORD_LENGTH = 12
+# The most used passwords (public breach lists), as a floor; the length rule does the rest.
+COMMON_PASSWORDS = frozenset(
+    {
+        "123456789012",
+        "qwertyuiop12",
+        "password1234",
+        "passwordpassword",
+        "1q2w3e4r5t6y",
+        "qwertyqwerty",
+        "abc123456789",
+        "woaini1314520",
+        "000000000000",
+        "111111111111",
+        "aaaaaaaaaaaa",
+        "iloveyou1234",
+    }
+)
+
+
+def password_problem(username: str, password: str) -> str | None:
+    """Why ``password`` is not good enough for ``username`` (None: it is)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"a password has at least {MIN_PASSWORD_LENGTH} characters"
+    if username and username.lower() in password.lower():
+        return "a password does not contain the user name"
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "this password is too easy to guess"
+    return None
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -70,8 +101,9 @@ class UserDirectory:
         """Create a user; returns a fresh API token (shown once, stored only as a hash)."""
         if role is Role.LIAISON and not department:
             raise ValueError("a liaison belongs to a department")
-        if len(password) < 4:
-            raise ValueError("a password has at least 4 characters")
+        problem = password_problem(username, password)
+        if problem:
+            raise ValueError(problem)
         token = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
             conn.execute(
@@ -118,6 +150,8 @@ class UserDirectory:
         return _user(row) if row else None
 
     def deactivate(self, username: str) -> None:
+        """Deactivate ``username``: their sessions and token stop standing at once (the
+        session check joins on ``active``), and the hub's sweep closes their sockets."""
         with self.engine.begin() as conn:
             conn.execute(update(users).where(users.c.username == username).values(active=False))
 

@@ -44,11 +44,15 @@ ROLE_ZH = {
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a name for the audit log, a role, and a department for liaisons."""
+    """Who is acting: a name for the audit log, a role, and a department for liaisons.
+
+    ``scope`` is set when a system acts with an API key (``access.KEY_SCOPES``): the key's
+    scope, not a person's role, bounds what it may do."""
 
     name: str
     role: Role
     department: str | None = None
+    scope: str | None = None
 
     @property
     def label(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cases import access, rollup
 from cases.catalog_admin import CatalogAdmin
@@ -192,24 +192,29 @@ class Writes(CatalogAdmin):
         return ev
 
     def record_rejection(self, reason: str, detail: str, body: str) -> int:
-        """Keep a refused report (body cut to 16 KB) for review; returns its id."""
-        with self.engine.begin() as conn:
-            return int(
-                conn.execute(
+        """Keep a refused report (body cut to 16 KB) for review; returns its id (0 when the
+        store is away and the refusal went to the spool, to be moved in when it is back)."""
+        at = self.now()
+        row: dict[str, Any] = {"at": at, "reason": reason, "detail": detail, "body": body}
+        try:
+            with self.engine.begin() as conn:
+                found = conn.execute(
                     insert(rejected_reports)
-                    .values(
-                        at=self.now(),
-                        reason=reason,
-                        detail=detail.replace("\x00", "\\0"),
-                        # PostgreSQL text holds no NUL, UTF-8 no lone surrogate: keep the rest
-                        body=body[:16384]
-                        .replace("\x00", "\\0")
-                        .encode("utf-8", "backslashreplace")
-                        .decode("utf-8"),
-                    )
+                    .values(**_rejection_row(row))
                     .returning(rejected_reports.c.id)
                 ).scalar_one()
-            )
+        except OperationalError:
+            if self.spool is None:
+                raise
+            self.spool.keep(at, reason, detail, body)
+            return 0
+        if self.spool is not None and self.spool.waiting():
+            self.spool.drain(self._record_rejections)
+        return int(found)
+
+    def _record_rejections(self, rows: list[dict[str, Any]]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(rejected_reports), [_rejection_row(r) for r in rows])
 
     def rebuild_rollup(self) -> int:
         """Recount every KPI counter from the cases; returns the number of cases."""
@@ -233,3 +238,17 @@ def _advance_head(conn: Connection, audience: str, seq: int) -> int:
         return 0
     conn.execute(update(audience_heads).where(head.audience == audience).values(seq=seq))
     return int(previous)
+
+
+def _rejection_row(row: dict[str, Any]) -> dict[str, Any]:
+    # PostgreSQL text holds no NUL, UTF-8 no lone surrogate: keep the rest, escaped.
+    def kept(text: str, limit: int | None = None) -> str:
+        text = text[:limit] if limit else text
+        return text.replace("\x00", "\\0").encode("utf-8", "backslashreplace").decode("utf-8")
+
+    return {
+        "at": row["at"],
+        "reason": row["reason"],
+        "detail": kept(row["detail"]),
+        "body": kept(row["body"], 16384),
+    }

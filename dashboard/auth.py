@@ -1,53 +1,139 @@
-"""Who is asking: sessions for people, bearer tokens for systems, kiosk links for the wall.
+"""Who is asking: a server-side session for people, an API key for systems, a kiosk
+session for a wall display.
 
 Every API route, Dash page and socket connection asks ``current_actor()`` and checks the
-role itself; hiding a button is never the protection.
+access policy itself; hiding a button is never the protection. The browser's cookie holds
+only a random session id; ``cases.sessions`` decides on every request whether it still
+stands (signed out, ended by an admin, user deactivated, idle, too old).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from html import escape
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, request, session
+from flask import Flask, g, jsonify, request, session
 
 from cases import access
+from cases.keys import KeyRing
 from cases.model import storable
-from cases.users import UserDirectory
+from cases.sessions import KIOSK, SessionBook
+from cases.users import User, UserDirectory
 from cases.workflow import Actor, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 Policy = Callable[[Actor], bool]
+SESSION_ID = "sid"
+# Open311 GeoReport v2 sends its key as the ``api_key`` parameter, not a header.
+API_KEY_PARAM_PREFIXES = ("/open311/",)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a request (or socket) is, and by what credential, so that ending the credential
+    can end what was opened with it."""
+
+    actor: Actor | None
+    session_hash: str | None = None  # a server-side session
+    key_name: str | None = None  # an API key
+    username: str | None = None  # a person's own API token
+
+    @property
+    def by_cookie(self) -> bool:
+        return self.session_hash is not None
+
+
+NOBODY = Identity(None)
 
 
 class Auth:
-    def __init__(self, users: UserDirectory, open_wall: bool) -> None:
+    def __init__(
+        self, users: UserDirectory, keys: KeyRing, sessions: SessionBook, open_wall: bool
+    ) -> None:
         self.users = users
+        self.keys = keys
+        self.sessions = sessions
         # In development the wall and its read APIs are open, so the demo needs no login.
         self.open_wall = open_wall
+        # Called with a session's hash when it ends here (the hub closes its sockets).
+        self.on_session_end: list[Callable[[str], None]] = []
+
+    def identify(self) -> Identity:
+        """This request's identity, looked up once per request."""
+        if "gridcc_identity" not in g:
+            g.gridcc_identity = self._identify()
+        identity: Identity = g.gridcc_identity
+        return identity
 
     def current_actor(self) -> Actor | None:
+        return self.identify().actor
+
+    def _identify(self) -> Identity:
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            user = self.users.by_token(header[7:].strip())
-            return user.actor if user else None
-        username = session.get("user")
-        if username:
-            user = self.users.get(username)
-            if user is not None:
-                return user.actor
+            return self.by_credential(header[7:].strip())
+        if request.path.startswith(API_KEY_PARAM_PREFIXES) and request.values.get("api_key"):
+            return self.by_credential(request.values["api_key"])
+        sid = session.get(SESSION_ID)
+        if isinstance(sid, str) and sid:
+            info = self.sessions.resolve(sid)
+            if info is not None:
+                actor = self._session_actor(info.username, info.key_name)
+                if actor is not None:
+                    return Identity(actor, session_hash=info.id_hash)
         if self.open_wall:
-            return Actor("anonymous", Role.WALL)
-        return None
+            return Identity(Actor("anonymous", Role.WALL))
+        return NOBODY
 
-    def _authenticate(self, username: str, password: str) -> Any:
+    def by_credential(self, credential: str) -> Identity:
+        """An API key, or a person's own API token."""
+        if not credential or not storable(credential):
+            return NOBODY
+        key = self.keys.by_key(credential)
+        if key is not None:
+            return Identity(key.actor, key_name=key.name)
+        user = self.users.by_token(credential)
+        return Identity(user.actor, username=user.username) if user else NOBODY
+
+    def _session_actor(self, username: str, key_name: str | None) -> Actor | None:
+        if key_name is not None:
+            key = self.keys.get(key_name)
+            return key.actor if key is not None and key.active else None
+        user = self.users.get(username)
+        return user.actor if user else None
+
+    def authenticate(self, username: str, password: str) -> User | None:
         # A name no store can hold (NUL, lone surrogates) names nobody: a plain refusal.
-        if not storable(username):
+        if not storable(username) or not storable(password):
             return None
         return self.users.authenticate(username, password)
+
+    def sign_in(self, username: str, kind: str = "login", key_name: str | None = None) -> None:
+        """A fresh server-side session for every sign-in: no fixation, no leftovers."""
+        self.sign_out()
+        session.clear()
+        session[SESSION_ID] = self.sessions.open(username, kind, key_name)
+        g.pop("gridcc_identity", None)
+
+    def sign_in_kiosk(self, credential: str) -> bool:
+        """A wall display signs in with a wall key (or a wall user's token)."""
+        identity = self.by_credential(credential)
+        actor = identity.actor
+        if actor is None or actor.role is not Role.WALL:
+            return False
+        self.sign_in(identity.username or actor.name, KIOSK, identity.key_name)
+        return True
+
+    def sign_out(self) -> None:
+        sid = session.get(SESSION_ID)
+        if isinstance(sid, str) and sid:
+            ended = self.sessions.revoke(sid)
+            for hook in self.on_session_end:
+                hook(ended)
+        session.clear()
+        g.pop("gridcc_identity", None)
 
     def may_report(self) -> bool:
         return access.may_report(self.current_actor())
@@ -77,87 +163,3 @@ class Auth:
 
     def init_app(self, server: Flask) -> None:
         server.extensions["gridcc_auth"] = self
-        server.register_blueprint(self._blueprint())
-
-        @server.before_request
-        def _kiosk() -> Any:
-            # A wall display is set up once with ?kiosk=<token> (a wall user's token only);
-            # the session then keeps it, and the token leaves the address bar at once.
-            token = request.args.get("kiosk")
-            if not token:
-                return None
-            user = self.users.by_token(token)
-            if user is not None and user.role is Role.WALL:
-                session.clear()
-                session.permanent = True
-                session["user"] = user.username
-            args = [(k, v) for k, v in request.args.items(multi=True) if k != "kiosk"]
-            return redirect(request.path + (f"?{urlencode(args)}" if args else ""))
-
-    def _blueprint(self) -> Blueprint:
-        bp = Blueprint("auth", __name__)
-
-        @bp.post("/api/login")
-        def api_login() -> tuple[Response, int]:
-            body = request.get_json(silent=True) or {}
-            user = self._authenticate(str(body.get("username", "")), str(body.get("password", "")))
-            if user is None:
-                return jsonify(
-                    {"error": "bad_credentials", "message": "wrong username or password"}
-                ), 401
-            session.clear()  # a fresh session for every login: no fixation, no kiosk leftovers
-            session["user"] = user.username
-            return jsonify({"username": user.username, "role": user.role.value}), 200
-
-        @bp.route("/login", methods=["GET", "POST"])
-        def login_page() -> Any:
-            error = ""
-            if request.method == "POST":
-                user = self._authenticate(
-                    request.form.get("username", ""), request.form.get("password", "")
-                )
-                if user is not None:
-                    session.clear()
-                    session["user"] = user.username
-                    return redirect(_safe_next(request.args.get("next")))
-                error = "用户名或密码错误 / wrong username or password"
-            return Response(_login_html(error), mimetype="text/html")
-
-        @bp.post("/logout")
-        def logout() -> Any:
-            session.pop("user", None)
-            return redirect("/login")
-
-        @bp.get("/api/me")
-        def me() -> tuple[Response, int]:
-            actor = self.current_actor()
-            if actor is None:
-                return jsonify({"error": "unauthenticated"}), 401
-            return jsonify(
-                {"name": actor.name, "role": actor.role.value, "department": actor.department}
-            ), 200
-
-        return bp
-
-
-def _safe_next(target: str | None) -> str:
-    # Only a local path: never an open redirect to another site (no scheme, no host, no
-    # backslash or control character that a browser might read as "//").
-    if not target or any(ord(ch) < 32 or ch == "\\" for ch in target):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
-
-
-def _login_html(error: str) -> str:
-    message = f'<p class="login-error">{escape(error)}</p>' if error else ""
-    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>登录 · gridcc</title><link rel="stylesheet" href="/assets/wall.css"></head>
-<body><form class="login" method="post">
-<h1>历下区网格化管理指挥中心</h1>{message}
-<label>用户名 Username<input name="username" autocomplete="username" required></label>
-<label>密码 Password<input name="password" type="password"
- autocomplete="current-password" required></label>
-<button type="submit">登录 Log in</button></form></body></html>"""

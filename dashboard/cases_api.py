@@ -16,8 +16,9 @@ from cases.kpi import compute_kpis, definitions
 from cases.model import CaseError, Conflict, Forbidden, InvalidTransition, UnknownCase, storable
 from cases.rollup import DIMENSIONS
 from cases.store import Store
-from cases.workflow import PARAM_NAMES, Actor, InvalidAction
+from cases.workflow import PARAM_NAMES, InvalidAction
 from dashboard.auth import Auth
+from dashboard.bodies import json_object
 
 MAX_PERIOD_DAYS = 366
 
@@ -26,10 +27,15 @@ def _error(status: int, error: str, message: str, **extra: Any) -> tuple[Respons
     return jsonify({"error": error, "message": message, **extra}), status
 
 
-def _case_json(case: Any, actor: Actor | None) -> dict[str, Any]:
+# A case's fields that name its reporter: shown only where the access policy says so.
+PERSONAL_FIELDS = ("reporter",)
+
+
+def _case_json(case: Any, actor: Any = None) -> dict[str, Any]:
     row = {k: v for k, v in vars(case).items()}
-    if not access.may_see_reporter(actor):
-        del row["reporter"]
+    if not access.may_see_personal_data(actor, case):
+        for name in PERSONAL_FIELDS:
+            row.pop(name, None)
     row["status"] = case.status.value
     for key, value in row.items():
         if hasattr(value, "isoformat"):
@@ -45,8 +51,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
     def take_action(case_id: int, name: str) -> tuple[Response, int]:
         actor = auth.current_actor()
         assert actor is not None  # require() let us in
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
+        body = json_object()
+        if body is None:
             return _error(400, "invalid_body", "send a JSON object")
         version = body.get("expected_version")
         if isinstance(version, bool) or not isinstance(version, int):
@@ -74,7 +80,7 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         return jsonify({"seq": ev.seq, "case": _case_json(case, actor)}), 200
 
     @bp.get("/api/cases/<int:case_id>")
-    @auth.require(lambda actor: access.audience_of(actor) is not None)
+    @auth.require(access.may_read_case_detail)
     def case_detail(case_id: int) -> tuple[Response, int]:
         actor = auth.current_actor()
         try:
@@ -148,8 +154,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
             return _error(404, "unknown_catalog", "categories or departments")
         actor = auth.current_actor()
         assert actor is not None
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
+        body = json_object()
+        if body is None:
             return _error(400, "invalid_body", "send a JSON object")
         error, save, saved = savers[kind]
         try:

@@ -7,7 +7,7 @@ GeoJSON, streamed as they are read.
 
 The access policy decides who may export (``access.may_export``), which cases a file holds
 (``access.case_view``, asked again of every case) and whether it names the reporter
-(``access.may_see_reporter``). A filter the export cannot take is a JSON 400.
+(``access.may_see_reporters``). A filter the export cannot take is a JSON 400.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def export_api(store: Store, auth: Auth) -> Blueprint:
         except FilterError as exc:
             return jsonify({"error": "invalid_filter", "message": str(exc)}), 400
         now = store.now()
-        sheet = Sheet(store.catalog, now, lang, personal=access.may_see_reporter(actor))
+        sheet = Sheet(store.catalog, now, lang, personal=access.may_see_reporters(actor))
         mimetype, write = FORMATS[fmt]
         chunks = write(sheet, visible(actor, store.case_batches(view, *wanted.conditions(now))))
         response = Response(stream_with_context(chunks), mimetype=mimetype)

@@ -5,25 +5,50 @@ department. A socket joins the one audience its user watches; an event is emitte
 every audience it belongs to, so a reassigned case reaches the department it left too.
 With REDIS_URL set, Flask-SocketIO's message queue (on this deployment's own channel)
 carries each emit to every app process.
+
+A socket lives no longer than the credential it was opened with: signing out closes the
+sockets of that session at once, and every few seconds each process closes its sockets
+whose session, key or user has ended elsewhere (an admin, another process, the CLI).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from dataclasses import dataclass
 from typing import Any
 
-from flask_socketio import SocketIO, join_room
+from flask import request
+from flask_socketio import SocketIO, disconnect, join_room
 
 from cases import access
 from cases.model import Event
 from cases.records import event_payload
 
 EVENT_NAME = "case_event"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What a socket was opened with: exactly one of the three is set."""
+
+    session_hash: str | None = None
+    key_name: str | None = None
+    username: str | None = None  # a person's own API token
 
 
 class Hub:
-    def __init__(self, socketio: SocketIO, auth: Any = None) -> None:
+    def __init__(self, socketio: SocketIO, auth: Any = None, sweep_seconds: float = 5.0) -> None:
         self.socketio = socketio
         self.auth = auth
+        self.sweep_seconds = sweep_seconds
+        self._sockets: dict[str, Credential] = {}  # this process's sockets, by sid
+        self._lock = threading.Lock()
+        self._sweeper: threading.Thread | None = None
+        self._stop = threading.Event()
+        if auth is not None:
+            auth.on_session_end.append(self.end_session)
 
     def publish(self, event: Event) -> None:
         payload = event_payload(event)
@@ -34,9 +59,85 @@ class Hub:
     def init_handlers(self) -> None:
         @self.socketio.on("connect")
         def _connect(_auth: Any = None) -> bool:
-            actor = self.auth.current_actor() if self.auth else None
-            room = access.audience_of(actor)
+            sid = request.sid  # type: ignore[attr-defined]
+            with self._lock:
+                again = sid in self._sockets
+            if again:
+                # A client emitting an event named "connect" reaches this handler too; a
+                # socket is admitted once, and one that tries again is closed.
+                disconnect()
+                return False
+            identity = self.auth.identify() if self.auth else None
+            room = access.audience_of(identity.actor if identity else None)
             if room is None:
                 return False  # refused: no identity, or a role that watches nothing
             join_room(room)
+            if identity is not None:
+                self._admit(sid, identity)
             return True
+
+        @self.socketio.on("disconnect")
+        def _disconnect(*_args: Any) -> None:
+            with self._lock:
+                self._sockets.pop(request.sid, None)  # type: ignore[attr-defined]
+
+    def _admit(self, sid: str, identity: Any) -> None:
+        credential = Credential(identity.session_hash, identity.key_name, identity.username)
+        if credential == Credential():
+            return  # the open development wall: nothing to end
+        with self._lock:
+            self._sockets[sid] = credential
+        self._start_sweeper()
+
+    def end_session(self, session_hash: str) -> None:
+        """Close this process's sockets of a session that just ended here."""
+        self._close(lambda c: c.session_hash == session_hash)
+
+    def sweep(self) -> int:
+        """Close the sockets whose credential no longer stands; returns how many."""
+        with self._lock:
+            held = dict(self._sockets)
+        if not held or self.auth is None:
+            return 0
+        sessions = {c.session_hash for c in held.values() if c.session_hash}
+        keys = {c.key_name for c in held.values() if c.key_name}
+        people = {c.username for c in held.values() if c.username}
+        standing_sessions = self.auth.sessions.standing(sessions)
+        standing_keys = self.auth.keys.active_names(keys)
+        standing_people = {u for u in people if self.auth.users.get(u) is not None}
+
+        def ended(c: Credential) -> bool:
+            if c.session_hash:
+                return c.session_hash not in standing_sessions
+            if c.key_name:
+                return c.key_name not in standing_keys
+            return c.username not in standing_people
+
+        return self._close(ended)
+
+    def _close(self, ended: Any) -> int:
+        with self._lock:
+            gone = [sid for sid, c in self._sockets.items() if ended(c)]
+            for sid in gone:
+                del self._sockets[sid]
+        for sid in gone:
+            self.socketio.server.disconnect(sid, namespace="/")
+        return len(gone)
+
+    def _start_sweeper(self) -> None:
+        with self._lock:
+            if self._sweeper is not None or self.sweep_seconds <= 0:
+                return
+            self._sweeper = threading.Thread(target=self._sweep_loop, name="gridcc-sweep")
+            self._sweeper.daemon = True
+        self._sweeper.start()
+
+    def _sweep_loop(self) -> None:
+        while not self._stop.wait(self.sweep_seconds):
+            try:
+                self.sweep()
+            except Exception as exc:  # a store that is away now is checked again next time
+                log.warning("socket sweep skipped: %s", exc)
+
+    def stop(self) -> None:
+        self._stop.set()

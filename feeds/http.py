@@ -9,9 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from feeds.intake import Intake, Rejection
-
-MAX_REPORT_BYTES = 16 * 1024
+from feeds.intake import MAX_REPORT_BYTES, Intake, Rejection
 
 
 def _json(status: int, body: dict[str, Any]) -> tuple[Response, int]:
@@ -79,6 +77,6 @@ def _read_body() -> tuple[bytes, bool]:
 
 
 def _reject(intake: Intake, rejection: Rejection, raw: str) -> tuple[Response, int]:
-    intake.store.record_rejection(rejection.error, rejection.message, raw)
+    intake.refuse(rejection, raw)
     current_app.logger.info("report refused: %s", rejection.message)
     return _json(rejection.status, rejection.body())

@@ -21,6 +21,7 @@ from geo.grid import Grid
 SOURCES = ("patrol", "hotline", "wish", "department", "citizen")
 CRS_NAMES = ("wgs84", "gcj02", "bd09")
 MAX_DESCRIPTION = 2000
+MAX_REPORT_BYTES = 16 * 1024  # one report as JSON, over HTTP or on the queue
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
@@ -65,8 +66,11 @@ def _clean_text(value: str) -> str:
     ).strip()
 
 
-def parse_report(body: Any, catalog: Catalog) -> dict[str, Any]:
-    """Check a decoded JSON body field by field; raise Rejection naming every bad field."""
+def parse_report(body: Any, catalog: Catalog, require_report_id: bool = False) -> dict[str, Any]:
+    """Check a decoded JSON body field by field; raise Rejection naming every bad field.
+
+    ``require_report_id``: the queue needs the sender's id, which alone makes a message
+    delivered twice one case (over HTTP it stays optional)."""
     if not isinstance(body, dict):
         raise Rejection(400, "invalid_report", "the body must be a JSON object")
     problems: dict[str, str] = {}
@@ -110,7 +114,9 @@ def parse_report(body: Any, catalog: Catalog) -> dict[str, Any]:
         out["source"] = source
 
     report_id = body.get("report_id")
-    if report_id is not None and (
+    if report_id is None and require_report_id:
+        problems["report_id"] = "required: the sender's own id of the report"
+    elif report_id is not None and (
         not isinstance(report_id, str) or not EXTERNAL_ID.match(report_id)
     ):
         problems["report_id"] = "1-128 characters of A-Z a-z 0-9 . _ : -"
@@ -135,13 +141,17 @@ class Intake:
         self.store = store
         self.grid = grid
 
-    def accept(self, body: Any, raw: str = "") -> Accepted:
+    def accept(self, body: Any, raw: str = "", require_report_id: bool = False) -> Accepted:
         try:
-            fields = parse_report(body, self.store.catalog)
+            fields = parse_report(body, self.store.catalog, require_report_id)
             return self._open(fields)
         except Rejection as rejection:
-            self.store.record_rejection(rejection.error, rejection.message, raw or repr(body))
+            self.refuse(rejection, raw or repr(body))
             raise
+
+    def refuse(self, rejection: Rejection, raw: str) -> None:
+        """Keep a refused report with what was sent, for review (every intake path)."""
+        self.store.record_rejection(rejection.error, rejection.message, raw)
 
     def _open(self, fields: dict[str, Any]) -> Accepted:
         lon, lat = to_wgs84(fields["lon"], fields["lat"], fields["crs"])

@@ -117,6 +117,7 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
 
     def make(database_url: str | None = None, **settings: Any) -> GridCC:
         url = database_url or f"sqlite:///{tmp_path / f'gridcc-{len(built)}.db'}"
+        settings.setdefault("spool_dir", str(tmp_path / f"spool-{len(built)}"))
         instance = create_app(Settings.from_env({}, database_url=url, **settings))
         built.append(instance)
         return instance
@@ -124,3 +125,16 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
     yield make
     for instance in built:
         instance.store.engine.dispose()
+
+
+def _hypothesis_profiles() -> None:
+    """Fuzz tests are reproducible under CI: the same examples every run, no example
+    database; on a laptop hypothesis explores (and remembers what failed)."""
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    if UNDER_CI:
+        settings.load_profile("ci")
+
+
+_hypothesis_profiles()

@@ -28,11 +28,13 @@ def running_server(
     redis_url: str = "",
     log_path: Path | None = None,
     extra_args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Start ``gridcc serve`` on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
     env = {
         **os.environ,
+        **(env or {}),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "HOST": "127.0.0.1",
@@ -54,7 +56,8 @@ def running_server(
             if proc.poll() is not None:
                 raise RuntimeError(f"gridcc exited with {proc.returncode}; see {log_path}")
             try:
-                if requests.get(f"{base}/api/seq", timeout=1).ok:
+                # Up: any answer but a server error (in production /api/seq wants a login).
+                if requests.get(f"{base}/api/seq", timeout=1).status_code < 500:
                     break
             except requests.RequestException:
                 pass

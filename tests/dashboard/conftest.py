@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,12 +12,15 @@ from app import GridCC
 from cases.workflow import Role
 from geo.grid import Grid
 
+TEST_SECRET = "test-secret-key-of-at-least-32-characters"
+PASSWORD = "correct-horse-7-battery"
+
 
 @pytest.fixture
 def center(database_url: str, make_app: Callable[..., GridCC]) -> tuple[GridCC, dict[str, str]]:
-    g = make_app(database_url, gridcc_env="production", secret_key="test-secret-key")
+    g = make_app(database_url, gridcc_env="production", secret_key=TEST_SECRET)
     tokens = {
-        name: g.users.add(name, Role(role), "pass-" + name, department=dept)
+        name: g.users.add(name, Role(role), PASSWORD, department=dept)
         for name, role, dept in (
             ("op", "operator", None),
             ("lead", "lead", None),
@@ -31,9 +35,22 @@ def center(database_url: str, make_app: Callable[..., GridCC]) -> tuple[GridCC, 
 
 def login(g: GridCC, name: str) -> Any:
     client = g.server.test_client()
-    r = client.post("/api/login", json={"username": name, "password": "pass-" + name})
+    r = client.post("/api/login", json={"username": name, "password": PASSWORD})
     assert r.status_code == 200, r.json
+    # What a page's script does: send the session's CSRF token with every change.
+    client.environ_base["HTTP_X_CSRFTOKEN"] = r.json["csrf_token"]
     return client
+
+
+def form_login(client: Any, name: str, password: str = PASSWORD, next_: str = "") -> Any:
+    """Sign in through the sign-in page as a browser does: the form carries its CSRF token."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, "the sign-in form carries a CSRF token"
+    return client.post(
+        "/login" + (f"?next={next_}" if next_ else ""),
+        data={"username": name, "password": password, "csrf_token": token.group(1)},
+    )
 
 
 def open_case(g: GridCC, grid: Grid, category: str = "SR01") -> tuple[int, int]:

@@ -86,3 +86,38 @@ def test_an_unreachable_store_is_a_json_503_with_retry_after(make_app: Any, grid
         assert r.status_code == 503, r.data
         assert r.is_json and r.json["error"] == "store_unavailable"
         assert r.headers["Retry-After"].isdigit()
+
+
+def test_refusals_while_the_store_is_away_are_kept_and_moved_in_when_it_is_back(
+    make_app: Any, grid: Grid
+) -> None:
+    from sqlalchemy import select
+
+    from cases.db import make_engine
+    from cases.schema import rejected_reports
+    from tests.serving import free_port
+
+    g = make_app()
+    client = g.server.test_client()
+    lon, lat = grid.geometries[20].representative_point().coords[0]
+    report = {"category": "SR01", "description": "x", "lon": lon, "lat": lat}
+    assert client.post("/api/reports", json=report).status_code == 201  # at work, then:
+    working = g.store.engine
+    g.store.engine = make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/gone")
+    refused = [
+        client.post("/api/reports", json={"category": "SR01", "lon": "east"}),
+        client.post("/api/reports", data="not json", content_type="application/json"),
+        client.post("/api/reports", data=b"\xff\xfe", content_type="text/plain"),
+    ]
+    # Each refusal is answered as ever: the caller's fault does not wait for the store.
+    assert [r.status_code for r in refused] == [400, 400, 415]
+    g.store.engine.dispose()
+    g.store.engine = working  # the store is back
+    assert client.post("/api/reports", json={"category": "nope"}).status_code == 400
+    with working.connect() as conn:
+        bodies = [r.body for r in conn.execute(select(rejected_reports.c.body)).all()]
+    assert len(bodies) == 4
+    assert any('"lon": "east"' in b for b in bodies)
+    assert "not json" in bodies
+    assert "\\xff\\xfe" in bodies
+    assert g.store.spool is not None and not g.store.spool.waiting()

@@ -12,7 +12,7 @@ import pytest
 from app import GridCC
 from dashboard import kpi_page, wall
 from geo.grid import Grid
-from tests.dashboard.conftest import act, login, open_case
+from tests.dashboard.conftest import act, form_login, login, open_case
 
 
 def test_anonymous_gets_nothing_in_production(
@@ -197,16 +197,16 @@ def test_admins_add_departments_and_route_categories_to_them(
     assert g.store.get(case_id).department == "zhaoming"
 
 
-def test_kiosk_links_take_only_wall_tokens_and_leave_the_address_bar(
+def test_kiosk_sign_in_takes_only_wall_credentials(
     center: tuple[GridCC, dict[str, str]],
 ) -> None:
     g, tokens = center
     kiosk = g.server.test_client()
-    r = kiosk.get(f"/?kiosk={tokens['wall']}&map=risk")
-    assert r.status_code == 302 and r.headers["Location"] == "/?map=risk"
+    r = kiosk.post("/api/kiosk", json={"token": tokens["wall"]})
+    assert r.status_code == 200
     assert kiosk.get("/api/me").json["role"] == "wall"
     admin_link = g.server.test_client()
-    admin_link.get(f"/?kiosk={tokens['admin']}")
+    assert admin_link.post("/api/kiosk", json={"token": tokens["admin"]}).status_code == 401
     assert admin_link.get("/api/me").status_code == 401  # an admin token is no kiosk link
 
 
@@ -216,9 +216,7 @@ def test_kiosk_links_take_only_wall_tokens_and_leave_the_address_bar(
 )
 def test_login_never_redirects_off_site(center: tuple[GridCC, dict[str, str]], target: str) -> None:
     g, _ = center
-    r = g.server.test_client().post(
-        "/login?next=" + target, data={"username": "op", "password": "pass-op"}
-    )
+    r = form_login(g.server.test_client(), "op", next_=target)
     assert r.status_code == 302 and r.headers["Location"] == "/"
 
 

@@ -36,9 +36,36 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+# Collects what the page's Content-Security-Policy refused (an init script runs from the
+# browser's own side, outside the policy).
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || e.sourceFile));
+});
+"""
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    # Tests wait on string predicates, which Playwright evaluates with eval(): the page's
+    # CSP (no unsafe-eval) would refuse them. ``strict_page`` keeps the policy in force.
+    context = browser.new_context(
+        viewport={"width": 1600, "height": 900}, locale="zh-CN", bypass_csp=True
+    )
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def strict_page(browser: Any) -> Iterator[Any]:
+    """A page under the app's own CSP, recording every violation; poll it with
+    ``page.evaluate`` (not ``wait_for_function``, whose string predicates need eval)."""
     context = browser.new_context(viewport={"width": 1600, "height": 900}, locale="zh-CN")
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     pg = context.new_page()
     pg.errors = []
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))

@@ -204,15 +204,21 @@ def test_closed_today_counts_a_case_once_even_when_rated(
     engine = make_engine(url)
     Store(engine).create_schema()
     directory = UserDirectory(engine)
-    directory.add("op", Role.OPERATOR, "pw-op")
-    directory.add("li", Role.LIAISON, "pw-li", department="chengguan")
+    directory.add("op", Role.OPERATOR, "tall-grass-91-river")
+    directory.add("li", Role.LIAISON, "tall-grass-91-river", department="chengguan")
     engine.dispose()
     with running_server(url) as base:
         page.goto(base + "/")
         page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
         op, li = requests.Session(), requests.Session()
-        op.post(base + "/api/login", json={"username": "op", "password": "pw-op"}, timeout=10)
-        li.post(base + "/api/login", json={"username": "li", "password": "pw-li"}, timeout=10)
+        for session, name in ((op, "op"), (li, "li")):
+            signed_in = session.post(
+                base + "/api/login",
+                json={"username": name, "password": "tall-grass-91-river"},
+                timeout=10,
+            )
+            # A page's script sends the session's CSRF token with every change.
+            session.headers["X-CSRFToken"] = signed_in.json()["csrf_token"]
         lon, lat = grid.geometries[77].representative_point().coords[0]
         r = op.post(
             base + "/api/reports",
