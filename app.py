@@ -372,6 +372,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.openapi import openapi_blueprint
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
+    from feeds.open311.routes import door_error as open311_door_error
     from feeds.open311.routes import open311_blueprint
 
     settings = settings or Settings.from_env()
@@ -380,7 +381,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server = create_server(settings)
     socketio = socketio_for(settings, server)
     auth.init_app(server)
-    errors.init_app(server)
+    errors.init_app(server, {"/open311/": open311_door_error})
     limits = Limits(server, auth, settings)
     refuse_kiosk_query(server)
     server.register_blueprint(login_blueprint(auth, limits))

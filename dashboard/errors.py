@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
@@ -23,11 +24,25 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_S = 5
 # The prefixes whose paths are machine-facing: unknown paths there answer JSON, not a page.
 JSON_PREFIXES: tuple[str, ...] = ("/api/",)
+# A door other than the API answers its errors in its own shape (Open311: the errors array,
+# XML or JSON): prefix → (status, error, message) → response.
+ErrorAnswer = Callable[[int, str, str], tuple[Response, int]]
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def is_json_path(path: str) -> bool:
-    return path.startswith(JSON_PREFIXES)
+    """Whether ``path`` is under a door that answers errors in its own shape, not a page."""
+    return path.startswith(JSON_PREFIXES) or _door(path) is not None
+
+
+def _door(path: str) -> ErrorAnswer | None:
+    doors: dict[str, ErrorAnswer] = current_app.extensions.get("gridcc_doors", {})
+    return next((answer for prefix, answer in doors.items() if path.startswith(prefix)), None)
+
+
+def _answer(status: int, error: str, message: str) -> tuple[Response, int]:
+    door = _door(request.path)
+    return door(status, error, message) if door else _json_error(status, error, message)
 
 
 def error_name(exc: HTTPException) -> str:
@@ -56,7 +71,9 @@ def _api_methods(server: Flask, path: str) -> list[str]:
     return found
 
 
-def init_app(server: Flask) -> None:
+def init_app(server: Flask, doors: dict[str, ErrorAnswer] | None = None) -> None:
+    server.extensions["gridcc_doors"] = dict(doors or {})
+
     @server.errorhandler(OperationalError)  # connection refused, lost, timed out, locked
     def store_unavailable(exc: Exception) -> tuple[Response, int]:
         log.warning("store unavailable: %s", str(exc).splitlines()[0][:200])
@@ -75,8 +92,8 @@ def init_app(server: Flask) -> None:
             return None  # an API route: it answers for itself
         allowed = _api_methods(server, request.path)
         if not allowed:
-            return _json_error(404, "not_found", f"no API route at {request.path[:200]}")
-        response, status = _json_error(
+            return _answer(404, "not_found", f"no route at {request.path[:200]}")
+        response, status = _answer(
             405, "method_not_allowed", f"{request.method} is not one of {', '.join(allowed)}"
         )
         response.headers["Allow"] = ", ".join(allowed)
@@ -86,4 +103,4 @@ def init_app(server: Flask) -> None:
     def http_error(exc: HTTPException) -> HTTPException | tuple[Response, int]:
         if not is_json_path(request.path) or exc.code is None:
             return exc  # pages keep Flask's own answer
-        return _json_error(exc.code, error_name(exc), exc.description or "")
+        return _answer(exc.code, error_name(exc), exc.description or "")

@@ -48,6 +48,15 @@ def _sent(name: str) -> list[str]:
     return request.values.getlist(name)  # POST: the form, and the query string as well
 
 
+def door_error(status: int, _error: str, message: str) -> tuple[Response, int]:
+    """An error under /open311/ that no Open311 route answered (no such path, a method it
+    does not take, a body too large): the specification's errors array, in the format the
+    path's suffix asks for (XML unless it ends in .json)."""
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    body = render.errors(fmt, [(status, message[:200])])
+    return Response(body, status, content_type=render.FORMATS[fmt]), status
+
+
 def open311_blueprint(
     store: Store,
     grid: Grid,
