@@ -188,3 +188,25 @@ def test_the_kiosk_key_never_rides_in_the_query(
     assert wall.get("/api/me").json["role"] == "wall"
     g.keys.revoke("wall-2")
     assert wall.get("/api/me").status_code == 401  # revoking the key ends the kiosk session
+
+
+@pytest.mark.redis
+def test_a_keys_limit_is_counted_across_processes_in_redis(
+    make_app: Any, redis_url: str, tmp_path: Any, grid: Grid
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    settings = {
+        "gridcc_env": "production",
+        "secret_key": TEST_SECRET,
+        "key_rate_limit": "4/minute",
+        "redis_url": redis_url,
+    }
+    first, second = make_app(url, **settings), make_app(url, **settings)
+    key = first.keys.create("hotline-12345", "intake")
+    codes = [
+        app.server.test_client()
+        .post("/api/reports", json=_report(grid), headers=_bearer(key))
+        .status_code
+        for app in (first, second, first, second, first)
+    ]
+    assert 429 not in codes[:4] and codes[4] == 429  # one count for the key, in Redis
