@@ -8,6 +8,18 @@ from geo.grid import Grid
 from tests.dashboard.conftest import login, open_case
 
 
+def test_admin_routes_take_any_name_in_the_path_without_a_500(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    # A NUL in the path reached PostgreSQL, which refuses it in text: a 500.
+    g, _ = center
+    admin = login(g, "admin")
+    assert admin.get("/api/admin/users/a%00b/sessions").json == {"sessions": []}
+    assert admin.delete("/api/admin/users/a%00b/sessions").json == {"ended": 0}
+    assert admin.post("/api/admin/users/a%00b/deactivate").status_code == 404
+    assert admin.delete("/api/admin/keys/a%00b").status_code == 404
+
+
 def test_a_socket_emitting_disconnect_is_closed_not_forgotten_by_the_sweep(
     center: tuple[GridCC, dict[str, str]], grid: Grid
 ) -> None:
