@@ -3,9 +3,46 @@ and PostgreSQL): each test failed before its fix."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from app import GridCC
 from geo.grid import Grid
 from tests.dashboard.conftest import login, open_case
+
+
+def _route_payload(pathname: Any, search: Any) -> dict[str, Any]:
+    """What Dash's renderer posts for the page router (dashboard/site.py)."""
+    return {
+        "output": "page-content.children",
+        "outputs": {"id": "page-content", "property": "children"},
+        "inputs": [
+            {"id": "page-location", "property": "pathname", "value": pathname},
+            {"id": "page-location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["page-location.pathname"],
+        "state": [],
+    }
+
+
+def test_the_page_router_takes_any_location_without_a_500(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    # Anyone may call Dash's endpoint (no session: no CSRF token needed); a query naming
+    # ``ctx`` or a location that is not text was an HTML 500.
+    g, _ = center
+    for client in (g.server.test_client(), login(g, "op")):
+        for pathname, search in (
+            ("/", "?ctx=1"),
+            ("/kpi", "?lang=en&ctx=x"),
+            (["/"], ""),
+            ({"a": 1}, ""),
+            ("/", 5),
+            ("/", ["?lang=en"]),
+        ):
+            r = client.post("/_dash-update-component", json=_route_payload(pathname, search))
+            assert r.status_code == 200, (pathname, search, r.status_code)
+    r = login(g, "op").post("/_dash-update-component", json=_route_payload("/", "?lang=en&ctx=1"))
+    assert "Command Center" in r.get_data(as_text=True)  # the page, in the language asked
 
 
 def test_admin_routes_take_any_name_in_the_path_without_a_500(
