@@ -63,14 +63,14 @@ def admin_api(auth: Auth) -> Blueprint:
     @bp.delete("/api/admin/keys/<name>")
     @guard
     def revoke_key(name: str) -> tuple[Response, int]:
-        if not auth.keys.revoke(name):
+        if not storable(name) or not auth.keys.revoke(name):
             return _error(404, "unknown_key", f"no key in force named {name}")
         return jsonify({"revoked": name}), 200
 
     @bp.get("/api/admin/users/<username>/sessions")
     @guard
     def user_sessions(username: str) -> Response:
-        rows = auth.sessions.of_user(username)
+        rows = auth.sessions.of_user(username) if storable(username) else []
         return jsonify(
             {"sessions": [{"kind": s.kind, "last_seen_at": s.last_seen_at} for s in rows]}
         )
@@ -78,12 +78,14 @@ def admin_api(auth: Auth) -> Blueprint:
     @bp.delete("/api/admin/users/<username>/sessions")
     @guard
     def end_sessions(username: str) -> Response:
-        return jsonify({"ended": auth.sessions.revoke_user(username)})
+        ended = auth.sessions.revoke_user(username) if storable(username) else 0
+        return jsonify({"ended": ended})
 
     @bp.post("/api/admin/users/<username>/deactivate")
     @guard
     def deactivate(username: str) -> tuple[Response, int]:
-        if auth.users.get(username) is None:
+        # A name no store can hold (a NUL in the path) names nobody: never a 500.
+        if not storable(username) or auth.users.get(username) is None:
             return _error(404, "unknown_user", f"no active user named {username}")
         auth.users.deactivate(username)
         ended = auth.sessions.revoke_user(username, why="deactivated")

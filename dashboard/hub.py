@@ -78,8 +78,15 @@ class Hub:
 
         @self.socketio.on("disconnect")
         def _disconnect(*_args: Any) -> None:
+            sid = request.sid  # type: ignore[attr-defined]
+            if self.socketio.server.manager.is_connected(sid, "/"):
+                # Not a disconnect but a client emitting an event named "disconnect": were
+                # the socket forgotten while open, no sign-out or sweep would close it. It
+                # is closed (which calls this handler again, for real).
+                disconnect()
+                return
             with self._lock:
-                self._sockets.pop(request.sid, None)  # type: ignore[attr-defined]
+                self._sockets.pop(sid, None)
 
     def _admit(self, sid: str, identity: Any) -> None:
         credential = Credential(identity.session_hash, identity.key_name, identity.username)

@@ -38,8 +38,12 @@ def pages() -> dict[str, tuple[Layout, Callable[[Dash, Any], None] | None]]:
 
 def render(ctx: PageContext, pathname: str | None, search: str | None) -> Any:
     """The page at ``pathname`` with the query string's values (?lang=en&map=risk)."""
+    # Dash's endpoint takes whatever a client posts: a location that is not text is "/".
+    pathname = pathname if isinstance(pathname, str) else None
+    search = search if isinstance(search, str) else None
     found = pages().get(pathname or "/")
-    query = dict(parse_qsl((search or "").lstrip("?")))
+    # The query's names become a layout's keywords: never its own ``ctx``.
+    query = {k: v for k, v in parse_qsl((search or "").lstrip("?")) if k != "ctx"}
     if found is None:
         lang = pick_lang(query.get("lang"))
         words = labels(lang)

@@ -52,6 +52,11 @@ def check_jurisdiction(values: Values, ours: str) -> None:
         raise Open311Error.one(404, f"jurisdiction_id {theirs[:64]!r} not found; use {ours!r}")
 
 
+def is_number(text: str) -> bool:
+    """Plain digits 0-9: ``str.isdigit`` also takes ² or ①, which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _csv(values: Values, name: str) -> list[str]:
     return [part.strip() for v in values(name) for part in v.split(",") if part.strip()]
 
@@ -93,7 +98,7 @@ def parse_listing(values: Values, public: Collection[str], now: datetime) -> Lis
     limit, offset = size, (page - 1) * size
     raw_ids = _csv(values, "service_request_id")
     if raw_ids:
-        if not all(i.isdigit() and len(i) < 12 for i in raw_ids):
+        if not all(is_number(i) and len(i) < 12 for i in raw_ids):
             problems.append((400, "service_request_id: comma-separated numbers"))
         elif len(raw_ids) > MAX_IDS:
             problems.append((400, f"service_request_id: at most {MAX_IDS} at once"))
@@ -141,7 +146,7 @@ def _positive(values: Values, name: str, default: int, problems: list[tuple[int,
     text = given(values, name)
     if not text:
         return default
-    if not text.isdigit() or not 0 < int(text) < 2**31:
+    if not is_number(text) or not 0 < int(text) < 2**31:
         problems.append((400, f"{name}: a whole number from 1"))
         return default
     return int(text)

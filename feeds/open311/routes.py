@@ -121,7 +121,7 @@ def open311_blueprint(
         catalog = store.catalog
         public = mapping.public_categories(catalog)
         found = []
-        if request_id.isdigit() and len(request_id) < 12:
+        if params.is_number(request_id) and len(request_id) < 12:
             found = store.find_cases(ids=[int(request_id)], categories=list(public), limit=1)
         if not found:  # a case the public may not read is answered as one that does not exist
             raise Open311Error.one(404, f"service_request_id {request_id[:20]!r} not found")

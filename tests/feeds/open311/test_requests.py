@@ -234,7 +234,8 @@ def test_one_request_in_json_says_the_same_and_nothing_personal(center: Center) 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 def test_unknown_or_private_requests_are_404(center: Center, fmt: str) -> None:
     private = center.report("MD03")  # a family dispute, taken by the desk
-    for request_id in ("999", "abc", str(private), "0"):
+    # ² and ① are digits to str.isdigit but not to int(): they were a 500.
+    for request_id in ("999", "abc", str(private), "0", "²", "①"):
         r = center.client.get(f"{BASE}/requests/{request_id}.{fmt}")
         assert r.status_code == 404, request_id
         [(status, description)] = error_list(r, fmt)
@@ -331,6 +332,10 @@ BAD_QUERIES = [
     ("?service_request_id=1,x", "service_request_id"),
     ("?page=0", "page"),
     ("?page_size=1001", "page_size"),
+    # Digits to str.isdigit, not to int(): each was a 500.
+    ("?service_request_id=1,²", "service_request_id"),
+    ("?page=²", "page"),
+    ("?page_size=①", "page_size"),
 ]
 
 
