@@ -109,6 +109,11 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("LOGIN_ADDRESS_LIMIT", "60/minute;300/hour", "Failed sign-ins allowed per client address."),
     ("KEY_RATE_LIMIT", "600/minute", "Requests allowed per API key."),
     (
+        "PUBLIC_RATE_LIMIT",
+        "300/minute",
+        "Requests allowed per client address on the public doors (Open311) without a key.",
+    ),
+    (
         "SIMULATE_RATE",
         "0",
         "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
@@ -136,6 +141,7 @@ class Settings:
     login_rate_limit: str = "10/minute;30/hour"
     login_address_limit: str = "60/minute;300/hour"
     key_rate_limit: str = "600/minute"
+    public_rate_limit: str = "300/minute"
     intake_stream_setting: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -163,6 +169,7 @@ class Settings:
             login_rate_limit=values["LOGIN_RATE_LIMIT"],
             login_address_limit=values["LOGIN_ADDRESS_LIMIT"],
             key_rate_limit=values["KEY_RATE_LIMIT"],
+            public_rate_limit=values["PUBLIC_RATE_LIMIT"],
             intake_stream_setting=values["INTAKE_STREAM"],
         )
         if settings.env != "development" and (
@@ -397,11 +404,11 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
     # Open311's api_key is an API key (scope intake) or a person's own token.
-    server.register_blueprint(
-        open311_blueprint(
-            core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor
-        )
+    open311 = open311_blueprint(
+        core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor
     )
+    limits.public(open311)
+    server.register_blueprint(open311)
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
     pages = PageContext(core.store, core.grid, auth, settings.tile_url)

@@ -26,7 +26,8 @@ from cases.workflow import Actor, Role
 F = TypeVar("F", bound=Callable[..., Any])
 Policy = Callable[[Actor], bool]
 SESSION_ID = "sid"
-# Open311 GeoReport v2 sends its key as the ``api_key`` parameter, not a header.
+# Open311 GeoReport v2 sends its key as the ``api_key`` field of a POST's form (never taken
+# from the address, where logs keep it), not a header.
 API_KEY_PARAM_PREFIXES = ("/open311/",)
 
 
@@ -74,8 +75,8 @@ class Auth:
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             return self.by_credential(header[7:].strip())
-        if request.path.startswith(API_KEY_PARAM_PREFIXES) and request.values.get("api_key"):
-            return self.by_credential(request.values["api_key"])
+        if request.path.startswith(API_KEY_PARAM_PREFIXES) and request.form.get("api_key"):
+            return self.by_credential(request.form["api_key"])
         sid = session.get(SESSION_ID)
         if isinstance(sid, str) and sid:
             info = self.sessions.resolve(sid)

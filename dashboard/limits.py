@@ -63,6 +63,13 @@ class Limits:
             key_func=get_remote_address,
             deduct_when=_failed,
         )
+        # The public doors (Open311's reads, anyone's): per client address; a key has its own.
+        self.public = self.limiter.shared_limit(
+            settings.public_rate_limit,
+            "public",
+            key_func=get_remote_address,
+            exempt_when=lambda: self._key_name() is not None,
+        )
         server.register_error_handler(RateLimitExceeded, _too_many)
 
     def _key_name(self) -> str | None:

@@ -26,12 +26,12 @@ def _get(summary: str, *params: Schema) -> dict[str, object]:
         "security": PUBLIC,
         "tags": ["open311"],
         "parameters": [FMT, JURISDICTION, *params],
-        "responses": _answers(400, 404, 503),
+        "responses": _answers(400, 404, 429, 503),
     }
 
 
 def paths() -> Paths:
-    post_answers = _answers(400, 403, 404, 413, 503)
+    post_answers = _answers(400, 403, 404, 413, 429, 503)
     post_answers["201"] = {"description": "The request filed", "content": GEOREPORT}
     return {
         "/open311/v2/services.{fmt}": {"get": _get("The public services (categories)")},

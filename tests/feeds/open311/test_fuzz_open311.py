@@ -155,3 +155,33 @@ def test_a_path_no_open311_route_serves_answers_the_errors_array(center: Center)
     r = client.delete(f"{BASE}/services.json")
     assert r.status_code == 405 and "GET" in r.headers["Allow"]
     assert json.loads(r.data)[0]["code"] == 405
+
+
+def test_the_api_key_is_taken_from_the_body_never_the_address(center: Center) -> None:
+    lon, lat = center.point()
+    form = {"service_code": "SR01", "lat": lat, "long": lon}
+    key = center.keys["op"]
+    r = center.client.post(f"{BASE}/requests.json?api_key={key}", data=form)
+    assert r.status_code == 400 and "body" in json.loads(r.data)[0]["description"]
+    assert (
+        center.client.post(f"{BASE}/requests.json", data={**form, "api_key": key}).status_code
+        == 201
+    )
+
+
+def test_the_public_door_is_limited_per_address_and_keys_have_their_own(
+    make_app: Any, database_url: str
+) -> None:
+    from tests.dashboard.conftest import TEST_SECRET
+
+    g = make_app(
+        database_url, gridcc_env="production", secret_key=TEST_SECRET, public_rate_limit="3/minute"
+    )
+    client = g.server.test_client()
+    paths = ("services.json", "requests.json", "services.xml", "requests/1.json")
+    codes = [client.get(f"{BASE}/{path}").status_code for path in paths]
+    assert codes[:3] == [200, 200, 200] and codes[3] == 429  # one count for the whole door
+    key = g.keys.create("hotline-12345", "intake")
+    lon, lat = g.grid.geometries[20].representative_point().coords[0]
+    form = {"api_key": key, "service_code": "SR01", "lat": lat, "long": lon}
+    assert client.post(f"{BASE}/requests.json", data=form).status_code == 201  # its own count
