@@ -40,7 +40,8 @@ def _door(path: str) -> ErrorAnswer | None:
     return next((answer for prefix, answer in doors.items() if path.startswith(prefix)), None)
 
 
-def _answer(status: int, error: str, message: str) -> tuple[Response, int]:
+def answer(status: int, error: str, message: str) -> tuple[Response, int]:
+    """An error in the shape of the door ``request.path`` is under (JSON for the API)."""
     door = _door(request.path)
     return door(status, error, message) if door else _json_error(status, error, message)
 
@@ -92,8 +93,8 @@ def init_app(server: Flask, doors: dict[str, ErrorAnswer] | None = None) -> None
             return None  # an API route: it answers for itself
         allowed = _api_methods(server, request.path)
         if not allowed:
-            return _answer(404, "not_found", f"no route at {request.path[:200]}")
-        response, status = _answer(
+            return answer(404, "not_found", f"no route at {request.path[:200]}")
+        response, status = answer(
             405, "method_not_allowed", f"{request.method} is not one of {', '.join(allowed)}"
         )
         response.headers["Allow"] = ", ".join(allowed)
@@ -103,4 +104,4 @@ def init_app(server: Flask, doors: dict[str, ErrorAnswer] | None = None) -> None
     def http_error(exc: HTTPException) -> HTTPException | tuple[Response, int]:
         if not is_json_path(request.path) or exc.code is None:
             return exc  # pages keep Flask's own answer
-        return _answer(exc.code, error_name(exc), exc.description or "")
+        return answer(exc.code, error_name(exc), exc.description or "")

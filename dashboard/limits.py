@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from dashboard import errors
 from dashboard.auth import Auth
 from dashboard.bodies import json_object
 from dashboard.login_page import TOO_MANY_ZH, login_html
@@ -85,4 +86,4 @@ def _too_many(exc: RateLimitExceeded) -> tuple[Response, int]:
     message = f"too many requests ({exc.description}); wait"
     if request.path == "/login":
         return Response(login_html(TOO_MANY_ZH, ""), status=429, mimetype="text/html"), 429
-    return jsonify({"error": "rate_limited", "message": message}), 429
+    return errors.answer(429, "rate_limited", message)

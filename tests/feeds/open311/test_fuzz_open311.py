@@ -181,6 +181,9 @@ def test_the_public_door_is_limited_per_address_and_keys_have_their_own(
     paths = ("services.json", "requests.json", "services.xml", "requests/1.json")
     codes = [client.get(f"{BASE}/{path}").status_code for path in paths]
     assert codes[:3] == [200, 200, 200] and codes[3] == 429  # one count for the whole door
+    refused = client.get(f"{BASE}/services.json")
+    assert json.loads(refused.data)[0]["code"] == 429  # the specification's errors array
+    assert int(refused.headers["Retry-After"]) > 0
     key = g.keys.create("hotline-12345", "intake")
     lon, lat = g.grid.geometries[20].representative_point().coords[0]
     form = {"api_key": key, "service_code": "SR01", "lat": lat, "long": lon}
