@@ -104,7 +104,8 @@ SETTINGS: list[tuple[str, str, str]] = [
     (
         "LOGIN_RATE_LIMIT",
         "10/minute;30/hour",
-        "Failed sign-ins allowed per user name; past it every attempt answers 429.",
+        "Sign-in attempts allowed per user name (each counted before the password is "
+        "checked); past it every attempt answers 429.",
     ),
     ("LOGIN_ADDRESS_LIMIT", "60/minute;300/hour", "Failed sign-ins allowed per client address."),
     ("KEY_RATE_LIMIT", "600/minute", "Requests allowed per API key."),

@@ -54,9 +54,11 @@ class Limits:
             default_limits_exempt_when=lambda: self._key_name() is None,
         )
         self.limiter.request_filter(lambda: request.endpoint in (None, "static"))
-        # Failed sign-ins: per name (a guessed password) and per address (a sprayed one).
+        # Sign-ins per name: every attempt counts, taken before the password is checked, so
+        # a burst of parallel guesses cannot pass the check together (a failure-only count
+        # is known only after each answer). Per address: failures only (a shared office).
         self.per_name = self.limiter.shared_limit(
-            settings.login_rate_limit, LOGIN_SCOPE, key_func=login_name, deduct_when=_failed
+            settings.login_rate_limit, LOGIN_SCOPE, key_func=login_name, methods=["POST"]
         )
         self.per_address = self.limiter.shared_limit(
             settings.login_address_limit,

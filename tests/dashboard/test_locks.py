@@ -210,3 +210,20 @@ def test_a_keys_limit_is_counted_across_processes_in_redis(
         for app in (first, second, first, second, first)
     ]
     assert 429 not in codes[:4] and codes[4] == 429  # one count for the key, in Redis
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_tries_than_one_by_one(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    g, _ = center
+
+    def guess(i: int) -> int:
+        client = g.server.test_client()
+        body = {"username": "lead", "password": f"wrong-password-{i:04d}"}
+        return int(client.post("/api/login", json=body).status_code)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        codes = list(pool.map(guess, range(36)))
+    assert codes.count(401) <= 10 and codes.count(429) >= 26, codes
