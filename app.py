@@ -401,7 +401,11 @@ def create_app(settings: Settings | None = None) -> GridCC:
     # In development anyone on the machine may report (the demo); in production only a
     # known feed, app or person, by token or session.
     may_report = (lambda: True) if settings.env == "development" else auth.may_report
-    server.register_blueprint(intake_blueprint(core.intake, may_report))
+    server.register_blueprint(
+        intake_blueprint(
+            core.intake, may_report, lambda: a.label if (a := auth.current_actor()) else ""
+        )
+    )
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
     # Open311's api_key is an API key (scope intake) or a person's own token.

@@ -16,9 +16,14 @@ def _json(status: int, body: dict[str, Any]) -> tuple[Response, int]:
     return jsonify(body), status
 
 
-def intake_blueprint(intake: Intake, may_report: Callable[[], bool] = lambda: True) -> Blueprint:
+def intake_blueprint(
+    intake: Intake,
+    may_report: Callable[[], bool] = lambda: True,
+    sender: Callable[[], str] = lambda: "",
+) -> Blueprint:
     """``may_report`` says whether the caller may send reports (in production: a known
-    feed, app or person; checked before the body is read)."""
+    feed, app or person; checked before the body is read); ``sender`` names the caller for
+    the audit log (an API key, a person)."""
     bp = Blueprint("intake", __name__)
 
     @bp.post("/api/reports")
@@ -56,7 +61,7 @@ def intake_blueprint(intake: Intake, may_report: Callable[[], bool] = lambda: Tr
                 intake, Rejection(400, "invalid_json", f"the body is not JSON: {exc}"), raw
             )
         try:
-            accepted = intake.accept(body, raw)
+            accepted = intake.accept(body, raw, sender=sender())
         except Rejection as rejection:
             return _json(rejection.status, rejection.body())
         return _json(201 if accepted.created else 200, accepted.body())

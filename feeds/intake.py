@@ -141,10 +141,14 @@ class Intake:
         self.store = store
         self.grid = grid
 
-    def accept(self, body: Any, raw: str = "", require_report_id: bool = False) -> Accepted:
+    def accept(
+        self, body: Any, raw: str = "", require_report_id: bool = False, sender: str = ""
+    ) -> Accepted:
+        """``sender`` names who handed the report in (an API key, a person, a queue) for the
+        audit log: the report's own ``source`` is what it claims, the sender who said so."""
         try:
             fields = parse_report(body, self.store.catalog, require_report_id)
-            return self._open(fields)
+            return self._open(fields, sender)
         except Rejection as rejection:
             self.refuse(rejection, raw or repr(body))
             raise
@@ -153,7 +157,7 @@ class Intake:
         """Keep a refused report with what was sent, for review (every intake path)."""
         self.store.record_rejection(rejection.error, rejection.message, raw)
 
-    def _open(self, fields: dict[str, Any]) -> Accepted:
+    def _open(self, fields: dict[str, Any], sender: str = "") -> Accepted:
         lon, lat = to_wgs84(fields["lon"], fields["lat"], fields["crs"])
         lon, lat = float(lon), float(lat)
         where = self.grid.locate(lon, lat)
@@ -179,7 +183,8 @@ class Intake:
             reporter=fields["reporter"],
         )
         try:
-            case, created = self.store.open_case(report, actor=f"intake:{report.source}")
+            actor = f"intake:{report.source}" + (f" via {sender}" if sender else "")
+            case, created = self.store.open_case(report, actor=actor[:128])
         except DuplicateMismatch as clash:
             raise Rejection(
                 409, "duplicate_mismatch", str(clash), extra={"case_id": clash.case_id}

@@ -236,7 +236,9 @@ class StreamIntake:
         said = body.get("report_id") if isinstance(body, dict) else None
         report_id = said[:128] if isinstance(said, str) else ""
         try:
-            accepted = self.intake.accept(body, raw, require_report_id=True)
+            accepted = self.intake.accept(
+                body, raw, require_report_id=True, sender=f"queue:{self.consumer}"
+            )
         except Rejection as rejection:  # recorded by the intake
             self._dead_letter(message, rejection, report_id)
             return

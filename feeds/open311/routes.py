@@ -161,7 +161,8 @@ def open311_blueprint(
             store.record_rejection("open311_invalid", detail, raw)
             raise
         try:
-            accepted = intake.accept(body, raw)  # records its own refusals
+            # Records its own refusals; the event names the key that filed it.
+            accepted = intake.accept(body, raw, sender=actor.label if actor else "")
         except Rejection as rejection:
             raise _refusal(rejection) from None
         created = mapping.created_record(accepted.case, catalog)

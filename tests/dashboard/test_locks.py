@@ -137,6 +137,9 @@ def test_each_key_does_its_scope_and_nothing_else(
     made = client.post("/api/reports", json=_report(grid), headers=_bearer(intake))
     assert made.status_code == 201
     case = g.store.get(made.json["case_id"])
+    events, _through, _more = g.store.events_page(0, 10, "district")
+    # The audit log names the key that handed the report in, whatever source it claims.
+    assert [e.actor for e in events] == ["intake:citizen via system:key:hotline-12345"]
     assert client.get("/api/snapshot", headers=_bearer(intake)).status_code == 403
     assert client.get(f"/api/cases/{case.id}", headers=_bearer(intake)).status_code == 403
     own = g.keys.create("own-system", "department", case.department)
