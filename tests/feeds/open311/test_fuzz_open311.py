@@ -57,6 +57,16 @@ def values() -> st.SearchStrategy[str]:
     )
 
 
+def fuzzed(database_url: str) -> Any:
+    """Hypothesis settings for one store: EXAMPLES of it, no deadline (a busy machine)."""
+    backend = "postgres" if database_url.startswith("postgresql") else "sqlite"
+    return settings(
+        max_examples=EXAMPLES[backend],
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 def _encoded(fields: dict[str, Any]) -> bytes:
     """As a client's bytes: lone surrogates become bytes that are not UTF-8, as they would."""
     return urlencode(
@@ -81,16 +91,11 @@ def _check_answer(r: Any, fmt: str, statuses: set[int]) -> None:
 def test_open311_posts_never_fail_and_refusals_write_nothing(
     center: Center, database_url: str
 ) -> None:
-    backend = "postgres" if database_url.startswith("postgresql") else "sqlite"
     lon, lat = center.point()
     good = {"api_key": center.keys["op"], "service_code": "SR01", "lat": lat, "long": lon}
     client = center.client
 
-    @settings(
-        max_examples=EXAMPLES[backend],
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
+    @fuzzed(database_url)
     @given(
         fmt=st.sampled_from(["json", "xml"]),
         keep=st.sets(st.sampled_from(sorted(good))),
@@ -113,15 +118,10 @@ def test_open311_posts_never_fail_and_refusals_write_nothing(
 
 
 def test_open311_queries_never_fail(center: Center, database_url: str) -> None:
-    backend = "postgres" if database_url.startswith("postgresql") else "sqlite"
     center.file()
     client = center.client
 
-    @settings(
-        max_examples=EXAMPLES[backend],
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
+    @fuzzed(database_url)
     @given(
         fmt=st.sampled_from(["json", "xml"]),
         query=st.dictionaries(st.sampled_from(QUERY_FIELDS), values(), max_size=5),
