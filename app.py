@@ -335,6 +335,11 @@ class GridCC:
     def sessions(self) -> SessionBook:
         return self.core.sessions
 
+    def close(self) -> None:
+        """Stop what this instance started (the hub's socket sweep) and close its store."""
+        self.hub.stop()
+        self.store.engine.dispose()
+
     def run(self) -> None:
         self.socketio.run(
             self.server,

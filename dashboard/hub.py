@@ -147,4 +147,7 @@ class Hub:
                 log.warning("socket sweep skipped: %s", exc)
 
     def stop(self) -> None:
+        """End the sweep (a sweep under way finishes first)."""
         self._stop.set()
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=5)

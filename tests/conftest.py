@@ -124,7 +124,7 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
 
     yield make
     for instance in built:
-        instance.store.engine.dispose()
+        instance.close()
 
 
 def _hypothesis_profiles() -> None:

@@ -98,7 +98,6 @@ def test_the_sweep_runs_by_itself(make_app: Any, database_url: str) -> None:
     while socket.is_connected() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not socket.is_connected()
-    g.hub.stop()
 
 
 def test_a_client_emitting_connect_is_closed_not_admitted_again(
