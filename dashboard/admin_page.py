@@ -17,6 +17,7 @@ from cases import access, clock
 from cases.keys import KeyRefused
 from cases.model import storable
 from dashboard.i18n import labels, pick_lang
+from dashboard.signed_in import denied, who
 from dashboard.wall import page
 
 KEYS_TABLE = "admin-keys"
@@ -41,15 +42,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
     if not _allowed(ctx):
-        message = words["not_for_role"] if ctx.auth.current_actor() else words["login_needed"]
-        return html.Div(
-            className="wall-denied",
-            children=[
-                html.H1(words["admin_page"]),
-                html.P(message),
-                html.A(words["nav_wall"], href="/"),
-            ],
-        )
+        return denied(ctx.auth, words, lang, words["admin_page"], "/admin")
     departments = sorted(ctx.store.catalog.departments.values(), key=lambda d: d.code)
     create = html.Div(
         className="admin-form",
@@ -81,7 +74,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
         lang,
         "admin-page",
         [html.H1(f"{words['title']} · {words['admin_page']}")],
-        html.A(words["nav_wall"], href=f"/?lang={lang}", className="nav-link"),
+        who(ctx.auth, words, lang),
         [
             dcc.Store(id=LANG, data=lang),
             html.Section(

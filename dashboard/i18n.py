@@ -78,6 +78,8 @@ LABELS: dict[str, dict[str, str]] = {
         "deactivate": "停用用户",
         "not_for_role": "此页面不对您的角色开放。",
         "nav_admin": "系统管理 →",
+        "sign_out": "退出",
+        "nav_wall_short": "大屏",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -152,6 +154,8 @@ LABELS: dict[str, dict[str, str]] = {
         "deactivate": "Deactivate user",
         "not_for_role": "This page is not open to your role.",
         "nav_admin": "Administration →",
+        "sign_out": "Sign out",
+        "nav_wall_short": "Wall",
     },
 }
 

@@ -13,7 +13,8 @@ from cases import clock
 from cases.kpi import closure_hours, compute_kpis, daily, definitions
 from dashboard.i18n import labels, pick_lang
 from dashboard.kpi_figures import closure_histogram, kpi_trend
-from dashboard.wall import denied, may_view, page
+from dashboard.signed_in import denied, who
+from dashboard.wall import may_view, page
 
 PERIOD = "kpi-period"
 DIM = "kpi-dim"
@@ -102,7 +103,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
     if not may_view(ctx.auth, "kpi"):
-        return denied(words, words["kpi_page"], "/kpi")
+        return denied(ctx.auth, words, lang, words["kpi_page"], "/kpi")
     controls = html.Div(
         className="kpi-controls",
         children=[
@@ -130,7 +131,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
             html.H1(f"{words['title']} · {words['kpi_page']}"),
             html.A(words["nav_wall"], href=f"/?lang={lang}", className="nav-link"),
         ],
-        controls,
+        html.Div(className="kpi-header-right", children=[controls, who(ctx.auth, words, lang)]),
         [
             dcc.Store(id=LANG, data=lang),
             dcc.Interval(id=TICK, interval=60_000),

@@ -23,6 +23,7 @@ from dashboard.api import LEVELS, MAX_EVENTS
 from dashboard.auth import Auth
 from dashboard.figures import RISK_LEVELS, map_look, risk_color
 from dashboard.i18n import labels, pick_lang
+from dashboard.signed_in import denied, who
 from geo.grid import Grid
 
 WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction")
@@ -65,17 +66,6 @@ def page(lang: str, class_name: str, title: list[Any], right: Any, body: list[An
                 children=[html.Div(className="wall-title", children=title), right],
             ),
             *body,
-        ],
-    )
-
-
-def denied(words: dict[str, str], title: str, path: str) -> html.Div:
-    return html.Div(
-        className="wall-denied",
-        children=[
-            html.H1(title),
-            html.P(words["login_needed"]),
-            html.A(words["login"], href=f"/login?next={path}"),
         ],
     )
 
@@ -204,7 +194,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     lang = pick_lang(lang)
     words = labels(lang)
     if not may_view(ctx.auth):
-        return denied(words, words["title"], "/")
+        return denied(ctx.auth, words, lang, words["title"], "/")
     snapshot = ctx.store.snapshot()
     counters = snapshot["counters"]
     other = "en" if lang == "zh" else "zh"
@@ -220,6 +210,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                     html.A(words["other_lang"], href=f"?lang={other}"),
                 ],
             ),
+            who(ctx.auth, words, lang),
         ],
     )
     return page(

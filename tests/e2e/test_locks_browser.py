@@ -69,6 +69,13 @@ def test_the_app_works_under_its_own_csp(strict_page: Any, tmp_path: Path) -> No
         plots = "() => document.querySelectorAll('.js-plotly-plot .main-svg').length"
         assert eventually(lambda: page.evaluate(plots) > 0, True, 60)
         assert page.evaluate(VIOLATIONS) == []
+        page.screenshot(path=str(SCREENSHOTS / "kpi-signed-in.png"))
+        # The header says who is signed in; its sign-out ends the session on the server.
+        assert "zhang-lead · 值班长" in page.inner_text("#signed-in")
+        page.click("#signed-in .sign-out button")
+        page.wait_for_url(f"{base}/login*", timeout=30_000)
+        me = "() => fetch('/api/me').then(r => r.status)"
+        assert page.evaluate(me) == 401
 
         # An admin makes an intake key on the admin page (a Dash callback, CSRF-checked).
         page.context.clear_cookies()

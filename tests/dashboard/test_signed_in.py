@@ -1,0 +1,51 @@
+"""The header says who is signed in, links the pages their role may open and signs out; a
+page a role may not open says so in words (dashboard/signed_in.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app import GridCC
+from dashboard import admin_page, kpi_page, wall
+from dashboard.wall import WallContext
+from tests.dashboard.conftest import login
+
+
+def _render(g: GridCC, client: Any, layout: Any) -> str:
+    ctx = WallContext(store=g.store, grid=g.grid, auth=g.server.extensions["gridcc_auth"])
+    cookie = f"session={client.get_cookie('session').value}" if client else ""
+    with g.server.test_request_context("/", headers={"Cookie": cookie} if cookie else {}):
+        return str(layout(ctx))
+
+
+def test_the_header_names_who_is_signed_in_their_pages_and_a_sign_out(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    g, _ = center
+    op = _render(g, login(g, "op"), wall.layout)
+    assert "op · 值班员" in op and "action='/logout'" in op.replace('"', "'")
+    assert "name='csrf_token'" in op.replace('"', "'")
+    assert "/kpi?lang=zh" in op and "/admin" not in op
+    admin = _render(g, login(g, "admin"), kpi_page.layout)
+    assert "admin · 管理员" in admin and "/admin?lang=zh" in admin
+
+
+def test_a_page_not_for_your_role_says_so_and_never_asks_you_to_log_in_again(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    g, _ = center
+    liaison = login(g, "li-cg")
+    for layout in (kpi_page.layout, admin_page.layout, wall.layout):
+        text = _render(g, liaison, layout)
+        assert "此页面不对您的角色开放" in text and "/login" not in text, layout
+    anonymous = _render(g, None, kpi_page.layout)
+    assert "/login?next=/kpi" in anonymous
+
+
+def test_a_kiosk_wall_shows_no_sign_out(center: tuple[GridCC, dict[str, str]]) -> None:
+    g, _ = center
+    kiosk = g.server.test_client()
+    signed_in = kiosk.post("/api/kiosk", json={"token": g.keys.create("wall-1", "wall")})
+    assert signed_in.status_code == 200
+    text = _render(g, kiosk, wall.layout)
+    assert "wall-status" in text and "/logout" not in text
