@@ -423,12 +423,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(export_api(core.store, auth))
     pages = PageContext(core.store, core.grid, auth, settings.tile_url)
     dash_app = build_dash(server, pages, ROOT / "assets")
-    inline_hashes: list[str] = []
-
-    def csp() -> str:
-        if not inline_hashes:  # Dash's inline script is known once its callbacks are
-            inline_hashes.extend(dash_app.csp_hashes())
-        return guards.content_security_policy(settings.tile_url, inline_hashes)
-
+    # Every callback is defined by now, so Dash's inline scripts (and their hashes) are known.
+    csp = guards.content_security_policy(settings.tile_url, dash_app.csp_hashes())
     guards.init_app(server, auth, csp)
     return GridCC(core, server, dash_app, socketio, hub)

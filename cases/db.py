@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +50,11 @@ def _sqlite_transactions(engine: Engine) -> None:
     def _begin(conn: Connection) -> None:
         read_only = conn.get_execution_options().get("gridcc_read_only", False)
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A plain read (a user, a key, a session): on SQLite it must not take the write lock
+    that every BEGIN takes otherwise, or each request would queue behind the writers."""
+    with engine.connect() as conn:
+        yield conn.execution_options(gridcc_read_only=True)

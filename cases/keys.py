@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, select, update
 
 from cases import access, clock
+from cases.db import reading
 from cases.schema import api_keys
 from cases.users import hash_token
 from cases.workflow import Actor
@@ -84,12 +85,12 @@ class KeyRing:
         return done.rowcount == 1
 
     def get(self, name: str) -> ApiKey | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(api_keys).where(api_keys.c.name == name)).first()
         return _key(row) if row else None
 
     def all(self) -> list[ApiKey]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(api_keys).order_by(api_keys.c.name)).all()
         return [_key(r) for r in rows]
 
@@ -97,7 +98,7 @@ class KeyRing:
         """The active key ``key`` is, or None."""
         if not key.startswith(KEY_PREFIX):
             return None
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(api_keys).where(
                     api_keys.c.key_hash == hash_token(key), api_keys.c.revoked_at.is_(None)
@@ -109,7 +110,7 @@ class KeyRing:
         """Which of ``names`` are keys still in force (for the socket sweep)."""
         if not names:
             return set()
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(api_keys.c.name).where(
                     api_keys.c.name.in_(sorted(names)), api_keys.c.revoked_at.is_(None)

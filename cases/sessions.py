@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Engine, and_, insert, or_, select, update
 
 from cases import clock
+from cases.db import reading
 from cases.schema import api_keys, sessions, users
 from cases.users import hash_token
 
@@ -75,7 +76,7 @@ class SessionBook:
         """The session ``sid`` names if it still stands (and notes that it was used)."""
         now = self.now()
         id_hash = hash_token(sid)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(sessions).where(sessions.c.id_hash == id_hash, *self._standing(now))
             ).first()
@@ -93,7 +94,7 @@ class SessionBook:
         wanted = sorted(set(id_hashes))
         if not wanted:
             return set()
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(sessions.c.id_hash).where(
                     sessions.c.id_hash.in_(wanted), *self._standing(self.now())
@@ -112,7 +113,7 @@ class SessionBook:
         return self._end(sessions.c.username == username, why)
 
     def of_user(self, username: str) -> list[SessionInfo]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(sessions)
                 .where(sessions.c.username == username, *self._standing(self.now()))

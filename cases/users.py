@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
+from cases.db import reading
 from cases.schema import users
 from cases.workflow import Actor, Role
 
@@ -84,12 +83,6 @@ class UserDirectory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        # A plain read: on SQLite it must not take the write lock (see cases/db.py).
-        with self.engine.connect() as conn:
-            yield conn.execution_options(gridcc_read_only=True)
-
     def add(
         self,
         username: str,
@@ -120,18 +113,18 @@ class UserDirectory:
         return token
 
     def count(self) -> int:
-        with self._reading() as conn:
+        with reading(self.engine) as conn:
             return len(conn.execute(select(users.c.username)).all())
 
     def get(self, username: str) -> User | None:
-        with self._reading() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(users).where(users.c.username == username, users.c.active.is_(True))
             ).first()
         return _user(row) if row else None
 
     def authenticate(self, username: str, password: str) -> User | None:
-        with self._reading() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(users).where(users.c.username == username, users.c.active.is_(True))
             ).first()
@@ -141,7 +134,7 @@ class UserDirectory:
         return _user(row) if check_password(password, row.password_hash) else None
 
     def by_token(self, token: str) -> User | None:
-        with self._reading() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(users).where(
                     users.c.token_hash == hash_token(token), users.c.active.is_(True)

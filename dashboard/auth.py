@@ -71,12 +71,19 @@ class Auth:
     def current_actor(self) -> Actor | None:
         return self.identify().actor
 
-    def _identify(self) -> Identity:
+    def presented_credential(self) -> str | None:
+        """The API key or token this request carries, if any (read without the store)."""
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            return self.by_credential(header[7:].strip())
+            return header[7:].strip()
         if request.path.startswith(API_KEY_PARAM_PREFIXES) and request.form.get("api_key"):
-            return self.by_credential(request.form["api_key"])
+            return request.form["api_key"]
+        return None
+
+    def _identify(self) -> Identity:
+        credential = self.presented_credential()
+        if credential is not None:
+            return self.by_credential(credential)
         sid = session.get(SESSION_ID)
         if isinstance(sid, str) and sid:
             info = self.sessions.resolve(sid)

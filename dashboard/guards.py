@@ -11,7 +11,9 @@ site cannot send without asking first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
@@ -25,14 +27,12 @@ CSRF_HEADER = "X-CSRFToken"
 JSON_ONLY = frozenset({"/api/login", "/api/kiosk"})
 
 
-def content_security_policy(tile_url: str, inline_script_hashes: list[str]) -> str:
+def content_security_policy(tile_url: str, inline_script_hashes: Sequence[str]) -> str:
     """Only our own origin: scripts from /assets (and Dash's one inline start-up script, by
     hash), MapLibre's workers from blob:, tiles from the configured tile server if any.
     Styles allow inline attributes, which React sets on elements."""
     tiles = ""
     if tile_url:
-        from urllib.parse import urlsplit
-
         parts = urlsplit(tile_url.replace("{", "").replace("}", ""))
         tiles = f" {parts.scheme}://{parts.netloc}" if parts.netloc else ""
     hashes = " ".join(inline_script_hashes)  # Dash gives them quoted: 'sha256-…'
@@ -54,9 +54,8 @@ def content_security_policy(tile_url: str, inline_script_hashes: list[str]) -> s
     )
 
 
-def init_app(server: Flask, auth: Auth, csp: Any) -> None:
-    """``csp`` is a callable giving the Content-Security-Policy (Dash's inline script hashes
-    are known only once its callbacks are defined)."""
+def init_app(server: Flask, auth: Auth, csp: str) -> None:
+    """``csp``: the Content-Security-Policy every response carries."""
     server.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, by credential
     server.config["WTF_CSRF_TIME_LIMIT"] = None  # valid as long as the session stands
     server.config["WTF_CSRF_SSL_STRICT"] = False  # the origin is checked by SameSite cookies
@@ -68,10 +67,8 @@ def init_app(server: Flask, auth: Auth, csp: Any) -> None:
         if request.path in JSON_ONLY:
             return None  # the route refuses anything but JSON
         if request.path == "/login" or SESSION_ID in session:
-            if auth.identify().key_name is not None or request.headers.get(
-                "Authorization", ""
-            ).startswith("Bearer "):
-                return None
+            if auth.presented_credential() is not None:
+                return None  # the request is who its key or token says, not the cookie
             token = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
             try:
                 validate_csrf(token)
@@ -87,7 +84,7 @@ def init_app(server: Flask, auth: Auth, csp: Any) -> None:
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Content-Security-Policy", csp())
+        headers.setdefault("Content-Security-Policy", csp)
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if SESSION_ID in session and response.mimetype == "text/html":

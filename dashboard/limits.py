@@ -76,6 +76,10 @@ class Limits:
         server.register_error_handler(RateLimitExceeded, _too_many)
 
     def _key_name(self) -> str | None:
+        # Asked of every request: one without a credential (a page's assets, a browser with
+        # its session) is no key's, and needs no look-up in the store.
+        if self.auth.presented_credential() is None:
+            return None
         return self.auth.identify().key_name
 
     def _limit_key(self) -> str:
