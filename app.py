@@ -378,6 +378,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.api import read_api
     from dashboard.auth import Auth
     from dashboard.cases_api import cases_api
+    from dashboard.desk_api import desk_api
     from dashboard.export_api import export_api
     from dashboard.hub import Hub
     from dashboard.limits import Limits
@@ -413,6 +414,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     )
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
+    server.register_blueprint(desk_api(core.store, core.grid, auth))
     # Open311's api_key is an API key (scope intake) or a person's own token.
     open311 = open311_blueprint(
         core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor

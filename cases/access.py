@@ -173,6 +173,21 @@ def may_read_case_detail(actor: Actor | None) -> bool:
     return audience_of(actor) is not None and actor is not None and actor.role is not Role.WALL
 
 
+def may_list_cases(actor: Actor | None) -> bool:
+    """A desk's lists of cases (its ``case_view``): the people who work cases, and a
+    department's own system; not the wall, which shows the district and opens no case."""
+    return may_read_case_detail(actor)
+
+
+# The center's desk: sorting new reports (立案, 作废, 合并) and dispatching them.
+DESK_ROLES = frozenset({Role.OPERATOR, Role.LEAD})
+
+
+def may_work_desk(actor: Actor | None) -> bool:
+    """The operators' queue and the duplicates of a report: the center's desk, in person."""
+    return is_person(actor) and actor is not None and actor.role in DESK_ROLES
+
+
 def may_see_district_state(actor: Actor | None) -> bool:
     """The snapshot of the whole district: open cases by cell, counters, recent reports."""
     return sees_district(actor)

@@ -88,6 +88,11 @@ cases = Table(
     Index("ix_cases_status_cell", "status", "cell_code"),
     Index("ix_cases_created_at", "created_at"),
     Index("ix_cases_closed_at", "closed_at"),
+    # The desks' lists (cases/lists.py): a department's open cases by deadline, the operators'
+    # queue by how long each has waited, and earlier reports of a category in nearby cells.
+    Index("ix_cases_department_status", "department", "status", "deadline"),
+    Index("ix_cases_status_updated", "status", "updated_at"),
+    Index("ix_cases_category_cell", "category_code", "cell_code", "created_at"),
     # Covers the KPI refresh's count of open cases by period and dimension (bench/kpi.py).
     Index(
         "ix_cases_open_kpi",

@@ -70,12 +70,21 @@ class StoreBase:
             try:
                 self._refuse_older_schema()
                 metadata.create_all(self.engine)
+                self._create_missing_indexes()
                 self._seed_rows()
                 return
             except (IntegrityError, ProgrammingError, OperationalError):
                 if attempt == 4:
                     raise
                 time.sleep(0.2 * (attempt + 1))
+
+    def _create_missing_indexes(self) -> None:
+        # create_all makes a table's indexes only with the table: a store made before an
+        # index was added gets it here (an index changes no row, so no migration is needed).
+        with self.engine.begin() as conn:
+            for table in metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
 
     def _seed_rows(self) -> None:
         with self.engine.begin() as conn:

@@ -3,7 +3,8 @@ with which parameters, and what it does to the case — each action's rules in o
 
 上报 reported → 立案 filed → 派遣 dispatched → 签收 accepted → 处置反馈 handled → 核查 verified
 → 结案 closed → 回访 rated; side paths 退回 return (back to dispatch), 返工 rework (back to
-the department), 作废 void, 延期 extend (more time, approved by a shift lead), 改派 reassign.
+the department), 作废 void, 合并 merge (a duplicate joins the earlier case), 延期 extend
+(more time, approved by a shift lead), 改派 reassign and, right after it, 撤销改派 its undo.
 Anything not in the table is refused with a clear error. The store applies an action as
 load → authorize → check version → ``Action.take`` → save → append event → publish; screens
 read the actions an actor may take, and their parameters, from here.
@@ -12,12 +13,12 @@ read the actions an actor may take, and their parameters, from here.
 from __future__ import annotations
 
 import enum
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
+from cases import effects
+from cases.effects import Context, Effect, Param
 from cases.model import Case, CaseError, Forbidden, InvalidTransition, OutOfView, Status
 
 
@@ -59,126 +60,12 @@ class Actor:
         return f"{self.role.value}:{self.name}"
 
 
-class Clock(Protocol):
-    """What an effect needs of the SLA clock (cases.sla.SlaClock)."""
-
-    def crossings(
-        self, start: datetime, limit_hours: float, working: bool
-    ) -> tuple[datetime, datetime, datetime]: ...
-
-
-@dataclass(frozen=True)
-class Context:
-    """What an action's effect may consult besides the case: the time, the departments
-    the catalog knows, and the SLA clock."""
-
-    now: datetime
-    departments: frozenset[str]
-    sla: Clock
-
-
-RATINGS = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意
-SATISFIED = frozenset({"satisfied", "basic"})
-MAX_EXTENSION_HOURS = 720.0
-
-
-# -- parameters -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Param:
-    """One parameter an action takes: its name, its label, and how a value is checked.
-
-    ``choices`` lists the allowed values where they are fixed (ratings); a department is
-    checked against the catalog, hours against ``MAX_EXTENSION_HOURS``.
-    """
-
-    name: str
-    label_zh: str
-    kind: str  # "department" | "hours" | "choice"
-    required: bool = True
-    choices: tuple[str, ...] = ()
-
-    def parse(self, value: Any, ctx: Context) -> Any:
-        if self.kind == "department":
-            if not isinstance(value, str) or value not in ctx.departments:
-                raise CaseError(f"unknown department {str(value)[:40]!r}")
-            return value
-        if self.kind == "hours":
-            ok = isinstance(value, int | float | str) and not isinstance(value, bool)
-            try:
-                hours = float(value) if ok else math.nan
-            except ValueError:
-                hours = math.nan
-            if not 0 < hours <= MAX_EXTENSION_HOURS:
-                raise CaseError(f"extend needs hours between 0 and {MAX_EXTENSION_HOURS:g}")
-            return hours
-        if value not in self.choices:
-            raise CaseError(f"{self.name}: one of {', '.join(self.choices)}")
-        return value
-
-
-DEPARTMENT = Param("department", "部门", "department", required=False)
-HOURS = Param("hours", "延期小时数", "hours")
-RATING = Param("rating", "评价", "choice", choices=RATINGS)
-
-Changes = dict[str, Any]
-Effect = Callable[[Case, Mapping[str, Any], Context], tuple[Changes, dict[str, Any]]]
-
-
-# -- effects: what each action does to the case besides its status --------------------------
-def _nothing(_case: Case, _args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, Changes]:
-    return {}, {}
-
-
-def _to_department(case: Case, args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, Changes]:
-    department = args.get("department") or case.department
-    changes = {
-        "department": department,
-        "dispatch_count": case.dispatch_count + 1,
-        "accepted_at": None,
-    }
-    return changes, {"from_department": case.department}
-
-
-def _reassign(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
-    if (args.get("department") or case.department) == case.department:
-        raise CaseError(f"case {case.id} is already with {case.department}")
-    return _to_department(case, args, ctx)
-
-
-def _stamp(column: str) -> Effect:
-    def effect(_case: Case, _args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
-        return {column: ctx.now}, {}
-
-    return effect
-
-
-def _count(column: str) -> Effect:
-    def effect(case: Case, _args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, Changes]:
-        return {column: getattr(case, column) + 1}, {}
-
-    return effect
-
-
-def _extend(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
-    hours = args["hours"]
-    allowed = case.allowed_hours + hours
-    watch, at_risk, deadline = ctx.sla.crossings(case.created_at, allowed, case.working_hours)
-    changes = {
-        "allowed_hours": allowed,
-        "extension_count": case.extension_count + 1,
-        "watch_at": watch,
-        "at_risk_at": at_risk,
-        "deadline": deadline,
-    }
-    return changes, {"hours": hours}
-
-
-def _rate(_case: Case, args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, Changes]:
-    return {"rating": args["rating"]}, {"rating": args["rating"]}
-
-
-def _not_rated(case: Case) -> str | None:
-    return "already rated" if case.rating is not None else None
+# The vocabulary the table is written in (kept importable from here, its old home).
+RATINGS = effects.RATINGS
+SATISFIED = effects.SATISFIED
+MAX_EXTENSION_HOURS = effects.MAX_EXTENSION_HOURS
+UNDO_WINDOW = effects.UNDO_WINDOW
+DEPARTMENT, HOURS, RATING, INTO = effects.DEPARTMENT, effects.HOURS, effects.RATING, effects.INTO
 
 
 # -- the table ------------------------------------------------------------------------------
@@ -186,6 +73,7 @@ def _not_rated(case: Case) -> str | None:
 class Action:
     name: str
     label_zh: str
+    label_en: str
     sources: frozenset[Status]
     target: Status | None  # None: the case stays where it is (extend, rate)
     roles: frozenset[Role]
@@ -193,8 +81,12 @@ class Action:
     own_department: bool = False  # liaisons act only on their department's cases
     params: tuple[Param, ...] = field(default_factory=tuple)
     forward: bool = False  # the main path's next step from its source states
-    effect: Effect = _nothing
+    effect: Effect = effects.nothing
     guard: Callable[[Case], str | None] | None = None  # a refusal beyond the state
+    # Offered as a button on a case (False: taken from elsewhere, an undo right after
+    # the step it compensates).
+    offered: bool = True
+    needs_last_event: bool = False  # the effect reads the case's last event (Context)
 
     def take(
         self, case: Case, reason: str, given: Mapping[str, Any], ctx: Context
@@ -215,116 +107,165 @@ class Action:
             changes["status"] = self.target
         return replace(case, **changes), extra
 
+    def as_json(self, lang: str) -> dict[str, Any]:
+        """What a screen needs to offer this action: its name, label, whether it asks for
+        a reason, and each parameter it declares."""
+        return {
+            "name": self.name,
+            "label": self.label_en if lang == "en" else self.label_zh,
+            "needs_reason": self.needs_reason,
+            "forward": self.forward,
+            "params": [p.as_json(lang) for p in self.params],
+        }
+
 
 S = Status
 R = Role
 _DESK = frozenset({R.OPERATOR, R.LEAD, R.SYSTEM})
 _DEPT = frozenset({R.LIAISON, R.SYSTEM})
 _LEADS = frozenset({R.LEAD, R.SYSTEM})
+_AT_DESK = frozenset({S.REPORTED, S.FILED, S.RETURNED})  # waiting at the center's desk
 
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action("file", "立案", frozenset({S.REPORTED}), S.FILED, _DESK, forward=True),
+        Action("file", "立案", "file", frozenset({S.REPORTED}), S.FILED, _DESK, forward=True),
         Action(
             "dispatch",
             "派遣",
+            "dispatch",
             frozenset({S.FILED, S.RETURNED}),
             S.DISPATCHED,
             _DESK,
             params=(DEPARTMENT,),
             forward=True,
-            effect=_to_department,
+            effect=effects.to_department,
         ),
         Action(
             "accept",
             "签收",
+            "accept",
             frozenset({S.DISPATCHED}),
             S.ACCEPTED,
             _DEPT,
             own_department=True,
             forward=True,
-            effect=_stamp("accepted_at"),
+            effect=effects.stamp("accepted_at"),
         ),
         Action(
             "return",
             "退回",
+            "return",
             frozenset({S.DISPATCHED, S.ACCEPTED}),
             S.RETURNED,
             _DEPT,
             needs_reason=True,
             own_department=True,
-            effect=_count("return_count"),
+            effect=effects.count("return_count"),
         ),
         Action(
             "handle",
             "处置反馈",
+            "report handled",
             frozenset({S.ACCEPTED}),
             S.HANDLED,
             _DEPT,
             own_department=True,
             forward=True,
-            effect=_stamp("handled_at"),
+            effect=effects.stamp("handled_at"),
         ),
         Action(
-            "verify", "核查", frozenset({S.HANDLED}), S.VERIFIED, _DESK | {R.WORKER}, forward=True
+            "verify",
+            "核查",
+            "verify",
+            frozenset({S.HANDLED}),
+            S.VERIFIED,
+            _DESK | {R.WORKER},
+            forward=True,
         ),
         Action(
             "rework",
             "返工",
+            "rework",
             frozenset({S.HANDLED}),
             S.ACCEPTED,
             _DESK | {R.WORKER},
             needs_reason=True,
-            effect=_count("rework_count"),
+            effect=effects.count("rework_count"),
         ),
         Action(
             "close",
             "结案",
+            "close",
             frozenset({S.VERIFIED}),
             S.CLOSED,
             _DESK,
             forward=True,
-            effect=_stamp("closed_at"),
+            effect=effects.stamp("closed_at"),
         ),
         Action(
             "void",
             "作废",
-            frozenset({S.REPORTED, S.FILED, S.RETURNED}),
+            "void",
+            _AT_DESK,
             S.VOID,
             _DESK,
             needs_reason=True,
-            effect=_stamp("closed_at"),
+            effect=effects.stamp("closed_at"),
+        ),
+        Action(
+            "merge",
+            "合并",
+            "merge",
+            _AT_DESK,
+            S.VOID,
+            _DESK,
+            params=(INTO,),
+            effect=effects.merge,
         ),
         Action(
             "extend",
             "延期",
+            "extend",
             frozenset({S.DISPATCHED, S.ACCEPTED}),
             None,
             _LEADS,
             needs_reason=True,
             params=(HOURS,),
-            effect=_extend,
+            effect=effects.extend,
         ),
         Action(
             "reassign",
             "改派",
+            "reassign",
             frozenset({S.DISPATCHED, S.ACCEPTED, S.RETURNED}),
             S.DISPATCHED,
             _LEADS,
             needs_reason=True,
             params=(replace(DEPARTMENT, required=True),),
-            effect=_reassign,
+            effect=effects.reassign,
+        ),
+        Action(
+            "undo_reassign",
+            "撤销改派",
+            "undo reassign",
+            frozenset({S.DISPATCHED}),
+            None,
+            _LEADS,
+            effect=effects.undo_reassign,
+            offered=False,
+            needs_last_event=True,
         ),
         Action(
             "rate",
             "回访",
+            "follow-up rating",
             frozenset({S.CLOSED}),
             None,
             _DESK,
             params=(RATING,),
-            effect=_rate,
-            guard=_not_rated,
+            effect=effects.rate,
+            guard=effects.not_rated,
         ),
     )
 }
@@ -374,6 +315,8 @@ def available(actor: Actor, case: Case) -> list[Action]:
     """The actions ``actor`` may take on ``case`` now (what a screen offers)."""
     out = []
     for act in ACTIONS.values():
+        if not act.offered:
+            continue
         try:
             authorize(act, actor, case)
             check(act, case)

@@ -22,7 +22,7 @@ from cases.model import (
     Status,
     UnknownCase,
 )
-from cases.records import case_from_row, case_summary, case_values
+from cases.records import case_from_row, case_summary, case_values, event_from_row
 from cases.schema import audience_heads, cases, event_audiences, events, rejected_reports
 from cases.workflow import Actor, Context, authorize
 from cases.workflow import action as find_action
@@ -136,7 +136,15 @@ class Writes(CatalogAdmin):
             if expected_version is not None and before.version != expected_version:
                 raise Conflict(case_id, before.status)
             now = self.now()
-            after, extra = act.take(before, reason, params, Context(now, departments, self.sla))
+            ctx = Context(
+                now,
+                departments,
+                self.sla,
+                actor=actor.label,
+                find=lambda other: _find_case(conn, other),
+                last_event=_last_event(conn, case_id) if act.needs_last_event else None,
+            )
+            after, extra = act.take(before, reason, params, ctx)
             self._save(conn, before, after)
             kind = f"case.{act.name}"
             ev = Event(seq, kind, case_id, now, actor.label, before.status, after.status, reason)
@@ -220,6 +228,20 @@ class Writes(CatalogAdmin):
         """Recount every KPI counter from the cases; returns the number of cases."""
         with self.engine.begin() as conn:
             return rollup.rebuild(conn)
+
+
+def _find_case(conn: Connection, case_id: int) -> Case | None:
+    if not 0 < case_id <= MAX_CASE_ID:
+        return None
+    row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+    return case_from_row(row) if row is not None else None
+
+
+def _last_event(conn: Connection, case_id: int) -> Event | None:
+    row = conn.execute(
+        select(events).where(events.c.case_id == case_id).order_by(events.c.seq.desc()).limit(1)
+    ).first()
+    return event_from_row(row) if row is not None else None
 
 
 def _find_external(conn: Connection, source: str, external_id: str) -> Case | None:

@@ -19,6 +19,8 @@ from cases.store import Store
 from cases.workflow import PARAM_NAMES, InvalidAction
 from dashboard.auth import Auth
 from dashboard.bodies import json_object
+from dashboard.case_rows import conflict_detail
+from dashboard.i18n import pick_lang
 
 MAX_PERIOD_DAYS = 366
 
@@ -70,10 +72,13 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
             return _error(404, "unknown_action", str(exc))
         except Forbidden as exc:
             return _error(403, "forbidden", str(exc))
-        except Conflict as exc:
-            return _error(409, "conflict", str(exc), current_status=exc.current.value)
-        except InvalidTransition as exc:
-            return _error(409, "invalid_transition", str(exc), current_status=exc.current.value)
+        except (Conflict, InvalidTransition) as exc:
+            # who changed it and what it is now: the desk shows it and offers a reload
+            lang = pick_lang(request.args.get("lang"))
+            detail = {"current_status": exc.current.value}
+            detail.update(conflict_detail(store, auth.users, case_id, lang))
+            error = "conflict" if isinstance(exc, Conflict) else "invalid_transition"
+            return _error(409, error, str(exc), **detail)
         except CaseError as exc:
             return _error(400, "refused", str(exc))
         case = store.get(case_id)

@@ -30,6 +30,8 @@ def param_schema(param: Param) -> Schema:
         return {"oneOf": [number, {"type": "string", "description": "hours as a number"}]}
     if param.kind == "department":
         return {"type": "string", "description": "a department code of GET /api/catalog"}
+    if param.kind == "case":
+        return {"type": "integer", "minimum": 1, "description": "an earlier case's number"}
     return {"type": "string", "enum": list(param.choices)}
 
 

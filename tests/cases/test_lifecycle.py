@@ -41,8 +41,10 @@ EXPECTED = {
     "rework": ({"handled"}, "accepted", {"operator", "lead", "worker", "system"}),
     "close": ({"verified"}, "closed", {"operator", "lead", "system"}),
     "void": ({"reported", "filed", "returned"}, "void", {"operator", "lead", "system"}),
+    "merge": ({"reported", "filed", "returned"}, "void", {"operator", "lead", "system"}),
     "extend": ({"dispatched", "accepted"}, None, {"lead", "system"}),
     "reassign": ({"dispatched", "accepted", "returned"}, "dispatched", {"lead", "system"}),
+    "undo_reassign": ({"dispatched"}, None, {"lead", "system"}),
     "rate": ({"closed"}, None, {"operator", "lead", "system"}),
 }
 
@@ -120,6 +122,7 @@ def test_each_action_declares_its_parameters_and_checks_them() -> None:
         "dispatch": ["department"],
         "extend": ["hours"],
         "reassign": ["department"],
+        "merge": ["into"],
         "rate": ["rating"],
     }
     filed = replace(CASE, status=Status.FILED)
@@ -130,7 +133,7 @@ def test_each_action_declares_its_parameters_and_checks_them() -> None:
         1,
         2,
     )
-    assert extra == {"from_department": "chengguan"}
+    assert extra == {"from_department": "chengguan", "from_accepted_at": None}
     # the department is optional for a dispatch (the category's own), required for reassign
     assert action("dispatch").take(filed, "", {}, ctx)[0].department == "chengguan"
     dispatched = replace(CASE, status=Status.DISPATCHED)
