@@ -198,9 +198,43 @@ def may_see_kpis(actor: Actor | None, dim: str = "district") -> bool:
     return sees_district(actor)
 
 
+# Each page and the roles that may open it. The wall and the KPI page show the district;
+# the desks are where people work cases, so they are opened by a person, not a key.
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "wall": DISTRICT_ROLES,
+    "kpi": DISTRICT_ROLES,
+    "desk": DESK_ROLES,  # the operators' desk (值班员; leads sort reports too)
+    "lead": frozenset({Role.LEAD}),  # the shift lead's map (值班长)
+    "dept": frozenset({Role.LIAISON}),  # a department's desk (部门联络员)
+    "admin": frozenset({Role.ADMIN}),
+}
+PERSONAL_PAGES = frozenset({"desk", "lead", "dept", "admin"})
+# Where each role lands after signing in: its own page.
+HOME_PAGE: dict[Role, str] = {
+    Role.WALL: "wall",
+    Role.OPERATOR: "desk",
+    Role.LEAD: "lead",
+    Role.LIAISON: "dept",
+    Role.ADMIN: "admin",
+    Role.WORKER: "wall",
+}
+
+
 def may_view_page(actor: Actor | None, page: str) -> bool:
-    """The wall and the KPI page show the whole district."""
-    return sees_district(actor)
+    """Whether ``actor`` may open ``page`` (a name of ``PAGE_ROLES``)."""
+    if actor is None or actor.role not in PAGE_ROLES.get(page, frozenset()):
+        return False
+    if page in PERSONAL_PAGES and not is_person(actor):
+        return False
+    return page != "dept" or bool(actor.department)
+
+
+def home_page(actor: Actor | None) -> str | None:
+    """The page ``actor`` lands on (None: none they may open)."""
+    if actor is None:
+        return None
+    page = HOME_PAGE.get(actor.role)
+    return page if page is not None and may_view_page(actor, page) else None
 
 
 def may_read_catalog(actor: Actor | None) -> bool:

@@ -80,6 +80,9 @@ LABELS: dict[str, dict[str, str]] = {
         "nav_admin": "系统管理 →",
         "sign_out": "退出",
         "nav_wall_short": "大屏",
+        "desk_page": "受理派遣台",
+        "lead_page": "值班长地图",
+        "dept_page": "部门工作台",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -156,6 +159,9 @@ LABELS: dict[str, dict[str, str]] = {
         "nav_admin": "Administration →",
         "sign_out": "Sign out",
         "nav_wall_short": "Wall",
+        "desk_page": "Operators' desk",
+        "lead_page": "Shift lead's map",
+        "dept_page": "Department desk",
     },
 }
 

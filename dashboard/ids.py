@@ -13,6 +13,24 @@ MAP_MODE = "map-mode"
 CLOCK = "wall-clock"
 LINK = "link-status"
 
+# Each page's path (cases.access.PAGE_ROLES says who may open it) and its name's label.
+PAGE_PATHS = {
+    "wall": "/",
+    "desk": "/desk",
+    "lead": "/lead",
+    "dept": "/dept",
+    "kpi": "/kpi",
+    "admin": "/admin",
+}
+PAGE_LABELS = {
+    "wall": "nav_wall_short",
+    "desk": "desk_page",
+    "lead": "lead_page",
+    "dept": "dept_page",
+    "kpi": "kpi_page",
+    "admin": "admin_page",
+}
+
 # Each headline counter by what it shows: the snapshot's counter names, or a risk level.
 COUNTERS = {
     "open": COUNTER_OPEN,

@@ -9,6 +9,9 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Flask, Response, jsonify, redirect, request
 from flask_wtf.csrf import generate_csrf
 
+from cases import access
+from cases.workflow import Actor
+from dashboard import ids
 from dashboard.auth import Auth
 from dashboard.bodies import json_object
 from dashboard.limits import Limits
@@ -34,7 +37,12 @@ def login_blueprint(auth: Auth, limits: Limits) -> Blueprint:
             return _error(401, "bad_credentials", "wrong username or password")
         auth.sign_in(user.username)
         return jsonify(
-            {"username": user.username, "role": user.role.value, "csrf_token": generate_csrf()}
+            {
+                "username": user.username,
+                "role": user.role.value,
+                "csrf_token": generate_csrf(),
+                "home": landing(user.actor, None),
+            }
         ), 200
 
     @bp.route("/login", methods=["GET", "POST"])
@@ -47,7 +55,7 @@ def login_blueprint(auth: Auth, limits: Limits) -> Blueprint:
             )
             if user is not None:
                 auth.sign_in(user.username)
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(landing(user.actor, request.args.get("next")))
             return Response(login_html(WRONG_ZH, generate_csrf()), 401, mimetype="text/html")
         return Response(login_html("", generate_csrf()), mimetype="text/html")
 
@@ -100,6 +108,16 @@ def refuse_kiosk_query(server: Flask) -> None:
 
 def _error(status: int, error: str, message: str) -> tuple[Response, int]:
     return jsonify({"error": error, "message": message}), status
+
+
+def landing(actor: Actor, wanted: str | None) -> str:
+    """Where a person goes after signing in: the page they asked for, else their role's
+    own page (an operator to the desk, a lead to the map, a liaison to their desk)."""
+    target = _safe_next(wanted)
+    if wanted and target != "/":
+        return target
+    home = access.home_page(actor)
+    return ids.PAGE_PATHS[home] if home is not None else "/"
 
 
 def _safe_next(target: str | None) -> str:

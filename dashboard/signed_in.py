@@ -11,20 +11,18 @@ from flask_wtf.csrf import generate_csrf
 
 from cases import access
 from cases.workflow import ROLE_ZH
+from dashboard import ids
 
 WHO = "signed-in"
 
 
 def pages_for(actor: Any, words: dict[str, str], lang: str) -> list[html.A]:
     """Links to the pages ``actor`` may open (the access policy decides, not this list)."""
-    links = []
-    if access.may_view_page(actor, "wall"):
-        links.append(html.A(words["nav_wall_short"], href=f"/?lang={lang}"))
-    if access.may_view_page(actor, "kpi"):
-        links.append(html.A(words["kpi_page"], href=f"/kpi?lang={lang}"))
-    if access.may_manage_access(actor):
-        links.append(html.A(words["admin_page"], href=f"/admin?lang={lang}"))
-    return links
+    return [
+        html.A(words[ids.PAGE_LABELS[page]], href=f"{path}?lang={lang}")
+        for page, path in ids.PAGE_PATHS.items()
+        if access.may_view_page(actor, page)
+    ]
 
 
 def who(auth: Any, words: dict[str, str], lang: str) -> html.Div | None:

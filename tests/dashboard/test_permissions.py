@@ -217,7 +217,8 @@ def test_kiosk_sign_in_takes_only_wall_credentials(
 def test_login_never_redirects_off_site(center: tuple[GridCC, dict[str, str]], target: str) -> None:
     g, _ = center
     r = form_login(g.server.test_client(), "op", next_=target)
-    assert r.status_code == 302 and r.headers["Location"] == "/"
+    # refused as a target: the operator lands on their own page, never the other site
+    assert r.status_code == 302 and r.headers["Location"] == "/desk"
 
 
 def test_liaisons_learn_nothing_about_other_departments_cases(
