@@ -68,6 +68,8 @@ PRIVATE_CATEGORIES = frozenset({"MS07", "MS08", "MS09"})  # 老人帮扶, 特殊
 # A department hands a case back with 退回 (return): from then until it is dispatched again
 # the case waits at the center's desk, not in the department's queue.
 RELEASED_BY_DEPARTMENT = frozenset({Status.RETURNED})
+# The states in which a case is in its department's live view (its open work).
+HELD_STATES = frozenset(s for s in Status if s.is_open) - RELEASED_BY_DEPARTMENT
 
 
 def department_audience(department: str) -> str:
@@ -155,11 +157,7 @@ def holds(department: str, case: Case) -> bool:
     """Whether ``case`` is in ``department``'s live view (its open work): open, with that
     department, and not handed back. The department may still read a case it handed back
     or that was closed (``may_see_case``); its screen just stops listing it."""
-    return (
-        case.status.is_open
-        and case.department == department
-        and case.status not in RELEASED_BY_DEPARTMENT
-    )
+    return case.department == department and case.status in HELD_STATES
 
 
 def may_see_personal_data(actor: Actor | None, case: Case) -> bool:
@@ -191,6 +189,19 @@ def may_work_desk(actor: Actor | None) -> bool:
 def may_see_district_state(actor: Actor | None) -> bool:
     """The snapshot of the whole district: open cases by cell, counters, recent reports."""
     return sees_district(actor)
+
+
+def live_view(actor: Actor | None) -> CaseView | None:
+    """The live state ``actor``'s screen starts from (a snapshot, then the events of
+    ``audience_of``): the district's open cases (``CaseView()``), or the cases one
+    department ``holds`` (``CaseView(department)``) for its liaison or its own system;
+    None: no live state at all. Whatever a department's snapshot holds, its events would
+    have shown it too: nothing of another department's cases."""
+    if may_see_district_state(actor):
+        return CaseView()
+    if actor is not None and actor.role is Role.LIAISON and actor.department:
+        return CaseView(actor.department)
+    return None
 
 
 def may_see_kpis(actor: Actor | None, dim: str = "district") -> bool:

@@ -155,37 +155,22 @@ class Reads(StoreBase):
                 cell["worst"] = risk
         return state
 
-    def snapshot(self, recent: int = 50) -> dict[str, Any]:
-        """Everything a wall needs to start from, as of one sequence number."""
+    def snapshot(self, recent: int = 50, view: access.CaseView | None = None) -> dict[str, Any]:
+        """Everything a live screen needs to start from, as of one sequence number: the
+        district's (``view`` None or the district's), or one department's (``view`` of a
+        department: the cases it ``holds``, its audience's head, its own counters and
+        reports), in the same shape, so the same browser code runs on either."""
+        department = view.department if view is not None else None
         now = self.now()
         day_start = clock.local_day_start(now)
         with self.read() as conn:
-            seq = self._counter(conn, EVENT_SEQUENCE)
-            open_rows = conn.execute(
-                select(
-                    cases.c.id,
-                    cases.c.cell_code,
-                    cases.c.watch_at,
-                    cases.c.at_risk_at,
-                    cases.c.deadline,
-                )
-                .where(cases.c.status.in_(OPEN_STATES))
-                .order_by(cases.c.id)
-            ).all()
-            today = conn.execute(
-                select(func.count()).select_from(cases).where(cases.c.created_at >= day_start)
-            ).scalar_one()
-            closed_today = conn.execute(
-                select(func.count())
-                .select_from(cases)
-                .where(cases.c.closed_at >= day_start, cases.c.status == Status.CLOSED.value)
-            ).scalar_one()
-            recent_rows = conn.execute(
-                select(events)
-                .where(events.c.kind == "case.reported")
-                .order_by(events.c.seq.desc())
-                .limit(recent)
-            ).all()
+            if department is None:
+                seq = self._counter(conn, EVENT_SEQUENCE)
+                parts = self._district_parts(conn, day_start, recent)
+            else:
+                seq = self._head(conn, access.department_audience(department))
+                parts = self._department_parts(conn, department, day_start, recent)
+        open_rows, today, closed_today, recent_rows = parts
         open_by_cell: dict[str, int] = {}
         for r in open_rows:
             open_by_cell[r.cell_code] = open_by_cell.get(r.cell_code, 0) + 1
@@ -213,6 +198,81 @@ class Reads(StoreBase):
             },
             "recent": [event_payload(event_from_row(r)) for r in reversed(recent_rows)],
         }
+
+    @staticmethod
+    def _open_rows(conn: Any, *where: ColumnElement[bool]) -> list[Any]:
+        c = cases.c
+        return list(
+            conn.execute(
+                select(c.id, c.cell_code, c.watch_at, c.at_risk_at, c.deadline)
+                .where(*where)
+                .order_by(c.id)
+            ).all()
+        )
+
+    def _district_parts(self, conn: Any, day_start: datetime, recent: int) -> tuple[Any, ...]:
+        c = cases.c
+        open_rows = self._open_rows(conn, c.status.in_(OPEN_STATES))
+        today = conn.execute(
+            select(func.count()).select_from(cases).where(c.created_at >= day_start)
+        ).scalar_one()
+        closed_today = conn.execute(
+            select(func.count())
+            .select_from(cases)
+            .where(c.closed_at >= day_start, c.status == Status.CLOSED.value)
+        ).scalar_one()
+        recent_rows = conn.execute(
+            select(events)
+            .where(events.c.kind == "case.reported")
+            .order_by(events.c.seq.desc())
+            .limit(recent)
+        ).all()
+        return open_rows, today, closed_today, recent_rows
+
+    def _department_parts(
+        self, conn: Any, department: str, day_start: datetime, recent: int
+    ) -> tuple[Any, ...]:
+        """As a department's screen counts, event by event (assets/gridcc/state.js): open,
+        the cases it holds; today, the reports of today its view was shown; closed today,
+        its cases closed today; recent, its reports of cases still with it."""
+        c, e, member = cases.c, events.c, event_audiences.c
+        audience = access.department_audience(department)
+        held = [s.value for s in access.HELD_STATES]
+        open_rows = self._open_rows(conn, c.department == department, c.status.in_(held))
+        reported_here = (
+            select(func.count())
+            .select_from(cases)
+            .join(events, e.case_id == c.id)
+            .join(event_audiences, member.seq == e.seq)
+            .where(
+                c.created_at >= day_start,
+                e.kind == "case.reported",
+                member.audience == audience,
+            )
+        )
+        today = conn.execute(reported_here).scalar_one()
+        closed_today = conn.execute(
+            select(func.count())
+            .select_from(cases)
+            .where(
+                c.closed_at >= day_start,
+                c.status == Status.CLOSED.value,
+                c.department == department,
+            )
+        ).scalar_one()
+        recent_rows = conn.execute(
+            select(events)
+            .join(event_audiences, member.seq == e.seq)
+            .join(cases, c.id == e.case_id)
+            .where(
+                member.audience == audience,
+                e.kind == "case.reported",
+                c.department == department,
+            )
+            .order_by(e.seq.desc())
+            .limit(recent)
+        ).all()
+        return open_rows, today, closed_today, recent_rows
 
     def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
         with self.read() as conn:
