@@ -28,9 +28,10 @@ def read_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
     bp = Blueprint("read_api", __name__)
 
     @bp.get("/api/snapshot")
-    @auth.require(access.may_see_district_state)
+    @auth.require(lambda actor: access.live_view(actor) is not None)
     def snapshot() -> Response:
-        return jsonify(store.snapshot())
+        # The district's, or a liaison's department's: the policy says which.
+        return jsonify(store.snapshot(view=access.live_view(auth.current_actor())))
 
     @bp.get("/api/seq")
     @auth.require(lambda actor: access.audience_of(actor) is not None)

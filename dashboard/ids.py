@@ -52,3 +52,45 @@ def browser_ids() -> dict[str, object]:
         "link": LINK,
         "counters": dict(COUNTERS),
     }
+
+
+# The shift lead's map (/lead) and a department's desk (/dept): assets/gridcc/leadmap.js and
+# deptdesk.js read these from the page's config (``desk_ids``), never their own copies.
+DESK_CONFIG = "desk-config"
+DESK_MAP = "desk-map"
+DESK_MAP_MODE = "desk-map-mode"
+DESK_CLOCK = "desk-clock"
+DESK_LINK = "desk-link"
+DESK_COUNTERS = {
+    "open": "desk-counter-open",
+    "at_risk": "desk-counter-at-risk",
+    "overdue": "desk-counter-overdue",
+}
+CASE_PLACE = "case-place"  # which cells / streets / communities the list is of
+CASE_FILTERS = "case-filters"
+CASE_TABLE = "case-table"
+CASE_PAGER = "case-pager"
+CASE_ACTIONS = "case-actions"  # the lead's reassign bar, for the selected cases
+UNDO_BAR = "undo-bar"
+CASE_MESSAGE = "case-message"
+CASE_VIEW = "case-view"  # where a case opens (assets/gridcc/caseview.js)
+
+
+def desk_ids() -> dict[str, object]:
+    """The ids the desks' browser code writes to."""
+    return {
+        "config": DESK_CONFIG,
+        "map": DESK_MAP,
+        "mode": DESK_MAP_MODE,
+        "clock": DESK_CLOCK,
+        "link": DESK_LINK,
+        "counters": dict(DESK_COUNTERS),
+        "place": CASE_PLACE,
+        "filters": CASE_FILTERS,
+        "table": CASE_TABLE,
+        "pager": CASE_PAGER,
+        "actions": CASE_ACTIONS,
+        "undo": UNDO_BAR,
+        "message": CASE_MESSAGE,
+        "caseView": CASE_VIEW,
+    }

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
-from dashboard import admin_page, kpi_page, wall
+from dashboard import admin_page, dept_page, kpi_page, lead_page, wall
 from dashboard.i18n import labels, pick_lang
 
 LOCATION = "page-location"
@@ -33,6 +33,8 @@ def pages() -> dict[str, tuple[Layout, Callable[[Dash, Any], None] | None]]:
         "/": (wall.layout, None),
         "/kpi": (kpi_page.layout, kpi_page.register_callbacks),
         "/admin": (admin_page.layout, admin_page.register_callbacks),
+        "/lead": (lead_page.layout, None),
+        "/dept": (dept_page.layout, None),
     }
 
 

@@ -11,9 +11,11 @@
   var RISK = "risk"; // the mode whose values are risk levels (cfg.map.modes, dashboard/figures.py)
 
   // cfg: the page config (map, levels, timing); valuesOf(mode): a value per cell, in the
-  // order of cfg.codes.
-  function WallMap(cfg, stats, valuesOf) {
+  // order of cfg.codes; viewOpts (the desks' maps): onClick, onSelect for the map view, and
+  // onLevel(level) when the level changes.
+  function WallMap(cfg, stats, valuesOf, viewOpts) {
     this.cfg = cfg;
+    this.viewOpts = viewOpts || {};
     this.stats = stats;
     this.valuesOf = valuesOf;
     this.view = null;
@@ -34,7 +36,9 @@
       valuesOf: function (lv, md) {
         var L = cfg.levels[lv];
         return G.mapdiff.perLevel(self.valuesOf(md), L.ofCell, L.codes.length, md === RISK);
-      }
+      },
+      onClick: this.viewOpts.onClick,
+      onSelect: this.viewOpts.onSelect
     });
     this.view.setMode(this.mode);
     this.view.show(this.level);
@@ -55,6 +59,7 @@
       if (key === "mode") this.view.setMode(next);
       else this.view.show(next);
     }
+    if (key === "level" && this.viewOpts.onLevel) this.viewOpts.onLevel(next);
   };
 
   // The mode and level buttons (data-mode / data-level) of `holder`.

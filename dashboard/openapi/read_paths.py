@@ -86,7 +86,10 @@ def paths() -> Paths:
     return {
         "/api/snapshot": {
             "get": operation(
-                "The district's state as of one sequence number (what a wall starts from)",
+                "Your live view's state as of one sequence number (what a live screen starts "
+                "from): the district's, or for a department's liaison (or its own system) the "
+                "cases the department holds, its events' head and its own counters; then "
+                "/api/events brings the same view's events",
                 {200: ("The snapshot", snapshot_schema())},
                 errors=(401, 403),
                 security=SIGNED_IN,

@@ -1,0 +1,180 @@
+/* gridcc desk panel: what the lead's map and a department's desk do alike with their list —
+ * the place it is of (shapes chosen on the map), its filters, its server-read pages (one
+ * request at a time, re-read live through a debounce), its messages, and opening a case in
+ * the shared case view (assets/gridcc/caseview.js, where it is loaded).
+ */
+(function (root) {
+  "use strict";
+
+  var G = root.gridcc = root.gridcc || {};
+
+  function node(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text !== undefined && text !== null) n.textContent = text;
+    return n;
+  }
+
+  // cfg: the desk's config; live: its LiveMap; opts: columns, ticks (a Selection or null),
+  // wholeView (true: no place lists the whole view; false: it lists nothing), onRows(page)
+  function DeskPanel(cfg, live, opts) {
+    var ids = cfg.deskIds, self = this, L = G.caselist;
+    this.cfg = cfg;
+    this.live = live;
+    this.opts = opts;
+    this.words = cfg.labels;
+    this.place = null;
+    this.placeCells = null;
+    this.sort = { key: "deadline", order: "asc" };
+    this.offset = 0;
+    this.page = null;
+    this.reads = 0;      // lists read (the browser tests wait on it)
+    this.el = function (id) { return document.getElementById(id); };
+    this.filtersEl = this.el(ids.filters);
+    this.placeEl = this.el(ids.place);
+    this.messageEl = this.el(ids.message);
+    this.table = new G.casetable.CaseTable(this.el(ids.table), this.el(ids.pager), cfg, {
+      columns: opts.columns,
+      ticks: opts.ticks,
+      nowS: function () { return live.nowMs() / 1000; },
+      onSort: function (key) { self.sort = L.nextSort(self.sort, key); self.restart(); },
+      onPage: function (offset) { self.offset = offset; self.clearTicks(); self.reload.poke(); },
+      onTick: function () { self.ticked(); },
+      onOpen: G.caseview ? function (id) { self.openCase(id); } : null
+    });
+    this.reload = new G.live.Debounce(function () { return self.read(); }, cfg.debounceMs);
+    Array.prototype.forEach.call(this.filtersEl.querySelectorAll("select"), function (s) {
+      s.addEventListener("change", function () { self.filterChanged(s); });
+    });
+    this.caseView = this.makeCaseView();
+    this.showPlace();
+  }
+
+  DeskPanel.prototype.filters = function () {
+    var out = {};
+    Array.prototype.forEach.call(this.filtersEl.querySelectorAll("select"), function (s) {
+      out[s.name] = s.value;
+    });
+    return out;
+  };
+
+  DeskPanel.prototype.filterChanged = function (select) {
+    // A street / community chosen in the filter replaces shapes chosen on the map.
+    if (select.name === "place" && select.value && this.place) this.setPlace(null, true);
+    this.restart();
+  };
+
+  // Another list (place, filters, order): from its first page, nothing ticked.
+  DeskPanel.prototype.restart = function () {
+    this.offset = 0;
+    this.clearTicks();
+    this.reload.poke();
+  };
+
+  DeskPanel.prototype.clearTicks = function () {
+    if (this.opts.ticks) { this.opts.ticks.clear(); this.ticked(); }
+  };
+
+  DeskPanel.prototype.ticked = function () {
+    if (this.page) this.table.render(this.page, this.sort);
+    if (this.opts.onTicks) this.opts.onTicks();
+  };
+
+  DeskPanel.prototype.setPlace = function (place, quiet) {
+    this.place = place;
+    this.placeCells = G.caselist.cellsOf(this.cfg.levels, this.cfg.codes, place);
+    this.live.select(place ? place.codes : null);
+    if (place) {
+      var filter = this.filtersEl.querySelector("select[name=place]");
+      if (filter) filter.value = "";
+    }
+    this.showPlace();
+    if (!quiet) this.restart();
+  };
+
+  DeskPanel.prototype.showPlace = function () {
+    var el = this.placeEl, words = this.words, place = this.place, self = this;
+    el.textContent = "";
+    if (!place) {
+      el.appendChild(node("span", "case-place-none", this.opts.wholeView ? words.place_all : words.place_none));
+      return;
+    }
+    var shown = place.names.slice(0, 4).join("、") + (place.names.length > 4 ? " …" : "");
+    el.appendChild(node("span", "case-place-level", words["level_" + place.level]));
+    el.appendChild(node("span", "case-place-names", shown));
+    if (place.codes.length > 1) el.appendChild(node("span", "case-place-count", "× " + place.codes.length));
+    var clear = el.appendChild(node("button", "case-place-clear", words.clear_place));
+    clear.addEventListener("click", function () { self.setPlace(null); });
+  };
+
+  // An event the live map applied: re-read when it may change this list.
+  DeskPanel.prototype.heard = function (ev) {
+    if (!this.place && !this.opts.wholeView) return;
+    var ids = this.page ? this.page.cases.map(function (r) { return r.id; }) : [];
+    if (G.live.touches(ev, ids, this.place ? this.placeCells : null)) this.reload.poke();
+  };
+
+  DeskPanel.prototype.read = function () {
+    var self = this, cfg = this.cfg, L = G.caselist;
+    if (!this.place && !this.opts.wholeView) {
+      this.page = null;
+      this.table.message(this.words.lead_hint);
+      if (this.opts.onRows) this.opts.onRows(null);
+      return Promise.resolve();
+    }
+    var query = L.listQuery(this.place, this.filters(), this.sort, this.offset, cfg.pageSize, cfg.lang);
+    if (this.opts.extraQuery) this.opts.extraQuery(query);
+    return G.http.get(cfg.casesUrl, query).then(function (page) {
+      self.page = page;
+      if (self.opts.ticks) self.opts.ticks.refresh(page.cases);
+      self.table.render(page, self.sort);
+      self.reads += 1;
+      if (self.opts.onRows) self.opts.onRows(page);
+    }, function (err) {
+      self.say("error", self.words.list_failed + (err.message || err.error));
+    });
+  };
+
+  // kind: "info" | "error"; lines: more text under the first.
+  DeskPanel.prototype.say = function (kind, text, lines) {
+    var el = this.messageEl;
+    el.textContent = "";
+    el.className = "case-message " + (kind || "");
+    if (!text) return;
+    el.appendChild(node("div", "case-message-head", text));
+    (lines || []).forEach(function (line) { el.appendChild(node("div", "case-message-line", line)); });
+  };
+
+  // What a refusal says: who changed the case, when and to what, else the server's words.
+  DeskPanel.prototype.refusal = function (r) {
+    var words = this.words;
+    if (r.changed_by) {
+      var status = this.statusName(r.current_status);
+      return "#" + r.id + " " + G.caselist.fill(words.changed_by, {
+        who: r.changed_by, at: (r.changed_at || "").replace("T", " ").slice(0, 19), status: status
+      });
+    }
+    return "#" + r.id + " " + (r.message || r.error);
+  };
+
+  DeskPanel.prototype.statusName = function (code) {
+    var found = (this.cfg.statuses || []).filter(function (s) { return s.code === code; })[0];
+    return found ? found.name : code;
+  };
+
+  DeskPanel.prototype.makeCaseView = function () {
+    if (!G.caseview || !G.caseview.CaseView) return null;
+    var self = this, cfg = this.cfg;
+    return new G.caseview.CaseView(this.el(cfg.deskIds.caseView), {
+      lang: cfg.lang, labels: cfg.labels, departments: cfg.departments
+    }, {
+      onChanged: function () { self.reload.poke(); },
+      onClosed: function () {},
+      extraSections: this.opts.extraSections
+    });
+  };
+
+  DeskPanel.prototype.openCase = function (id) { if (this.caseView) this.caseView.open(id); };
+
+  G.deskpanel = { DeskPanel: DeskPanel, node: node };
+})(typeof self !== "undefined" ? self : this);
