@@ -23,6 +23,7 @@ from cases.sla import RISK_LEVELS
 from cases.workflow import UNDO_WINDOW, Actor
 from dashboard import ids
 from dashboard.api import LEVELS
+from dashboard.desk_api import MAX_LIST_VALUES
 from dashboard.figures import RISK_LEVELS as MAP_RISK_LEVELS
 from dashboard.figures import risk_color, risk_words
 from dashboard.i18n import labels
@@ -64,6 +65,7 @@ def desk_config(ctx: WallContext, lang: str, actor: Actor, page: str) -> dict[st
         "sheetUrl": "/api/cases/{id}/sheet",
         "actionsUrl": "/api/cases/actions/",
         "pageSize": PAGE_SIZE,
+        "maxPlaceCodes": MAX_LIST_VALUES,  # shapes one list may be of (/api/cases)
         "maxPage": MAX_PAGE,
         # The server's window for undoing a reassign (cases.effects.UNDO_WINDOW), in ms.
         "undoWindowMs": int(UNDO_WINDOW.total_seconds() * 1000),

@@ -131,6 +131,7 @@ LABELS: dict[str, dict[str, str]] = {
         "list_failed": "读取案件失败：",
         "dept_hint": "点击地图上的网格可只看该网格的案件。",
         "changed_by": "已被 {who} 于 {at} 改为“{status}”",
+        "too_many_places": "一次最多选择 {n} 个区域，请缩小范围或改用社区、街道。",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -258,6 +259,7 @@ LABELS: dict[str, dict[str, str]] = {
         "list_failed": "Could not read the cases: ",
         "dept_hint": "Click a cell on the map to list only its cases.",
         "changed_by": "changed to “{status}” by {who} at {at}",
+        "too_many_places": "At most {n} shapes at once: choose fewer, or communities or streets.",
     },
 }
 

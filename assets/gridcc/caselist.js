@@ -168,13 +168,15 @@
 
   // -- undo --------------------------------------------------------------------------------
   // The undo of one reassign of `done` rows (their new versions): open for windowMs from the
-  // reassign's time on the server (the earliest row's updated_at); nowMs is the server's.
-  function UndoWindow(done, windowMs, fallbackStartMs) {
+  // reassign's time on the server (the earliest row's updated_at, to the second); nowMs is
+  // the server's as this screen knows it, to a second or so (marginMs: closed that much
+  // earlier, so the bar never offers an undo the server would refuse as late).
+  function UndoWindow(done, windowMs, fallbackStartMs, marginMs) {
     var starts = done.map(function (row) { return Date.parse(row.updated_at); })
       .filter(function (t) { return !isNaN(t); });
     this.rows = done;
     this.startMs = starts.length ? Math.min.apply(null, starts) : fallbackStartMs;
-    this.endMs = this.startMs + windowMs;
+    this.endMs = this.startMs + windowMs - (marginMs || 0);
   }
 
   UndoWindow.prototype.leftMs = function (nowMs) { return Math.max(0, this.endMs - nowMs); };

@@ -23,7 +23,7 @@
     status: { word: "col_status", cell: function (r) { return r.status_label; } },
     place: {
       word: "col_place",
-      cell: function (r) { return [r.community_name, r.cell_name].filter(Boolean).join(" · "); }
+      cell: function (r) { return r.cell_name || r.cell; }
     },
     created: { word: "col_created", sort: "created", time: "created_at" },
     deadline: { word: "col_deadline", sort: "deadline", time: "deadline" },

@@ -122,6 +122,11 @@
       if (this.opts.onRows) this.opts.onRows(null);
       return Promise.resolve();
     }
+    if (this.place && this.place.codes.length > cfg.maxPlaceCodes) {
+      this.page = null;
+      this.table.message(L.fill(this.words.too_many_places, { n: cfg.maxPlaceCodes }));
+      return Promise.resolve();
+    }
     var query = L.listQuery(this.place, this.filters(), this.sort, this.offset, cfg.pageSize, cfg.lang);
     if (this.opts.extraQuery) this.opts.extraQuery(query);
     return G.http.get(cfg.casesUrl, query).then(function (page) {

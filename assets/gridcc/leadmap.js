@@ -12,6 +12,9 @@
   var MODULES = ["core", "state", "map", "mapview", "mapoverlay", "mapdiff", "mapcolor", "counters",
     "status", "http", "live", "caselist", "casetable", "deskpanel", "livemap"];
   var COLUMNS = ["id", "category", "department", "status", "place", "deadline", "risk"];
+  // This screen knows the server's clock to a second or so (the snapshot's whole seconds,
+  // the time a request takes): the undo bar closes this much before the server's window.
+  var UNDO_MARGIN_MS = 2000;
 
   function configNode() { return document.querySelector('[data-desk-page="lead"][data-desk-config]'); }
 
@@ -69,7 +72,7 @@
   LeadMap.prototype.reassign = function () {
     var words = this.words, panel = this.panel, self = this, L = G.caselist;
     var to = this.actions.querySelector("select[name=to_department]").value;
-    var reasonEl = this.actions.querySelector(".case-reason");
+    var reasonEl = this.actions.querySelector("input[name=reason]");
     var reason = reasonEl.value.trim();
     if (!this.ticks.size()) return panel.say("error", words.need_selection);
     if (!to) return panel.say("error", words.need_department);
@@ -89,7 +92,7 @@
         ? [L.fill(words.refused_n, { n: out.refused.length })].concat(out.refused.map(function (r) { return panel.refusal(r); }))
         : [];
       panel.say(out.refused.length ? "error" : "info", head, lines);
-      self.undo = out.done.length ? new L.UndoWindow(out.done, self.cfg.undoWindowMs, self.live.nowMs()) : null;
+      self.undo = out.done.length ? new L.UndoWindow(out.done, self.cfg.undoWindowMs, self.live.nowMs(), UNDO_MARGIN_MS) : null;
       self.undoTo = self.departmentName(to);
       self.showUndo();
       panel.reload.poke();

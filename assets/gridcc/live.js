@@ -18,7 +18,12 @@
   function Debounce(run, waitMs, timers) {
     this.run = run;
     this.waitMs = waitMs;
-    this.timers = timers || { set: setTimeout, clear: clearTimeout };
+    // Called as functions, not as methods of this object: a browser's setTimeout called on
+    // another object throws "Illegal invocation".
+    this.timers = timers || {
+      set: function (fn, ms) { return setTimeout(fn, ms); },
+      clear: function (t) { clearTimeout(t); }
+    };
     this.timer = null;
     this.running = false;
     this.again = false;

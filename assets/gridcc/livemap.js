@@ -13,6 +13,7 @@
 
   var G = root.gridcc = root.gridcc || {};
   var RISK = "risk";
+  var BOX_CLICK_MS = 400;
 
   // cfg: the desk's config (dashboard/desk_map.py); snap: the first snapshot; opts: onEvent(ev),
   // onResync(), onClick(level, code, name), onSelect(level, codes), onLevel(level)
@@ -29,6 +30,7 @@
     this.lastContact = 0;   // Date.now() when the server last answered or sent an event
     this.state = new G.state.State(cfg, view);
     this.connected = false;
+    this.boxAt = 0;         // Date.now() when a box was last drawn on the map
 
     function contact(value) { self.lastContact = Date.now(); return value; }
     function get(url) { return G.http.get(url, null, { timeoutMs: timing.requestMs }).then(contact); }
@@ -44,7 +46,18 @@
         return cfg.codes.map(function (code) { return worst[code] || 0; });
       }
       return cfg.codes.map(function (code) { return state.openByCell[code] || 0; });
-    }, { onClick: opts.onClick, onSelect: opts.onSelect, onLevel: opts.onLevel });
+    }, {
+      // The release of a box drag also reaches the map as a click on the shape under it:
+      // that click is the box's, not a choice of its own.
+      onClick: function (level, code, name) {
+        if (Date.now() - self.boxAt > BOX_CLICK_MS && opts.onClick) opts.onClick(level, code, name);
+      },
+      onSelect: function (level, codes) {
+        self.boxAt = Date.now();
+        if (opts.onSelect) opts.onSelect(level, codes);
+      },
+      onLevel: opts.onLevel
+    });
 
     var core = this.core = G.core.Sequencer({
       apply: function (ev) {
