@@ -184,6 +184,14 @@ kpi_rollup = Table(
     *(Column(name, Integer, nullable=False, default=0) for name in KPI_COUNTERS),
 )
 
+# Each person's language, remembered across sessions and screens (zh or en).
+user_prefs = Table(
+    "user_prefs",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("lang", String(8), nullable=False),
+)
+
 # People who act in the center; passwords and API tokens are stored only as hashes.
 users = Table(
     "users",
