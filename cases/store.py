@@ -2,17 +2,18 @@
 
 Split by concern: ``storage`` (engine, schema, transactions), ``catalog_admin`` (the
 catalog as stored), ``writes`` (reports and actions, each one transaction with its
-event), ``reads`` (cases, the log, snapshots). ``Store`` is all of them in one object.
+event), ``photo_store`` (photos attached to cases, each with its event), ``reads`` (cases,
+the log, snapshots). ``Store`` is all of them in one object.
 """
 
 from __future__ import annotations
 
+from cases.photo_store import CasePhotos
 from cases.reads import OPEN_STATES, Reads
 from cases.storage import StoreOutdated
-from cases.writes import Writes
 
 __all__ = ["OPEN_STATES", "Store", "StoreOutdated"]
 
 
-class Store(Writes, Reads):
+class Store(CasePhotos, Reads):
     """Cases and the event log. ``publish`` is called with each event after its commit."""
