@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from cases.bus import EventBus
     from cases.keys import KeyRing
+    from cases.photos import PhotoLimits
     from cases.sessions import Lifetimes, SessionBook
     from cases.store import Store
     from cases.users import UserDirectory
@@ -89,6 +90,18 @@ SETTINGS: list[tuple[str, str, str]] = [
         "into the store by the next refusal once it is back.",
     ),
     (
+        "MEDIA_DIR",
+        "var/media",
+        "Where photos attached to cases are kept, each file named by its SHA-256; every app "
+        "process must see the same folder.",
+    ),
+    ("PHOTO_MAX_BYTES", str(8 * 1024 * 1024), "Largest photo upload taken, in bytes."),
+    (
+        "PHOTO_MAX_PIXELS",
+        "40000000",
+        "Most pixels (width × height) a photo may decode to: refuses decompression bombs.",
+    ),
+    (
         "SESSION_IDLE_MINUTES",
         "30",
         "A signed-in session ends after this long without a request (a wall's kiosk session "
@@ -135,6 +148,9 @@ class Settings:
     simulate_rate: float
     tile_url: str = ""
     spool_dir: str = "var/spool"
+    media_dir: str = "var/media"
+    photo_max_bytes: int = 8 * 1024 * 1024
+    photo_max_pixels: int = 40_000_000
     session_idle_minutes: float = 30.0
     session_max_hours: float = 12.0
     kiosk_session_days: float = 30.0
@@ -163,6 +179,9 @@ class Settings:
             simulate_rate=float(values["SIMULATE_RATE"]),
             tile_url=values["TILE_URL"],
             spool_dir=values["SPOOL_DIR"],
+            media_dir=values["MEDIA_DIR"],
+            photo_max_bytes=int(values["PHOTO_MAX_BYTES"]),
+            photo_max_pixels=int(values["PHOTO_MAX_PIXELS"]),
             session_idle_minutes=float(values["SESSION_IDLE_MINUTES"]),
             session_max_hours=float(values["SESSION_MAX_HOURS"]),
             kiosk_session_days=float(values["KIOSK_SESSION_DAYS"]),
@@ -182,6 +201,12 @@ class Settings:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
             )
         return settings
+
+    @property
+    def photo_limits(self) -> PhotoLimits:
+        from cases.photos import PhotoLimits
+
+        return PhotoLimits(self.photo_max_bytes, self.photo_max_pixels)
 
     @property
     def lifetimes(self) -> Lifetimes:
@@ -373,6 +398,7 @@ def create_server(settings: Settings) -> Flask:
 
 def create_app(settings: Settings | None = None) -> GridCC:
     """Build one gridcc web instance from ``settings`` (default: the environment)."""
+    from cases.photos import PhotoFiles
     from dashboard import errors, guards
     from dashboard.admin_api import admin_api
     from dashboard.api import read_api
@@ -384,6 +410,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.limits import Limits
     from dashboard.login import login_blueprint, refuse_kiosk_query
     from dashboard.openapi import openapi_blueprint
+    from dashboard.photos_api import photos_api
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
     from feeds.open311.routes import door_error as open311_door_error
@@ -415,6 +442,10 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
     server.register_blueprint(desk_api(core.store, core.grid, auth))
+    # Before guards.init_app: its upload size hook must run before the CSRF check reads a form.
+    server.register_blueprint(
+        photos_api(core.store, auth, PhotoFiles(settings.media_dir), settings.photo_limits)
+    )
     # Open311's api_key is an API key (scope intake) or a person's own token.
     open311 = open311_blueprint(
         core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor

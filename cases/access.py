@@ -188,6 +188,24 @@ def may_work_desk(actor: Actor | None) -> bool:
     return is_person(actor) and actor is not None and actor.role in DESK_ROLES
 
 
+def may_see_photos(actor: Actor | None, case: Case) -> bool:
+    """A case's photos (they may show people, faces, number plates): whoever may see the
+    case, but never the wall, which everyone in the room sees."""
+    return may_see_case(actor, case) and actor is not None and actor.role is not Role.WALL
+
+
+def may_attach_photo(actor: Actor | None, case: Case) -> bool:
+    """Attaching a photo to a case: a person (never a key) whose role acts on cases
+    (operator, lead, grid worker; a liaison on their own department's case, the only
+    cases a liaison sees) and who may see the case's photos."""
+    return (
+        is_person(actor)
+        and actor is not None
+        and actor.role in ACTING_ROLES
+        and may_see_photos(actor, case)
+    )
+
+
 def may_see_district_state(actor: Actor | None) -> bool:
     """The snapshot of the whole district: open cases by cell, counters, recent reports."""
     return sees_district(actor)

@@ -235,3 +235,21 @@ api_keys = Table(
     Column("created_by", String(64), nullable=False),
     Column("revoked_at", Float),
 )
+
+# Photos attached to cases (处置反馈 evidence). The file is under MEDIA_DIR, named by its
+# SHA-256 (cases/photos.py); a case holds a photo once, a file may serve several cases.
+case_photos = Table(
+    "case_photos",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("mime", String(32), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("uploaded_by", String(128), nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    # Also the index of a case's photos (its leading column).
+    UniqueConstraint("case_id", "sha256", name="uq_case_photos_case_sha256"),
+)

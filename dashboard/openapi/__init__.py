@@ -21,6 +21,7 @@ from dashboard.openapi import (
     intake_paths,
     kpi_catalog_paths,
     open311_paths,
+    photos_paths,
     read_paths,
 )
 from dashboard.openapi.common import ERROR, PUBLIC, SECURITY_SCHEMES, SIGNED_IN, Paths, obj
@@ -35,6 +36,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     kpi_catalog_paths.paths,
     admin_paths.paths,
     export_paths.paths,
+    photos_paths.paths,
     open311_paths.paths,
 )
 
@@ -86,6 +88,7 @@ def build_spec(fragments: tuple[Callable[[], Paths], ...] = FRAGMENTS) -> dict[s
                 "Error": ERROR,
                 "Event": read_paths.event_schema(),
                 "Case": cases_paths.case_schema(),
+                "Photo": photos_paths.photo_schema(),
             },
         },
     }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from cases import access
+from cases.model import Case, Status
 from cases.workflow import Actor, Role
 
 # role: (district view, live audience, KPIs, catalog edit, may report, may ask actions)
@@ -82,3 +85,54 @@ def test_the_public_sees_shared_space_not_matters_about_people() -> None:
         "MS08",
         "MS09",
     }
+
+
+def _case(department: str) -> Case:
+    at = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    return Case(
+        id=1,
+        source="patrol",
+        external_id=None,
+        category_code="SR01",
+        description="x",
+        lon=117.05,
+        lat=36.66,
+        cell_code="370102001001001",
+        place="",
+        department=department,
+        status=Status.ACCEPTED,
+        created_at=at,
+        updated_at=at,
+        deadline=at,
+        closed_at=None,
+        version=1,
+    )
+
+
+# who: (may see its photos, may attach one) for a case of chengguan
+PHOTO_ACCESS = {
+    "operator": (Actor("op", Role.OPERATOR), True, True),
+    "lead": (Actor("lead", Role.LEAD), True, True),
+    "worker": (Actor("w", Role.WORKER), True, True),
+    "liaison, own department": (Actor("li", Role.LIAISON, "chengguan"), True, True),
+    "liaison, another department": (Actor("li", Role.LIAISON, "shizheng"), False, False),
+    "liaison without a department": (Actor("li", Role.LIAISON), False, False),
+    "admin": (Actor("a", Role.ADMIN), True, False),
+    "wall": (Actor("wall", Role.WALL), False, False),
+    "wall key": (access.key_actor("wall-1", access.WALL_SCOPE), False, False),
+    "department key": (
+        access.key_actor("cg-sys", access.DEPARTMENT_SCOPE, "chengguan"),
+        True,
+        False,
+    ),
+    "intake key": (access.key_actor("hotline", access.INTAKE_SCOPE), False, False),
+    "nobody": (None, False, False),
+}
+
+
+@pytest.mark.parametrize("who", list(PHOTO_ACCESS))
+def test_who_sees_and_attaches_a_cases_photos(who: str) -> None:
+    actor, sees, attaches = PHOTO_ACCESS[who]
+    case = _case("chengguan")
+    assert access.may_see_photos(actor, case) is sees
+    assert access.may_attach_photo(actor, case) is attaches
