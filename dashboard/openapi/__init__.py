@@ -20,6 +20,7 @@ from dashboard.openapi import (
     intake_paths,
     kpi_catalog_paths,
     open311_paths,
+    presence_paths,
     read_paths,
 )
 from dashboard.openapi.common import ERROR, PUBLIC, SECURITY_SCHEMES, SIGNED_IN, Paths, obj
@@ -34,6 +35,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     admin_paths.paths,
     export_paths.paths,
     open311_paths.paths,
+    presence_paths.paths,
 )
 
 
