@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cases.workflow import ROLE_ZH, Role
+
 LANGS = ("zh", "en")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -80,6 +82,10 @@ LABELS: dict[str, dict[str, str]] = {
         "nav_admin": "系统管理 →",
         "sign_out": "退出",
         "nav_wall_short": "大屏",
+        "presence_viewing": "正在查看",
+        "presence_editing": "正在编辑",
+        "presence_format": "{name} ({role}) {mode}",
+        "presence_separator": "；",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -156,6 +162,10 @@ LABELS: dict[str, dict[str, str]] = {
         "nav_admin": "Administration →",
         "sign_out": "Sign out",
         "nav_wall_short": "Wall",
+        "presence_viewing": "is viewing",
+        "presence_editing": "is editing",
+        "presence_format": "{name} ({role}) {mode}",
+        "presence_separator": "; ",
     },
 }
 
@@ -166,3 +176,17 @@ def pick_lang(requested: str | None) -> str:
 
 def labels(lang: str) -> dict[str, str]:
     return LABELS[pick_lang(lang)]
+
+
+def presence_labels(lang: str) -> dict[str, object]:
+    """The words assets/gridcc/presence.js writes "张三 (值班员) 正在编辑" with; a page puts
+    them in its config. Roles as the header names them (dashboard/signed_in.py)."""
+    words = labels(lang)
+    zh = pick_lang(lang) == "zh"
+    return {
+        "viewing": words["presence_viewing"],
+        "editing": words["presence_editing"],
+        "format": words["presence_format"],
+        "separator": words["presence_separator"],
+        "roles": {role.value: ROLE_ZH[role] if zh else role.value for role in Role},
+    }

@@ -61,6 +61,8 @@ def presence_api(presence: PresenceHub, auth: Auth) -> Blueprint:
             codes = presence.known_cells([c for c in cells_arg.split(",") if c])
         except Refusal as refusal:
             return _error(400, "invalid_query", refusal.message)
+        if not codes:
+            return _error(400, "invalid_query", "cells: at least one cell code")
         return _answer(lambda: presence.cells_update(codes), you)
 
     return bp
