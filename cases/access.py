@@ -11,6 +11,10 @@ An *audience* is the name of a view that events are delivered to: ``district`` o
 ``dept:<code>``. The hub uses audiences as Socket.IO rooms; the store keeps, per
 department audience, the sequence number of its previous event (``prev`` in each event),
 so a filtered screen can tell a real gap from events it was never meant to see.
+
+Presence (who has a case or grid cells open now) follows the same views: a case's presence
+goes to the audiences that may see the case (``case_audiences``), the cells' to the
+district's; only people at a desk announce themselves (``may_announce_presence``).
 """
 
 from __future__ import annotations

@@ -34,7 +34,16 @@ from flask_socketio import SocketIO
 
 from cases import access
 from cases.model import MAX_CASE_ID, Case, UnknownCase
-from cases.presence import MAX_CELLS, MODES, VIEWING, Person, Presence, PresenceBook, people
+from cases.presence import (
+    MAX_CELLS,
+    MODES,
+    VIEWING,
+    Person,
+    Presence,
+    PresenceBook,
+    Touched,
+    people,
+)
 from cases.store import Store
 from cases.users import UserDirectory
 from cases.workflow import Actor
@@ -170,7 +179,7 @@ class PresenceHub:
         that crashed); the hub's sweep calls this."""
         self.tell(self.book.expire())
 
-    def tell(self, touched: Any) -> None:
+    def tell(self, touched: Touched) -> None:
         """Emit the current presence of what changed to the rooms that may see it."""
         for case_id in sorted(touched.cases):
             try:

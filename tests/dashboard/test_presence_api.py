@@ -79,3 +79,24 @@ def test_bad_queries_are_400s(center: Center, grid: Grid) -> None:
         r = op.get(f"/api/presence?{query}")
         assert r.status_code == 400 and r.json["error"] == "invalid_query", (query, r.json)
         assert r.json["message"]
+
+
+def test_a_presence_book_that_is_away_answers_and_never_crashes(center: Center, grid: Grid) -> None:
+    from cases.presence_redis import RedisPresence, connect
+    from tests.serving import free_port
+
+    g, _ = center
+    cg_case, _ = open_case(g, grid, "SR01")
+    hub = g.hub.presence
+    assert hub is not None
+    hub.book = RedisPresence(connect(f"redis://127.0.0.1:{free_port()}/0"), "away")
+    op = login(g, "op")
+    sock = g.socketio.test_client(g.server, flask_test_client=op)
+    ack = sock.emit("presence", {"case": cg_case}, callback=True)
+    assert ack["ok"] is False and ack["error"] == "unavailable"
+    assert sock.is_connected()
+    r = op.get(f"/api/presence?case={cg_case}")
+    assert r.status_code == 503 and r.json["error"] == "presence_unavailable"
+    assert r.headers["Retry-After"] == "5"
+    sock.disconnect()  # dropping the presence fails too: logged, not raised
+    assert not sock.is_connected()
