@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cases.bus import EventBus
     from cases.keys import KeyRing
     from cases.photos import PhotoLimits
+    from cases.presence import PresenceBook
     from cases.sessions import Lifetimes, SessionBook
     from cases.store import Store
     from cases.users import UserDirectory
@@ -128,6 +129,12 @@ SETTINGS: list[tuple[str, str, str]] = [
         "Requests allowed per client address on the public doors (Open311) without a key.",
     ),
     (
+        "PRESENCE_SECONDS",
+        "90",
+        "How long a screen's presence on a case or on grid cells lasts without its heartbeat "
+        "(browsers re-announce every third of it); a crashed process's presence runs out so.",
+    ),
+    (
         "SIMULATE_RATE",
         "0",
         "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
@@ -160,6 +167,7 @@ class Settings:
     key_rate_limit: str = "600/minute"
     public_rate_limit: str = "300/minute"
     intake_stream_setting: str = ""
+    presence_seconds: float = 90.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -191,6 +199,7 @@ class Settings:
             key_rate_limit=values["KEY_RATE_LIMIT"],
             public_rate_limit=values["PUBLIC_RATE_LIMIT"],
             intake_stream_setting=values["INTAKE_STREAM"],
+            presence_seconds=float(values["PRESENCE_SECONDS"]),
         )
         if settings.env != "development" and (
             settings.secret_key == DEV_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
@@ -229,6 +238,11 @@ class Settings:
         """This deployment's intake stream (keys share a Redis database, so, as the channel,
         it is named after the store the reports go to)."""
         return self.intake_stream_setting or f"gridcc-{self._store_digest()}-intake"
+
+    @property
+    def presence_prefix(self) -> str:
+        """Where this deployment keeps presence in Redis (named like the channel)."""
+        return f"{self.fanout_channel}-presence"
 
     def _store_digest(self) -> str:
         return hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()[:16]
@@ -322,6 +336,20 @@ def socketio_for(settings: Settings, server: Flask | None = None) -> SocketIO:
     return SocketIO(server, async_mode="threading", transports=["websocket"], json=json, **queue)
 
 
+def presence_book(settings: Settings) -> PresenceBook:
+    """Who has what open: in Redis when the deployment has one (every process shares it),
+    else in this process."""
+    from cases.presence import LocalPresence
+
+    if not settings.redis_url:
+        return LocalPresence(settings.presence_seconds)
+    from cases.presence_redis import RedisPresence, connect
+
+    return RedisPresence(
+        connect(settings.redis_url), settings.presence_prefix, settings.presence_seconds
+    )
+
+
 @dataclass
 class GridCC:
     """One running web instance: the core, wired to Flask, Dash and Socket.IO."""
@@ -411,6 +439,8 @@ def create_app(settings: Settings | None = None) -> GridCC:
     from dashboard.login import login_blueprint, refuse_kiosk_query
     from dashboard.openapi import openapi_blueprint
     from dashboard.photos_api import photos_api
+    from dashboard.presence import PresenceHub
+    from dashboard.presence_api import presence_api
     from dashboard.site import PageContext, build_dash
     from feeds.http import intake_blueprint
     from feeds.open311.routes import door_error as open311_door_error
@@ -427,7 +457,8 @@ def create_app(settings: Settings | None = None) -> GridCC:
     refuse_kiosk_query(server)
     server.register_blueprint(login_blueprint(auth, limits))
     server.register_blueprint(admin_api(auth))
-    hub = Hub(socketio, auth, settings.session_sweep_seconds)
+    presence = PresenceHub(socketio, presence_book(settings), core.store, core.grid, core.users)
+    hub = Hub(socketio, auth, settings.session_sweep_seconds, presence)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)
 
@@ -446,6 +477,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     server.register_blueprint(
         photos_api(core.store, auth, PhotoFiles(settings.media_dir), settings.photo_limits)
     )
+    server.register_blueprint(presence_api(presence, auth))
     # Open311's api_key is an API key (scope intake) or a person's own token.
     open311 = open311_blueprint(
         core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cases.workflow import ROLE_ZH, Role
+
 LANGS = ("zh", "en")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -83,6 +85,10 @@ LABELS: dict[str, dict[str, str]] = {
         "desk_page": "受理派遣台",
         "lead_page": "值班长地图",
         "dept_page": "部门工作台",
+        "presence_viewing": "正在查看",
+        "presence_editing": "正在编辑",
+        "presence_format": "{name} ({role}) {mode}",
+        "presence_separator": "；",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -162,6 +168,10 @@ LABELS: dict[str, dict[str, str]] = {
         "desk_page": "Operators' desk",
         "lead_page": "Shift lead's map",
         "dept_page": "Department desk",
+        "presence_viewing": "is viewing",
+        "presence_editing": "is editing",
+        "presence_format": "{name} ({role}) {mode}",
+        "presence_separator": "; ",
     },
 }
 
@@ -172,3 +182,17 @@ def pick_lang(requested: str | None) -> str:
 
 def labels(lang: str) -> dict[str, str]:
     return LABELS[pick_lang(lang)]
+
+
+def presence_labels(lang: str) -> dict[str, object]:
+    """The words assets/gridcc/presence.js writes "张三 (值班员) 正在编辑" with; a page puts
+    them in its config. Roles as the header names them (dashboard/signed_in.py)."""
+    words = labels(lang)
+    zh = pick_lang(lang) == "zh"
+    return {
+        "viewing": words["presence_viewing"],
+        "editing": words["presence_editing"],
+        "format": words["presence_format"],
+        "separator": words["presence_separator"],
+        "roles": {role.value: ROLE_ZH[role] if zh else role.value for role in Role},
+    }

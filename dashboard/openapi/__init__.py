@@ -22,6 +22,7 @@ from dashboard.openapi import (
     kpi_catalog_paths,
     open311_paths,
     photos_paths,
+    presence_paths,
     read_paths,
 )
 from dashboard.openapi.common import ERROR, PUBLIC, SECURITY_SCHEMES, SIGNED_IN, Paths, obj
@@ -38,6 +39,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     export_paths.paths,
     photos_paths.paths,
     open311_paths.paths,
+    presence_paths.paths,
 )
 
 

@@ -136,3 +136,57 @@ def test_who_sees_and_attaches_a_cases_photos(who: str) -> None:
     case = _case("chengguan")
     assert access.may_see_photos(actor, case) is sees
     assert access.may_attach_photo(actor, case) is attaches
+
+
+def test_presence_of_a_case_reaches_the_district_and_its_department_only() -> None:
+    from dataclasses import replace
+
+    from tests.cases.test_lifecycle import CASE  # a chengguan case
+
+    assert access.case_audiences(CASE) == ["district", "dept:chengguan"]
+    assert access.cell_audiences() == ["district"]
+    own = Actor("li", Role.LIAISON, "chengguan")
+    other = Actor("li2", Role.LIAISON, "shizheng")
+    assert access.may_see_case_presence(own, CASE) and access.may_be_present_on_case(own, CASE)
+    assert not access.may_see_case_presence(other, CASE)
+    assert not access.may_be_present_on_case(other, CASE)
+    moved = replace(CASE, department="shizheng")
+    assert access.may_see_case_presence(other, moved) and not access.may_see_case_presence(
+        own, moved
+    )
+    # Cells are the district's: no liaison sees or announces them.
+    assert not access.may_see_cell_presence(own) and not access.may_be_present_on_cells(own)
+
+
+# role: (announces on a case, announces on cells, sees cell presence)
+PRESENCE = {
+    Role.OPERATOR: (True, True, True),
+    Role.LEAD: (True, True, True),
+    Role.WORKER: (True, True, True),
+    Role.ADMIN: (True, True, True),
+    Role.WALL: (False, False, True),  # shows the district; opens no case
+    Role.LIAISON: (True, False, False),
+    Role.SYSTEM: (False, False, False),
+}
+
+
+@pytest.mark.parametrize("role", list(PRESENCE))
+def test_who_shows_up_as_present_role_by_role(role: Role) -> None:
+    from tests.cases.test_lifecycle import CASE
+
+    actor = Actor("x", role, department="chengguan" if role is Role.LIAISON else None)
+    answers = (
+        access.may_be_present_on_case(actor, CASE),
+        access.may_be_present_on_cells(actor),
+        access.may_see_cell_presence(actor),
+    )
+    assert answers == PRESENCE[role]
+
+
+def test_a_key_is_never_present_whatever_it_reads() -> None:
+    from tests.cases.test_lifecycle import CASE
+
+    department_key = access.key_actor("cg-system", access.DEPARTMENT_SCOPE, "chengguan")
+    assert access.may_see_case_presence(department_key, CASE)
+    assert not access.may_announce_presence(department_key)
+    assert not access.may_announce_presence(None)
