@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from cases.bus import EventBus
     from cases.keys import KeyRing
     from cases.photos import PhotoLimits
-    from cases.presence import PresenceBook
     from cases.sessions import Lifetimes, SessionBook
     from cases.store import Store
     from cases.users import UserDirectory
@@ -336,20 +335,6 @@ def socketio_for(settings: Settings, server: Flask | None = None) -> SocketIO:
     return SocketIO(server, async_mode="threading", transports=["websocket"], json=json, **queue)
 
 
-def presence_book(settings: Settings) -> PresenceBook:
-    """Who has what open: in Redis when the deployment has one (every process shares it),
-    else in this process."""
-    from cases.presence import LocalPresence
-
-    if not settings.redis_url:
-        return LocalPresence(settings.presence_seconds)
-    from cases.presence_redis import RedisPresence, connect
-
-    return RedisPresence(
-        connect(settings.redis_url), settings.presence_prefix, settings.presence_seconds
-    )
-
-
 @dataclass
 class GridCC:
     """One running web instance: the core, wired to Flask, Dash and Socket.IO."""
@@ -404,91 +389,31 @@ class GridCC:
         )
 
 
-def create_server(settings: Settings) -> Flask:
-    from flask import Flask
-
-    server = Flask("gridcc")
-    server.config["SECRET_KEY"] = str(settings.secret_key)
-    server.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    # Session cookies never ride along on another site's requests (CSRF), nor reach scripts.
-    server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    server.config["SESSION_COOKIE_HTTPONLY"] = True
-    server.config["COMPRESS_MIMETYPES"] = [
-        "text/html",
-        "text/css",
-        "text/javascript",
-        "application/javascript",
-        "application/json",
-        "application/geo+json",
-    ]
-    return server
-
-
 def create_app(settings: Settings | None = None) -> GridCC:
     """Build one gridcc web instance from ``settings`` (default: the environment)."""
-    from cases.photos import PhotoFiles
-    from dashboard import errors, guards
-    from dashboard.admin_api import admin_api
-    from dashboard.api import read_api
-    from dashboard.auth import Auth
-    from dashboard.cases_api import cases_api
-    from dashboard.desk_api import desk_api
-    from dashboard.export_api import export_api
-    from dashboard.hub import Hub
-    from dashboard.limits import Limits
-    from dashboard.login import login_blueprint, refuse_kiosk_query
-    from dashboard.openapi import openapi_blueprint
-    from dashboard.photos_api import photos_api
-    from dashboard.presence import PresenceHub
-    from dashboard.presence_api import presence_api
-    from dashboard.site import PageContext, build_dash
+    from dashboard import web
     from feeds.http import intake_blueprint
     from feeds.open311.routes import door_error as open311_door_error
     from feeds.open311.routes import open311_blueprint
 
     settings = settings or Settings.from_env()
     core = build_core(settings)
-    auth = Auth(core.users, core.keys, core.sessions, open_wall=settings.env == "development")
-    server = create_server(settings)
-    socketio = socketio_for(settings, server)
-    auth.init_app(server)
-    errors.init_app(server, {"/open311/": open311_door_error})
-    limits = Limits(server, auth, settings)
-    refuse_kiosk_query(server)
-    server.register_blueprint(login_blueprint(auth, limits))
-    server.register_blueprint(admin_api(auth))
-    presence = PresenceHub(socketio, presence_book(settings), core.store, core.grid, core.users)
-    hub = Hub(socketio, auth, settings.session_sweep_seconds, presence)
-    hub.init_handlers()
-    core.bus.subscribe(hub.publish)
-
+    parts = web.start(core, settings, socketio_for, {"/open311/": open311_door_error})
+    auth = parts.auth
     # In development anyone on the machine may report (the demo); in production only a
     # known feed, app or person, by token or session.
     may_report = (lambda: True) if settings.env == "development" else auth.may_report
-    server.register_blueprint(
+    parts.server.register_blueprint(
         intake_blueprint(
             core.intake, may_report, lambda: a.label if (a := auth.current_actor()) else ""
         )
     )
-    server.register_blueprint(read_api(core.store, core.grid, auth))
-    server.register_blueprint(cases_api(core.store, auth))
-    server.register_blueprint(desk_api(core.store, core.grid, auth))
-    # Before guards.init_app: its upload size hook must run before the CSRF check reads a form.
-    server.register_blueprint(
-        photos_api(core.store, auth, PhotoFiles(settings.media_dir), settings.photo_limits)
-    )
-    server.register_blueprint(presence_api(presence, auth))
+    web.add_routes(parts, core, settings)
     # Open311's api_key is an API key (scope intake) or a person's own token.
     open311 = open311_blueprint(
         core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor
     )
-    limits.public(open311)
-    server.register_blueprint(open311)
-    server.register_blueprint(openapi_blueprint())
-    server.register_blueprint(export_api(core.store, auth))
-    pages = PageContext(core.store, core.grid, auth, settings.tile_url)
-    dash_app = build_dash(server, pages, ROOT / "assets")
-    # Every callback is defined by now, so Dash's inline scripts (and their hashes) are known.
-    csp = guards.content_security_policy(settings.tile_url, dash_app.csp_hashes())
-    guards.init_app(server, auth, csp)
-    return GridCC(core, server, dash_app, socketio, hub)
+    parts.limits.public(open311)
+    parts.server.register_blueprint(open311)
+    dash_app = web.finish(parts, core, settings, ROOT / "assets")
+    return GridCC(core, parts.server, dash_app, parts.socketio, parts.hub)
