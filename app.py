@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from cases.bus import EventBus
     from cases.keys import KeyRing
+    from cases.photos import PhotoLimits
     from cases.sessions import Lifetimes, SessionBook
     from cases.store import Store
     from cases.users import UserDirectory
@@ -89,6 +90,18 @@ SETTINGS: list[tuple[str, str, str]] = [
         "into the store by the next refusal once it is back.",
     ),
     (
+        "MEDIA_DIR",
+        "var/media",
+        "Where photos attached to cases are kept, each file named by its SHA-256; every app "
+        "process must see the same folder.",
+    ),
+    ("PHOTO_MAX_BYTES", str(8 * 1024 * 1024), "Largest photo upload taken, in bytes."),
+    (
+        "PHOTO_MAX_PIXELS",
+        "40000000",
+        "Most pixels (width × height) a photo may decode to: refuses decompression bombs.",
+    ),
+    (
         "SESSION_IDLE_MINUTES",
         "30",
         "A signed-in session ends after this long without a request (a wall's kiosk session "
@@ -115,6 +128,12 @@ SETTINGS: list[tuple[str, str, str]] = [
         "Requests allowed per client address on the public doors (Open311) without a key.",
     ),
     (
+        "PRESENCE_SECONDS",
+        "90",
+        "How long a screen's presence on a case or on grid cells lasts without its heartbeat "
+        "(browsers re-announce every third of it); a crashed process's presence runs out so.",
+    ),
+    (
         "SIMULATE_RATE",
         "0",
         "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
@@ -135,6 +154,9 @@ class Settings:
     simulate_rate: float
     tile_url: str = ""
     spool_dir: str = "var/spool"
+    media_dir: str = "var/media"
+    photo_max_bytes: int = 8 * 1024 * 1024
+    photo_max_pixels: int = 40_000_000
     session_idle_minutes: float = 30.0
     session_max_hours: float = 12.0
     kiosk_session_days: float = 30.0
@@ -144,6 +166,7 @@ class Settings:
     key_rate_limit: str = "600/minute"
     public_rate_limit: str = "300/minute"
     intake_stream_setting: str = ""
+    presence_seconds: float = 90.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -163,6 +186,9 @@ class Settings:
             simulate_rate=float(values["SIMULATE_RATE"]),
             tile_url=values["TILE_URL"],
             spool_dir=values["SPOOL_DIR"],
+            media_dir=values["MEDIA_DIR"],
+            photo_max_bytes=int(values["PHOTO_MAX_BYTES"]),
+            photo_max_pixels=int(values["PHOTO_MAX_PIXELS"]),
             session_idle_minutes=float(values["SESSION_IDLE_MINUTES"]),
             session_max_hours=float(values["SESSION_MAX_HOURS"]),
             kiosk_session_days=float(values["KIOSK_SESSION_DAYS"]),
@@ -172,6 +198,7 @@ class Settings:
             key_rate_limit=values["KEY_RATE_LIMIT"],
             public_rate_limit=values["PUBLIC_RATE_LIMIT"],
             intake_stream_setting=values["INTAKE_STREAM"],
+            presence_seconds=float(values["PRESENCE_SECONDS"]),
         )
         if settings.env != "development" and (
             settings.secret_key == DEV_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
@@ -182,6 +209,12 @@ class Settings:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
             )
         return settings
+
+    @property
+    def photo_limits(self) -> PhotoLimits:
+        from cases.photos import PhotoLimits
+
+        return PhotoLimits(self.photo_max_bytes, self.photo_max_pixels)
 
     @property
     def lifetimes(self) -> Lifetimes:
@@ -204,6 +237,11 @@ class Settings:
         """This deployment's intake stream (keys share a Redis database, so, as the channel,
         it is named after the store the reports go to)."""
         return self.intake_stream_setting or f"gridcc-{self._store_digest()}-intake"
+
+    @property
+    def presence_prefix(self) -> str:
+        """Where this deployment keeps presence in Redis (named like the channel)."""
+        return f"{self.fanout_channel}-presence"
 
     def _store_digest(self) -> str:
         return hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()[:16]
@@ -351,81 +389,31 @@ class GridCC:
         )
 
 
-def create_server(settings: Settings) -> Flask:
-    from flask import Flask
-
-    server = Flask("gridcc")
-    server.config["SECRET_KEY"] = str(settings.secret_key)
-    server.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    # Session cookies never ride along on another site's requests (CSRF), nor reach scripts.
-    server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    server.config["SESSION_COOKIE_HTTPONLY"] = True
-    server.config["COMPRESS_MIMETYPES"] = [
-        "text/html",
-        "text/css",
-        "text/javascript",
-        "application/javascript",
-        "application/json",
-        "application/geo+json",
-    ]
-    return server
-
-
 def create_app(settings: Settings | None = None) -> GridCC:
     """Build one gridcc web instance from ``settings`` (default: the environment)."""
-    from dashboard import errors, guards
-    from dashboard.admin_api import admin_api
-    from dashboard.api import read_api
-    from dashboard.auth import Auth
-    from dashboard.cases_api import cases_api
-    from dashboard.desk_api import desk_api
-    from dashboard.export_api import export_api
-    from dashboard.hub import Hub
-    from dashboard.limits import Limits
-    from dashboard.login import login_blueprint, refuse_kiosk_query
-    from dashboard.openapi import openapi_blueprint
-    from dashboard.site import PageContext, build_dash
+    from dashboard import web
     from feeds.http import intake_blueprint
     from feeds.open311.routes import door_error as open311_door_error
     from feeds.open311.routes import open311_blueprint
 
     settings = settings or Settings.from_env()
     core = build_core(settings)
-    auth = Auth(core.users, core.keys, core.sessions, open_wall=settings.env == "development")
-    server = create_server(settings)
-    socketio = socketio_for(settings, server)
-    auth.init_app(server)
-    errors.init_app(server, {"/open311/": open311_door_error})
-    limits = Limits(server, auth, settings)
-    refuse_kiosk_query(server)
-    server.register_blueprint(login_blueprint(auth, limits))
-    server.register_blueprint(admin_api(auth))
-    hub = Hub(socketio, auth, settings.session_sweep_seconds)
-    hub.init_handlers()
-    core.bus.subscribe(hub.publish)
-
+    parts = web.start(core, settings, socketio_for, {"/open311/": open311_door_error})
+    auth = parts.auth
     # In development anyone on the machine may report (the demo); in production only a
     # known feed, app or person, by token or session.
     may_report = (lambda: True) if settings.env == "development" else auth.may_report
-    server.register_blueprint(
+    parts.server.register_blueprint(
         intake_blueprint(
             core.intake, may_report, lambda: a.label if (a := auth.current_actor()) else ""
         )
     )
-    server.register_blueprint(read_api(core.store, core.grid, auth))
-    server.register_blueprint(cases_api(core.store, auth))
-    server.register_blueprint(desk_api(core.store, core.grid, auth))
+    web.add_routes(parts, core, settings)
     # Open311's api_key is an API key (scope intake) or a person's own token.
     open311 = open311_blueprint(
         core.store, core.grid, core.intake, lambda key: auth.by_credential(key).actor
     )
-    limits.public(open311)
-    server.register_blueprint(open311)
-    server.register_blueprint(openapi_blueprint())
-    server.register_blueprint(export_api(core.store, auth))
-    pages = PageContext(core.store, core.grid, auth, settings.tile_url)
-    dash_app = build_dash(server, pages, ROOT / "assets")
-    # Every callback is defined by now, so Dash's inline scripts (and their hashes) are known.
-    csp = guards.content_security_policy(settings.tile_url, dash_app.csp_hashes())
-    guards.init_app(server, auth, csp)
-    return GridCC(core, server, dash_app, socketio, hub)
+    parts.limits.public(open311)
+    parts.server.register_blueprint(open311)
+    dash_app = web.finish(parts, core, settings, ROOT / "assets")
+    return GridCC(core, parts.server, dash_app, parts.socketio, parts.hub)

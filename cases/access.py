@@ -11,6 +11,10 @@ An *audience* is the name of a view that events are delivered to: ``district`` o
 ``dept:<code>``. The hub uses audiences as Socket.IO rooms; the store keeps, per
 department audience, the sequence number of its previous event (``prev`` in each event),
 so a filtered screen can tell a real gap from events it was never meant to see.
+
+Presence (who has a case or grid cells open now) follows the same views: a case's presence
+goes to the audiences that may see the case (``case_audiences``), the cells' to the
+district's; only people at a desk announce themselves (``may_announce_presence``).
 """
 
 from __future__ import annotations
@@ -184,6 +188,62 @@ DESK_ROLES = frozenset({Role.OPERATOR, Role.LEAD})
 def may_work_desk(actor: Actor | None) -> bool:
     """The operators' queue and the duplicates of a report: the center's desk, in person."""
     return is_person(actor) and actor is not None and actor.role in DESK_ROLES
+
+
+def may_see_photos(actor: Actor | None, case: Case) -> bool:
+    """A case's photos (they may show people, faces, number plates): whoever may see the
+    case, but never the wall, which everyone in the room sees."""
+    return may_see_case(actor, case) and actor is not None and actor.role is not Role.WALL
+
+
+def may_attach_photo(actor: Actor | None, case: Case) -> bool:
+    """Attaching a photo to a case: a person (never a key) whose role acts on cases
+    (operator, lead, grid worker; a liaison on their own department's case, the only
+    cases a liaison sees) and who may see the case's photos."""
+    return (
+        is_person(actor)
+        and actor is not None
+        and actor.role in ACTING_ROLES
+        and may_see_photos(actor, case)
+    )
+
+
+# Presence (who has a case, or a part of the map, open now) is shown to the views that may
+# see what it is about, and announced only by people at a desk: never a wall (it opens no
+# case) or a key (a system, not someone who could collide with a colleague).
+def case_audiences(case: Case) -> list[str]:
+    """Every view that may see ``case``, and so receive who has it open: the district and
+    the case's department (as it is now)."""
+    return [DISTRICT, department_audience(case.department)] if case.department else [DISTRICT]
+
+
+def cell_audiences() -> list[str]:
+    """The views that receive who is watching grid cells: the district only (a department's
+    view is its cases, not the map's cells)."""
+    return [DISTRICT]
+
+
+def may_see_case_presence(actor: Actor | None, case: Case) -> bool:
+    audience = audience_of(actor)
+    return audience is not None and audience in case_audiences(case)
+
+
+def may_see_cell_presence(actor: Actor | None) -> bool:
+    audience = audience_of(actor)
+    return audience is not None and audience in cell_audiences()
+
+
+def may_announce_presence(actor: Actor | None) -> bool:
+    """Whether ``actor`` shows up as present at all: a person who may open cases."""
+    return is_person(actor) and may_read_case_detail(actor)
+
+
+def may_be_present_on_case(actor: Actor | None, case: Case) -> bool:
+    return may_announce_presence(actor) and may_see_case(actor, case)
+
+
+def may_be_present_on_cells(actor: Actor | None) -> bool:
+    return may_announce_presence(actor) and may_see_cell_presence(actor)
 
 
 def may_see_district_state(actor: Actor | None) -> bool:

@@ -184,6 +184,14 @@ kpi_rollup = Table(
     *(Column(name, Integer, nullable=False, default=0) for name in KPI_COUNTERS),
 )
 
+# Each person's language, remembered across sessions and screens (zh or en).
+user_prefs = Table(
+    "user_prefs",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("lang", String(8), nullable=False),
+)
+
 # People who act in the center; passwords and API tokens are stored only as hashes.
 users = Table(
     "users",
@@ -226,4 +234,22 @@ api_keys = Table(
     Column("created_at", Float, nullable=False),
     Column("created_by", String(64), nullable=False),
     Column("revoked_at", Float),
+)
+
+# Photos attached to cases (处置反馈 evidence). The file is under MEDIA_DIR, named by its
+# SHA-256 (cases/photos.py); a case holds a photo once, a file may serve several cases.
+case_photos = Table(
+    "case_photos",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("mime", String(32), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("uploaded_by", String(128), nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    # Also the index of a case's photos (its leading column).
+    UniqueConstraint("case_id", "sha256", name="uq_case_photos_case_sha256"),
 )

@@ -2,19 +2,20 @@
 
 Split by concern: ``storage`` (engine, schema, transactions), ``catalog_admin`` (the
 catalog as stored), ``writes`` (reports and actions, each one transaction with its
-event), ``reads`` (cases, the log, snapshots), ``lists`` (the desks' pages of cases).
-``Store`` is all of them in one object.
+event), ``photo_store`` (photos attached to cases, each with its event), ``reads`` (cases,
+the log, snapshots), ``lists`` (the desks' pages of cases). ``Store`` is all of them in one
+object.
 """
 
 from __future__ import annotations
 
 from cases.lists import Lists
+from cases.photo_store import CasePhotos
 from cases.reads import OPEN_STATES, Reads
 from cases.storage import StoreOutdated
-from cases.writes import Writes
 
 __all__ = ["OPEN_STATES", "Store", "StoreOutdated"]
 
 
-class Store(Writes, Reads, Lists):
+class Store(CasePhotos, Reads, Lists):
     """Cases and the event log. ``publish`` is called with each event after its commit."""

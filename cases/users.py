@@ -8,9 +8,10 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from cases.db import reading
-from cases.schema import users
+from cases.schema import user_prefs, users
 from cases.workflow import Actor, Role
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -141,6 +142,31 @@ class UserDirectory:
                 )
             ).first()
         return _user(row) if row else None
+
+    def lang_of(self, username: str) -> str | None:
+        """The language ``username`` chose last (None: never chose)."""
+        with reading(self.engine) as conn:
+            found = conn.execute(
+                select(user_prefs.c.lang).where(user_prefs.c.username == username)
+            ).scalar()
+        return str(found) if found else None
+
+    def remember_lang(self, username: str, lang: str) -> None:
+        """Keep ``lang`` as ``username``'s language (their next screen opens in it)."""
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(user_prefs).where(user_prefs.c.username == username).values(lang=lang)
+            ).rowcount
+            if not changed:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(user_prefs).values(username=username, lang=lang))
+                except IntegrityError:  # another screen of theirs chose at the same moment
+                    conn.execute(
+                        update(user_prefs)
+                        .where(user_prefs.c.username == username)
+                        .values(lang=lang)
+                    )
 
     def deactivate(self, username: str) -> None:
         """Deactivate ``username``: their sessions and token stop standing at once (the

@@ -15,6 +15,7 @@ from cases.model import Case, Event
 from cases.store import Store
 from cases.users import UserDirectory
 from cases.workflow import ROLE_ZH, Actor, Role, available
+from dashboard.photos_api import photo_json
 from geo.grid import Grid
 
 
@@ -114,7 +115,15 @@ class ActorNames:
 
 
 # What of an event's data the timeline shows (the rest is the case summary for screens).
-TIMELINE_DATA = ("department", "from_department", "hours", "rating", "merged_into", "undoes")
+TIMELINE_DATA = (
+    "department",
+    "from_department",
+    "hours",
+    "rating",
+    "merged_into",
+    "undoes",
+    "photo_id",
+)
 
 
 def timeline_entry(event: Event, names: ActorNames, lang: str) -> dict[str, Any]:
@@ -155,6 +164,9 @@ def case_sheet(
     if access.may_see_personal_data(actor, case):
         sheet["reporter"] = case.reporter
     sheet["sla"] = sla_clock(store, case, now)
+    if access.may_see_photos(actor, case):
+        sheet["photos"] = [photo_json(p) for p in store.photos_of(case.id)]
+    sheet["may_attach_photo"] = access.may_attach_photo(actor, case)
     sheet["actions"] = [a.as_json(lang) for a in available(actor, case)]
     return sheet
 

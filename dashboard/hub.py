@@ -9,6 +9,9 @@ carries each emit to every app process.
 A socket lives no longer than the credential it was opened with: signing out closes the
 sockets of that session at once, and every few seconds each process closes its sockets
 whose session, key or user has ended elsewhere (an admin, another process, the CLI).
+
+Presence (``dashboard.presence``) rides on the same sockets: an admitted socket may say
+what it has open; closing it, for whatever reason, takes its presence away.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import request
 from flask_socketio import SocketIO, disconnect, join_room
@@ -24,6 +27,9 @@ from flask_socketio import SocketIO, disconnect, join_room
 from cases import access
 from cases.model import Event
 from cases.records import event_payload
+
+if TYPE_CHECKING:
+    from dashboard.presence import PresenceHub
 
 EVENT_NAME = "case_event"
 log = logging.getLogger(__name__)
@@ -39,10 +45,17 @@ class Credential:
 
 
 class Hub:
-    def __init__(self, socketio: SocketIO, auth: Any = None, sweep_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        socketio: SocketIO,
+        auth: Any = None,
+        sweep_seconds: float = 5.0,
+        presence: PresenceHub | None = None,
+    ) -> None:
         self.socketio = socketio
         self.auth = auth
         self.sweep_seconds = sweep_seconds
+        self.presence = presence
         self._sockets: dict[str, Credential] = {}  # this process's sockets, by sid
         self._lock = threading.Lock()
         self._sweeper: threading.Thread | None = None
@@ -74,6 +87,8 @@ class Hub:
             join_room(room)
             if identity is not None:
                 self._admit(sid, identity)
+                if self.presence is not None:
+                    self.presence.admit(sid, identity.actor)
             return True
 
         @self.socketio.on("disconnect")
@@ -87,6 +102,11 @@ class Hub:
                 return
             with self._lock:
                 self._sockets.pop(sid, None)
+            if self.presence is not None:
+                self.presence.forget(sid)
+
+        if self.presence is not None:
+            self.presence.init_handlers()
 
     def _admit(self, sid: str, identity: Any) -> None:
         credential = Credential(identity.session_hash, identity.key_name, identity.username)
@@ -129,6 +149,8 @@ class Hub:
                 del self._sockets[sid]
         for sid in gone:
             self.socketio.server.disconnect(sid, namespace="/")
+            if self.presence is not None:
+                self.presence.forget(sid)  # as the disconnect did already; once is enough
         return len(gone)
 
     def _start_sweeper(self) -> None:
@@ -145,9 +167,16 @@ class Hub:
                 self.sweep()
             except Exception as exc:  # a store that is away now is checked again next time
                 log.warning("socket sweep skipped: %s", exc)
+            if self.presence is not None:
+                try:
+                    self.presence.expire()
+                except Exception as exc:  # Redis away: what ran out is told next time
+                    log.warning("presence expiry skipped: %s", exc)
 
     def stop(self) -> None:
-        """End the sweep (a sweep under way finishes first)."""
+        """End the sweep (a sweep under way finishes first) and let go of the presence book."""
         self._stop.set()
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
+        if self.presence is not None:
+            self.presence.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cases.workflow import ROLE_ZH, Role
+
 LANGS = ("zh", "en")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -132,6 +134,10 @@ LABELS: dict[str, dict[str, str]] = {
         "dept_hint": "点击地图上的网格可只看该网格的案件。",
         "changed_by": "已被 {who} 于 {at} 改为“{status}”",
         "too_many_places": "一次最多选择 {n} 个区域，请缩小范围或改用社区、街道。",
+        "presence_viewing": "正在查看",
+        "presence_editing": "正在编辑",
+        "presence_format": "{name} ({role}) {mode}",
+        "presence_separator": "；",
     },
     "en": {
         "title": "Lixia District Grid Management Command Center",
@@ -260,6 +266,10 @@ LABELS: dict[str, dict[str, str]] = {
         "dept_hint": "Click a cell on the map to list only its cases.",
         "changed_by": "changed to “{status}” by {who} at {at}",
         "too_many_places": "At most {n} shapes at once: choose fewer, or communities or streets.",
+        "presence_viewing": "is viewing",
+        "presence_editing": "is editing",
+        "presence_format": "{name} ({role}) {mode}",
+        "presence_separator": "; ",
     },
 }
 
@@ -270,3 +280,17 @@ def pick_lang(requested: str | None) -> str:
 
 def labels(lang: str) -> dict[str, str]:
     return LABELS[pick_lang(lang)]
+
+
+def presence_labels(lang: str) -> dict[str, object]:
+    """The words assets/gridcc/presence.js writes "张三 (值班员) 正在编辑" with; a page puts
+    them in its config. Roles as the header names them (dashboard/signed_in.py)."""
+    words = labels(lang)
+    zh = pick_lang(lang) == "zh"
+    return {
+        "viewing": words["presence_viewing"],
+        "editing": words["presence_editing"],
+        "format": words["presence_format"],
+        "separator": words["presence_separator"],
+        "roles": {role.value: ROLE_ZH[role] if zh else role.value for role in Role},
+    }

@@ -15,8 +15,9 @@ from urllib.parse import parse_qsl
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
+from cases import access
 from dashboard import admin_page, dept_page, kpi_page, lead_page, wall
-from dashboard.i18n import labels, pick_lang
+from dashboard.i18n import LANGS, labels, pick_lang
 
 LOCATION = "page-location"
 CONTENT = "page-content"
@@ -46,6 +47,7 @@ def render(ctx: PageContext, pathname: str | None, search: str | None) -> Any:
     found = pages().get(pathname or "/")
     # The query's names become a layout's keywords: never its own ``ctx``.
     query = {k: v for k, v in parse_qsl((search or "").lstrip("?")) if k != "ctx"}
+    query = remembered_lang(ctx, query)
     if found is None:
         lang = pick_lang(query.get("lang"))
         words = labels(lang)
@@ -59,6 +61,22 @@ def render(ctx: PageContext, pathname: str | None, search: str | None) -> Any:
             ],
         )
     return found[0](ctx, **query)
+
+
+def remembered_lang(ctx: PageContext, query: dict[str, str]) -> dict[str, str]:
+    """A person's language is remembered: a page asked in a language keeps it as theirs,
+    a page asked without one opens in the one they chose last."""
+    identity = ctx.auth.identify()
+    actor = identity.actor
+    if actor is None or not identity.by_cookie or not access.is_person(actor):
+        return query  # a wall, a key: the address says the language
+    asked = query.get("lang")
+    if asked in LANGS:
+        if ctx.auth.users.lang_of(actor.name) != asked:
+            ctx.auth.users.remember_lang(actor.name, asked)
+        return query
+    chosen = ctx.auth.users.lang_of(actor.name)
+    return {**query, "lang": chosen} if chosen else query
 
 
 def build_dash(server: Flask, ctx: PageContext, assets: Path) -> Dash:

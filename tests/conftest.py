@@ -118,6 +118,7 @@ def make_app(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
     def make(database_url: str | None = None, **settings: Any) -> GridCC:
         url = database_url or f"sqlite:///{tmp_path / f'gridcc-{len(built)}.db'}"
         settings.setdefault("spool_dir", str(tmp_path / f"spool-{len(built)}"))
+        settings.setdefault("media_dir", str(tmp_path / f"media-{len(built)}"))
         instance = create_app(Settings.from_env({}, database_url=url, **settings))
         built.append(instance)
         return instance

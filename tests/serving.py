@@ -31,6 +31,19 @@ def running_server(
     env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Start ``gridcc serve`` on a free port; yield its base URL; stop it afterwards."""
+    with server_process(database_url, redis_url, log_path, extra_args, env) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def server_process(
+    database_url: str,
+    redis_url: str = "",
+    log_path: Path | None = None,
+    extra_args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``running_server``, also yielding the process (for a test that kills it)."""
     port = free_port()
     env = {
         **os.environ,
@@ -64,7 +77,7 @@ def running_server(
             if time.monotonic() > deadline:
                 raise RuntimeError("gridcc did not start within 60 s")
             time.sleep(0.1)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:

@@ -21,6 +21,8 @@ from dashboard.openapi import (
     intake_paths,
     kpi_catalog_paths,
     open311_paths,
+    photos_paths,
+    presence_paths,
     read_paths,
 )
 from dashboard.openapi.common import ERROR, PUBLIC, SECURITY_SCHEMES, SIGNED_IN, Paths, obj
@@ -35,7 +37,9 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     kpi_catalog_paths.paths,
     admin_paths.paths,
     export_paths.paths,
+    photos_paths.paths,
     open311_paths.paths,
+    presence_paths.paths,
 )
 
 
@@ -86,6 +90,7 @@ def build_spec(fragments: tuple[Callable[[], Paths], ...] = FRAGMENTS) -> dict[s
                 "Error": ERROR,
                 "Event": read_paths.event_schema(),
                 "Case": cases_paths.case_schema(),
+                "Photo": photos_paths.photo_schema(),
             },
         },
     }

@@ -25,7 +25,10 @@ def event_schema() -> Schema:
         **obj(
             {
                 "seq": {"type": "integer"},
-                "kind": {"type": "string", "description": "case.reported, case.file, …"},
+                "kind": {
+                    "type": "string",
+                    "description": "case.reported, case.file, …, case.photo",
+                },
                 "case_id": {"type": "integer"},
                 "at": {"type": "string", "description": "local time, ISO 8601"},
                 "actor": {"type": "string"},
@@ -36,7 +39,8 @@ def event_schema() -> Schema:
             ("seq", "kind", "case_id", "at", "actor", "from", "to", "reason"),
         ),
         "description": "One event of the log; further fields are the event's own data "
-        "(the case summary on case.reported, department, hours, rating…).",
+        "(the case summary on every event, from_department, hours, rating; photo_id, mime, "
+        "width, height, bytes on case.photo).",
     }
 
 

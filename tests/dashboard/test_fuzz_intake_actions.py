@@ -217,11 +217,13 @@ def test_actions_never_fail_and_a_refusal_changes_nothing(
         "department": st.one_of(st.sampled_from(["chengguan", "shizheng", "nope"]), nasty_text()),
         "hours": st.one_of(numbers(), nasty_text(), st.sampled_from(["12", "nan", "inf", "1e3"])),
         "rating": st.one_of(st.sampled_from(RATINGS), nasty_text()),
+        "into": st.one_of(st.sampled_from(case_ids), st.integers(-(2**70), 2**70), nasty_text()),
     }
     good_values = {
         "department": st.sampled_from(sorted(g.store.catalog.departments)),
         "hours": st.floats(0.5, 720),
         "rating": st.sampled_from(RATINGS),
+        "into": st.sampled_from(case_ids),
     }
     assert set(param_values) == set(good_values) == PARAM_NAMES  # a new one is fuzzed too
 

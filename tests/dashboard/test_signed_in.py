@@ -49,3 +49,29 @@ def test_a_kiosk_wall_shows_no_sign_out(center: tuple[GridCC, dict[str, str]]) -
     assert signed_in.status_code == 200
     text = _render(g, kiosk, wall.layout)
     assert "wall-status" in text and "/logout" not in text
+
+
+def _page(g: GridCC, client: Any, path: str, search: str) -> str:
+    from dashboard.site import render
+
+    ctx = WallContext(store=g.store, grid=g.grid, auth=g.server.extensions["gridcc_auth"])
+    cookie = f"session={client.get_cookie('session').value}"
+    with g.server.test_request_context("/", headers={"Cookie": cookie}):
+        return str(render(ctx, path, search))
+
+
+def test_a_person_s_language_is_remembered_across_sessions(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    g, _ = center
+    first = login(g, "lead")
+    assert "值班长" in _page(g, first, "/kpi", "")
+    assert "Sign out" in _page(g, first, "/kpi", "?lang=en")
+    # a new session, another screen: English, without asking
+    later = login(g, "lead")
+    assert "Sign out" in _page(g, later, "/", "")
+    assert g.users.lang_of("lead") == "en"
+    assert "退出" in _page(g, later, "/", "?lang=zh") and g.users.lang_of("lead") == "zh"
+    # someone else's choice is their own; a nonsense language changes nothing
+    assert "退出" in _page(g, login(g, "op"), "/", "?lang=fr")
+    assert g.users.lang_of("op") is None

@@ -1,0 +1,133 @@
+"""The dashboard's half of one web instance: the Flask server and its sign-in, the hub
+and presence on Socket.IO, the dashboard's API routes, and at the end the Dash pages and
+the guards (which go on last, once every route and Dash's inline scripts are known).
+
+The composition root (app.py) calls these in order and adds the feeds' routes between
+them: the dashboard never imports the feeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dash import Dash
+from flask import Flask
+from flask_socketio import SocketIO
+
+from cases.photos import PhotoFiles
+from dashboard import errors, guards
+from dashboard.admin_api import admin_api
+from dashboard.api import read_api
+from dashboard.auth import Auth
+from dashboard.cases_api import cases_api
+from dashboard.desk_api import desk_api
+from dashboard.export_api import export_api
+from dashboard.hub import Hub
+from dashboard.limits import Limits
+from dashboard.login import login_blueprint, refuse_kiosk_query
+from dashboard.openapi import openapi_blueprint
+from dashboard.photos_api import photos_api
+from dashboard.presence import PresenceHub
+from dashboard.presence_api import presence_api
+from dashboard.site import PageContext, build_dash
+
+if TYPE_CHECKING:
+    from app import Core, Settings
+    from cases.presence import PresenceBook
+
+JSON_TYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/geo+json",
+]
+
+
+def create_server(settings: Settings) -> Flask:
+    server = Flask("gridcc")
+    server.config["SECRET_KEY"] = str(settings.secret_key)
+    server.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    # Session cookies never ride along on another site's requests (CSRF), nor reach scripts.
+    server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    server.config["SESSION_COOKIE_HTTPONLY"] = True
+    server.config["COMPRESS_MIMETYPES"] = JSON_TYPES
+    return server
+
+
+def presence_book(settings: Settings) -> PresenceBook:
+    """Who has what open: in Redis when the deployment has one (every process shares it),
+    else in this process."""
+    from cases.presence import LocalPresence
+
+    if not settings.redis_url:
+        return LocalPresence(settings.presence_seconds)
+    from cases.presence_redis import RedisPresence, connect
+
+    return RedisPresence(
+        connect(settings.redis_url), settings.presence_prefix, settings.presence_seconds
+    )
+
+
+@dataclass
+class Web:
+    """What the dashboard's half has built so far, for the composition root to extend."""
+
+    server: Flask
+    socketio: SocketIO
+    auth: Auth
+    limits: Limits
+    hub: Hub
+    presence: PresenceHub
+
+
+def start(
+    core: Core,
+    settings: Settings,
+    socketio_for: Callable[[Settings, Flask], SocketIO],
+    doors: dict[str, Any],
+) -> Web:
+    """The server with sign-in, the error pages (``doors``: prefix → how that door words
+    an error), the limits, and the hub with presence subscribed to the core's events."""
+    auth = Auth(core.users, core.keys, core.sessions, open_wall=settings.env == "development")
+    server = create_server(settings)
+    socketio = socketio_for(settings, server)
+    auth.init_app(server)
+    errors.init_app(server, doors)
+    limits = Limits(server, auth, settings)
+    refuse_kiosk_query(server)
+    server.register_blueprint(login_blueprint(auth, limits))
+    server.register_blueprint(admin_api(auth))
+    presence = PresenceHub(socketio, presence_book(settings), core.store, core.grid, core.users)
+    hub = Hub(socketio, auth, settings.session_sweep_seconds, presence)
+    hub.init_handlers()
+    core.bus.subscribe(hub.publish)
+    return Web(server, socketio, auth, limits, hub, presence)
+
+
+def add_routes(web: Web, core: Core, settings: Settings) -> None:
+    """The dashboard's API: reads, case work, the desks, photos, presence, exports."""
+    server, auth = web.server, web.auth
+    server.register_blueprint(read_api(core.store, core.grid, auth))
+    server.register_blueprint(cases_api(core.store, auth))
+    server.register_blueprint(desk_api(core.store, core.grid, auth))
+    # Before guards.init_app: its upload size hook must run before the CSRF check reads a form.
+    server.register_blueprint(
+        photos_api(core.store, auth, PhotoFiles(settings.media_dir), settings.photo_limits)
+    )
+    server.register_blueprint(presence_api(web.presence, auth))
+    server.register_blueprint(openapi_blueprint())
+    server.register_blueprint(export_api(core.store, auth))
+
+
+def finish(web: Web, core: Core, settings: Settings, assets: Path) -> Dash:
+    """The Dash pages, then the guards with the CSP of every inline script now known."""
+    pages = PageContext(core.store, core.grid, web.auth, settings.tile_url)
+    dash_app = build_dash(web.server, pages, assets)
+    csp = guards.content_security_policy(settings.tile_url, dash_app.csp_hashes())
+    guards.init_app(web.server, web.auth, csp)
+    return dash_app
