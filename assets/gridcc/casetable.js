@@ -135,8 +135,9 @@
       return td;
     }
     if (col.time) return node("td", "col-" + name, r[col.time] ? this.time.format(new Date(r[col.time])) : "");
-    var cell = node("td", "col-" + name, col.cell(r));
-    if (name === "category" && r.description) cell.title = r.description;
+    var text = col.cell(r), cell = node("td", "col-" + name, text);
+    // The whole text where the column cuts it; a category says what was reported.
+    cell.title = name === "category" && r.description ? text + " — " + r.description : text;
     return cell;
   };
 

@@ -202,7 +202,7 @@ def test_a_lead_reassigns_three_cases_and_undoes_it_everyone_sees_it_live(
 
 
 def test_a_liaison_sees_only_their_departments_cases(
-    browser: Any, center: tuple[str, dict[str, Any]]
+    browser: Any, center: tuple[str, dict[str, Any]], grid: Grid
 ) -> None:
     base, made = center
     page = _signed_in(browser, base, "li-sz", "/dept?lang=en")
@@ -210,12 +210,40 @@ def test_a_liaison_sees_only_their_departments_cases(
     assert eventually(lambda: set(_listed(page)), {made["theirs"]}) == {made["theirs"]}
     shown = page.evaluate("Object.keys(window.gridcc.dept.live.state.openCases).map(Number)")
     assert shown == [made["theirs"]]
-    # Their own snapshot and their own events: asked directly, nothing of 城管's either.
+    # Their own snapshot and their own lists: asked directly, nothing of 城管's either.
     snap = page.evaluate("fetch('/api/snapshot').then(r => r.json())")
     assert [row[0] for row in snap["open_cases"]] == [made["theirs"]]
-    listed = page.evaluate("fetch('/api/cases?limit=200').then(r => r.json())")
+    listed = page.evaluate("fetch('/api/cases?limit=200&open=0').then(r => r.json())")
     assert [c["id"] for c in listed["cases"]] == [made["theirs"]]
     assert "Department desk" in page.inner_text("header")
     page.screenshot(path=str(SCREENSHOTS / "dept-desk-en.png"))
+    assert page.errors == []
+    page.context.close()
+
+    # 城管's liaison narrows the table by community, then by a cell on the map, and sorts it.
+    page = _signed_in(browser, base, "li-cg", "/dept")
+    _map_ready(page, "dept")
+    everything = {*made["mine"], made["far"]}
+    assert eventually(lambda: set(_listed(page)), everything) == everything
+    community = grid.codes[CELLS[0]][:12]
+    page.select_option("#case-filters select[name=place]", f"community:{community}")
+    mine = set(made["mine"])
+    assert eventually(lambda: set(_listed(page)), mine) == mine
+    page.select_option("#case-filters select[name=place]", "")
+    assert eventually(lambda: set(_listed(page)), everything) == everything
+    lon, lat = grid.geometries[FAR].representative_point().coords[0]
+    x, y = page.evaluate(POINT.replace(".lead.", ".dept."), [lon, lat])
+    page.mouse.click(x, y)
+    assert eventually(lambda: set(_listed(page)), {made["far"]}) == {made["far"]}
+    page.click("#case-place .case-place-clear")
+    assert eventually(lambda: set(_listed(page)), everything) == everything
+    order = (
+        "() => Array.from(document.querySelectorAll('#case-table tbody tr'), r => +r.dataset.case)"
+    )
+    page.click("#case-table th[data-sort=created]")
+    newest_last = sorted(everything)  # reported in id order
+    assert eventually(lambda: page.evaluate(order), newest_last) == newest_last
+    page.click("#case-table th[data-sort=created]")
+    assert eventually(lambda: page.evaluate(order), newest_last[::-1]) == newest_last[::-1]
     assert page.errors == []
     page.context.close()
