@@ -63,6 +63,8 @@ class District:
         }
         self.reports = 0
         self.snapshots: list[dict[str, Any]] = []
+        # each department's own snapshot at the same moments (/api/snapshot for its liaison)
+        self.department_snapshots: dict[str, list[dict[str, Any]]] = {d: [] for d in DEPARTMENTS}
 
     def tick(self, minutes: float = 3) -> None:
         self.clock.at += timedelta(minutes=minutes)
@@ -91,6 +93,9 @@ class District:
 
     def snapshot(self, name: str) -> None:
         self.snapshots.append({"name": name, **self.store.snapshot()})
+        for department, taken in self.department_snapshots.items():
+            view = access.CaseView(department)
+            taken.append({"name": name, **self.store.snapshot(view=view)})
 
 
 def close(d: District, case_id: int) -> None:
@@ -185,6 +190,7 @@ def record(directory: Path = FIXTURES, grid: Grid | None = None) -> Path:
                 for d, who in liaisons.items()
             },
             "snapshots": d.snapshots,
+            "department_snapshots": d.department_snapshots,
             "expected": expected(store, now()),
         }
         engine.dispose()
