@@ -54,8 +54,10 @@ def test_roles_and_departments_are_checked_on_every_action(
     assert act(op, case_id, "extend", v + 2, reason="x", hours=4).status_code == 403  # leads only
     assert act(lead, case_id, "extend", v + 2, reason="待协调", hours=4).status_code == 200
     assert act(li_cg, case_id, "accept", v + 3).status_code == 200
-    # Liaisons see only their department: not the district snapshot, not others' events.
-    assert li_cg.get("/api/snapshot").status_code == 403
+    # Liaisons see only their department: their own snapshot, not the district's, not
+    # others' events.
+    assert [row[0] for row in li_cg.get("/api/snapshot").json["open_cases"]] == [case_id]
+    assert li_sz.get("/api/snapshot").json["open_cases"] == []
     assert {e["department"] for e in li_cg.get("/api/events?since=0").json["events"]} == {
         "chengguan"
     }
