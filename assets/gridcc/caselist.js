@@ -139,13 +139,19 @@
     rows.forEach(function (r) { self.toggle(r, on); });
   };
 
-  // The page was read again: a ticked case still on it keeps its tick with the version now
-  // shown; one that left it is no longer ticked (what is ticked is always in sight).
+  // The page was read again: a ticked case still on it stays ticked with the version it had
+  // when it was ticked (changed since, the action is refused with who changed it: a 409,
+  // never an overwrite); one that left the page is no longer ticked (what is ticked is
+  // always in sight). Returns the ids ticked that changed since.
   Selection.prototype.refresh = function (rows) {
-    var next = {};
-    var self = this;
-    rows.forEach(function (r) { if (self.has(r.id)) next[r.id] = r.version; });
+    var next = {}, changed = [], self = this;
+    rows.forEach(function (r) {
+      if (!self.has(r.id)) return;
+      next[r.id] = self.versions[r.id];
+      if (r.version !== self.versions[r.id]) changed.push(r.id);
+    });
     this.versions = next;
+    return changed;
   };
 
   // The body's cases of POST /api/cases/actions/<name>, in id order.

@@ -114,6 +114,11 @@
       td.appendChild(box);
       tr.appendChild(td);
       if (box.checked) tr.classList.add("ticked");
+      // Changed since it was ticked: its action will be refused with who changed it.
+      if (box.checked && ticks.versions[r.id] !== r.version) {
+        tr.classList.add("stale");
+        box.title = this.words.changed_since;
+      }
     }
     opts.columns.forEach(function (name) { tr.appendChild(self.cell(name, r)); });
     if (r.priority === "urgent") tr.classList.add("urgent");

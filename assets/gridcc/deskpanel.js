@@ -7,6 +7,7 @@
   "use strict";
 
   var G = root.gridcc = root.gridcc || {};
+  var MAX_LINES = 6;  // refusals listed under a bulk action's result
 
   function node(tag, cls, text) {
     var n = document.createElement(tag);
@@ -150,16 +151,24 @@
     (lines || []).forEach(function (line) { el.appendChild(node("div", "case-message-line", line)); });
   };
 
-  // What a refusal says: who changed the case, when and to what, else the server's words.
-  DeskPanel.prototype.refusal = function (r) {
-    var words = this.words;
-    if (r.changed_by) {
-      var status = this.statusName(r.current_status);
-      return "#" + r.id + " " + G.caselist.fill(words.changed_by, {
-        who: r.changed_by, at: (r.changed_at || "").replace("T", " ").slice(0, 19), status: status
-      });
-    }
+  // What a refusal says: a case changed meanwhile names who changed it, when and to what; a
+  // case in a state the action does not start from says so; else the server's words.
+  DeskPanel.prototype.refusal = function (r, actionLabel) {
+    var words = this.words, fill = G.caselist.fill;
+    var values = {
+      who: r.changed_by, at: (r.changed_at || "").replace("T", " ").slice(5, 16),
+      status: this.statusName(r.current_status), action: (actionLabel || "").toLowerCase()
+    };
+    if (r.error === "conflict" && r.changed_by) return "#" + r.id + " " + fill(words.changed_by, values);
+    if (r.error === "invalid_transition" && r.current_status) return "#" + r.id + " " + fill(words.cannot_now, values);
     return "#" + r.id + " " + (r.message || r.error);
+  };
+
+  // A bulk action's refusals, at most MAX_LINES of them, then how many more.
+  DeskPanel.prototype.refusals = function (refused, actionLabel) {
+    var self = this, lines = refused.slice(0, MAX_LINES).map(function (r) { return self.refusal(r, actionLabel); });
+    if (refused.length > MAX_LINES) lines.push(G.caselist.fill(this.words.more_n, { n: refused.length - MAX_LINES }));
+    return lines;
   };
 
   DeskPanel.prototype.statusName = function (code) {

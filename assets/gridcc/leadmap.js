@@ -89,7 +89,7 @@
       reasonEl.value = "";
       var head = L.fill(words.reassigned, { n: out.done.length, dept: self.departmentName(to) });
       var lines = out.refused.length
-        ? [L.fill(words.refused_n, { n: out.refused.length })].concat(out.refused.map(function (r) { return panel.refusal(r); }))
+        ? [L.fill(words.refused_n, { n: out.refused.length })].concat(panel.refusals(out.refused, words.reassign))
         : [];
       panel.say(out.refused.length ? "error" : "info", head, lines);
       self.undo = out.done.length ? new L.UndoWindow(out.done, self.cfg.undoWindowMs, self.live.nowMs(), UNDO_MARGIN_MS) : null;
@@ -130,7 +130,7 @@
     G.http.post(this.cfg.actionsUrl + "undo_reassign?lang=" + this.cfg.lang, { cases: undo.items() })
       .then(function (body) {
         var out = L.outcome(body);
-        var lines = out.refused.map(function (r) { return panel.refusal(r); });
+        var lines = panel.refusals(out.refused, words.undo);
         panel.say(out.refused.length ? "error" : "info", L.fill(words.undone, { n: out.done.length }), lines);
         self.undo = null;
         self.showUndo();

@@ -97,7 +97,7 @@ test("a row's risk moves with the clock, by the server's rules", () => {
   assert.equal(L.rowRisk({ risk_at: [null, null, 10] }, 5, rules), "ok");
 });
 
-test("ticks keep the version each row showed, page by page", () => {
+test("ticks keep the version each row showed when it was ticked, page by page", () => {
   const page = [{ id: 7, version: 3 }, { id: 2, version: 5 }, { id: 9, version: 1 }];
   const sel = new L.Selection();
   assert.equal(sel.pageState(page), "none");
@@ -110,9 +110,10 @@ test("ticks keep the version each row showed, page by page", () => {
   ]);
   sel.toggle(page[1], false);
   assert.equal(sel.size(), 2);
-  // Read again: case 7 moved on (version 4) and case 9 left the list.
-  sel.refresh([{ id: 7, version: 4 }, { id: 2, version: 5 }]);
-  assert.deepEqual(sel.items(), [{ id: 7, expected_version: 4 }]);
+  // Read again: case 7 moved on (version 4) and case 9 left the list. Case 7 keeps the
+  // version it was ticked at: an action on it is refused with who changed it, not forced.
+  assert.deepEqual(sel.refresh([{ id: 7, version: 4 }, { id: 2, version: 5 }]), [7]);
+  assert.deepEqual(sel.items(), [{ id: 7, expected_version: 3 }]);
   sel.setPage(page, false);
   assert.equal(sel.size(), 0);
 });
