@@ -121,8 +121,9 @@
           ]),
           h("div", { className: "desk-line desk-line2" }, [
             h("span", { className: "desk-where", text: where }),
-            h("span", { className: "desk-sugg", title: w.suggested,
-              text: "→ " + (names[row.suggested_department] || row.suggested_department) })
+            h("span", { className: "desk-sugg", title: w.suggested }, [
+              h("span", { className: "desk-sugg-word", text: w.suggested }),
+              names[row.suggested_department] || row.suggested_department])
           ]),
           row.description ? h("div", { className: "desk-desc", text: row.description }) : null,
           presence
