@@ -13,6 +13,17 @@ MAP_MODE = "map-mode"
 CLOCK = "wall-clock"
 LINK = "link-status"
 
+# The operators' desk (dashboard/desk_page.py, assets/gridcc/desk.js).
+DESK_QUEUE = "desk-queue"
+DESK_CASE = "desk-case"
+DESK_FILTER = "desk-filter"
+DESK_COUNTS = "desk-counts"
+DESK_HELP = "desk-help"
+DESK_TOAST = "desk-toast"
+DESK_CONFIG = "desk-config"
+DESK_CLOCK = "desk-clock"
+DESK_LINK = "desk-link"
+
 # Each page's path (cases.access.PAGE_ROLES says who may open it) and its name's label.
 PAGE_PATHS = {
     "wall": "/",
@@ -51,4 +62,18 @@ def browser_ids() -> dict[str, object]:
         "clock": CLOCK,
         "link": LINK,
         "counters": dict(COUNTERS),
+    }
+
+
+def desk_ids() -> dict[str, str]:
+    """The ids the operators' desk writes to (assets/gridcc/desk.js)."""
+    return {
+        "queue": DESK_QUEUE,
+        "case": DESK_CASE,
+        "filter": DESK_FILTER,
+        "counts": DESK_COUNTS,
+        "help": DESK_HELP,
+        "toast": DESK_TOAST,
+        "clock": DESK_CLOCK,
+        "link": DESK_LINK,
     }

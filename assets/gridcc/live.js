@@ -18,7 +18,12 @@
   function Debounce(run, waitMs, timers) {
     this.run = run;
     this.waitMs = waitMs;
-    this.timers = timers || { set: setTimeout, clear: clearTimeout };
+    // Called as this.timers.set(...): a browser's setTimeout called on another object throws
+    // "Illegal invocation", so the defaults are wrapped.
+    this.timers = timers || {
+      set: function (fn, ms) { return setTimeout(fn, ms); },
+      clear: function (id) { clearTimeout(id); }
+    };
     this.timer = null;
     this.running = false;
     this.again = false;
