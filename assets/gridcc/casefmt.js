@@ -168,12 +168,13 @@
     return box[0] === Infinity ? null : box;
   }
 
-  // Who else has a case open, from the presence module's news (its shape kept loose: a list
-  // of people, or {cases: {id: [people]}}, or {id: [people]}); people as
+  // Who else has a case open, from the presence module (presence.js: its othersOn), or a
+  // list of people, or {cases: {id: [people]}}, or {id: [people]}; people as
   // {name | display_name | user, role | role_label, mode, self}. Never oneself.
   function presentOn(news, caseId, roles) {
     var list = news;
-    if (list && !Array.isArray(list)) {
+    if (list && typeof list.othersOn === "function") list = list.othersOn(caseId);  // presence.js
+    else if (list && !Array.isArray(list)) {
       var byCase = list.cases || list;
       list = byCase[caseId] || byCase[String(caseId)] || [];
     }
@@ -182,7 +183,8 @@
       return p.case_id === undefined || p.case_id === null || Number(p.case_id) === Number(caseId);
     }).map(function (p) {
       var role = p.role_label || (roles || {})[p.role] || p.role || "";
-      return { name: p.display_name || p.name || p.user || "?", role: role, mode: p.mode || "view" };
+      var mode = p.mode === "editing" || p.mode === "edit" ? "edit" : "view";
+      return { name: p.display_name || p.name || p.user || "?", role: role, mode: mode };
     });
   }
 

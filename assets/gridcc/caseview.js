@@ -131,7 +131,9 @@
   };
 
   P.announce = function (mode) {
-    if (this.opts.presence && this.caseId !== null) this.opts.presence.open(this.caseId, mode);
+    // presence.js's modes: "viewing", or "editing" while a form is open
+    var said = mode === "edit" ? "editing" : "viewing";
+    if (this.opts.presence && this.caseId !== null) this.opts.presence.open(this.caseId, said);
   };
 
   P.offered = function (name) {

@@ -91,7 +91,17 @@
       self.rows = page.cases || [];
       self.total = page.total;
       self.renderQueue();
+      self.loadPresence();
     }, function (err) { self.toast(G.casefmt.refusal(err, self.words).text); });
+  };
+
+  // Who is on the queue's cases already (the socket tells only of changes after we came).
+  P.loadPresence = function () {
+    var p = this.presence, ids = this.rows.map(function (r) { return r.id; });
+    if (!p || !ids.length) return null;
+    return G.http.get("/api/presence", { cases: ids }).then(function (body) {
+      (body.updates || []).forEach(function (update) { p.load(Object.assign({ you: body.you }, update)); });
+    }, function () { /* presence is a help, not the queue: the socket's updates still come */ });
   };
 
   P.renderQueue = function () {

@@ -152,6 +152,10 @@ test("who else has a case open: read from the presence news in its shapes, never
   assert.deepEqual(F.presentOn({ cases: { 7: [people[0]] } }, "7", zh.roles), [seen[0]]);
   assert.deepEqual(F.presentOn({ 7: [people[0]] }, 7, en.roles), [{ name: "张三", role: "operator", mode: "view" }]);
   assert.deepEqual(F.presentOn(null, 7, zh.roles), []);
+  // presence.js's own shape: othersOn(caseId), modes "viewing" / "editing"
+  const book = { othersOn: (id) => (id === 7 ? [{ user: "li", name: "李四", role: "lead", mode: "editing" }] : []) };
+  assert.deepEqual(F.presentOn(book, 7, zh.roles), [{ name: "李四", role: "值班长", mode: "edit" }]);
+  assert.deepEqual(F.presentOn(book, 8, zh.roles), []);
 });
 
 test("a cell's name drops the street and community shown beside it", () => {
