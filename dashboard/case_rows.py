@@ -7,7 +7,7 @@ the actions offered are the workflow's (``available``) for this actor and this s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cases import access, clock
@@ -70,6 +70,9 @@ def case_row(store: Store, grid: Grid, case: Case, now: datetime, lang: str) -> 
     }
 
 
+TICK_PROBE = timedelta(minutes=1)
+
+
 def sla_clock(store: Store, case: Case, now: datetime) -> dict[str, Any]:
     """The case's clock: its deadline, the time left on its own calendar (working hours
     where its category says so; negative once overdue), and its risk."""
@@ -79,6 +82,9 @@ def sla_clock(store: Store, case: Case, now: datetime) -> dict[str, Any]:
     else:
         left = -sla.elapsed_hours(case.deadline, now, case.working_hours)
     used = sla.elapsed_hours(case.created_at, now, case.working_hours)
+    # Whether the clock runs now (a working-hours clock stands still at night, at weekends
+    # and on holidays): a screen counts ``left_hours`` down between reads only while it does.
+    ticking = sla.elapsed_hours(now, now + TICK_PROBE, case.working_hours) > 0
     return {
         "deadline": clock.iso_local(case.deadline),
         "working_hours": case.working_hours,
@@ -87,6 +93,7 @@ def sla_clock(store: Store, case: Case, now: datetime) -> dict[str, Any]:
         "left_hours": round(left, 2),
         "risk": case.risk(now),
         "open": case.status.is_open,
+        "ticking": ticking and case.status.is_open,
     }
 
 

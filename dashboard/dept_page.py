@@ -12,7 +12,7 @@ from typing import Any
 from dash import html
 
 from cases import access
-from dashboard import desk_map, ids
+from dashboard import desk_map
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
 from dashboard.wall import WallContext, may_view, page
@@ -84,7 +84,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     status = desk_map.status_block(
         [
             html.Div(
-                className="desk-links",
+                className="md-links",
                 children=[desk_map.lang_link(lang, words), who(ctx.auth, words, lang)],
             )
         ],
@@ -92,24 +92,24 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     )
     return page(
         lang,
-        "wall desk-page dept-page",
+        "wall md-page dept-page",
         [
             html.H1(f"{name} · {words['dept_page']}"),
             html.Span(words["title"], className="wall-site"),
         ],
         html.Div(
-            className="desk-header-right",
+            className="md-header-right",
             children=[desk_map.counters(words, words["cases_held"]), status],
         ),
         [
             html.Main(
-                className="desk-body",
+                className="md-body",
                 children=[
                     desk_map.map_panel(words, words["dept_hint"]),
                     desk_map.case_panel(words["cases_panel"], filters(ctx, lang, words), []),
+                    desk_map.case_view_host(),
                 ],
             ),
-            html.Div(id=ids.CASE_VIEW, className="case-view-host"),
             desk_map.config_node(config, snapshot),
         ],
     )

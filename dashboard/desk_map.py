@@ -17,12 +17,12 @@ from typing import Any
 from dash import html
 
 from cases import access
-from cases.lists import MAX_PAGE
 from cases.model import Status
 from cases.sla import RISK_LEVELS
 from cases.workflow import UNDO_WINDOW, Actor
 from dashboard import ids
 from dashboard.api import LEVELS
+from dashboard.case_view import case_view_config
 from dashboard.desk_api import MAX_LIST_VALUES
 from dashboard.figures import RISK_LEVELS as MAP_RISK_LEVELS
 from dashboard.figures import risk_color, risk_words
@@ -38,22 +38,17 @@ def _data(**attributes: str) -> dict[str, str]:
 
 
 def desk_config(ctx: WallContext, lang: str, actor: Actor, page: str) -> dict[str, Any]:
-    """The wall's config, plus what a desk's list and actions need: the ids, the asker's
-    department (None: the district), the names to filter by and the undo window."""
-    catalog = ctx.store.catalog
-    en = lang == "en"
+    """The wall's config and the case view's (dashboard/case_view.py: words, departments,
+    statuses, roles), plus what a desk's list and actions need: the ids, the asker's
+    department (None: the district), the undo window and the list's limits."""
     view = access.live_view(actor)
     department = view.department if view is not None else None
     return {
         **browser_config(ctx, lang),
+        **case_view_config(ctx.store, ctx.grid, lang, ctx.tile_url),
         "page": page,
-        "deskIds": ids.desk_ids(),
+        "mapDeskIds": ids.map_desk_ids(),
         "department": department,
-        "departments": [
-            {"code": d.code, "name": d.name_en if en else d.name_zh}
-            for d in sorted(catalog.departments.values(), key=lambda d: d.code)
-        ],
-        "statuses": [{"code": code, "name": name} for code, name in status_options(lang)],
         # What a department's list holds by default: the cases it holds (its map's too).
         "heldStates": sorted(s.value for s in access.HELD_STATES) if department else None,
         # The risk levels a case can be at, in the wall's words and colours.
@@ -62,26 +57,25 @@ def desk_config(ctx: WallContext, lang: str, actor: Actor, page: str) -> dict[st
             for level, word in risk_options(lang)
         ],
         "casesUrl": "/api/cases",
-        "sheetUrl": "/api/cases/{id}/sheet",
         "actionsUrl": "/api/cases/actions/",
+        "photosUrl": "/api/cases/{id}/photos",
         "pageSize": PAGE_SIZE,
         "maxPlaceCodes": MAX_LIST_VALUES,  # shapes one list may be of (/api/cases)
-        "maxPage": MAX_PAGE,
         # The server's window for undoing a reassign (cases.effects.UNDO_WINDOW), in ms.
         "undoWindowMs": int(UNDO_WINDOW.total_seconds() * 1000),
         "debounceMs": 300,
-        "snapshotUrl": "/api/snapshot",
+        "me": {"name": actor.name, "role": actor.role.value},
     }
 
 
 def config_node(config: dict[str, Any], snapshot: dict[str, Any]) -> html.Div:
     return html.Div(
-        id=ids.DESK_CONFIG,
+        id=ids.MAP_DESK_CONFIG,
         hidden=True,
         **_data(  # type: ignore[arg-type]
-            desk_page=config["page"],
-            desk_config=json.dumps(config, ensure_ascii=False),
-            desk_snapshot=json.dumps(snapshot, ensure_ascii=False),
+            md_page=config["page"],
+            md_config=json.dumps(config, ensure_ascii=False),
+            md_snapshot=json.dumps(snapshot, ensure_ascii=False),
         ),
     )
 
@@ -89,14 +83,16 @@ def config_node(config: dict[str, Any], snapshot: dict[str, Any]) -> html.Div:
 def status_block(right: list[Any], words: dict[str, str]) -> html.Div:
     """The header's right side: the clock, the link pill, then ``right``."""
     return html.Div(
-        className="wall-status desk-status",
+        className="wall-status md-status",
         children=[
             html.Div(
-                className="desk-status-row",
+                className="md-status-row",
                 children=[
-                    html.Div(id=ids.DESK_CLOCK, className="wall-clock"),
+                    html.Div(id=ids.MAP_DESK_CLOCK, className="wall-clock"),
                     html.Div(
-                        words["connecting"], id=ids.DESK_LINK, className="link-status connecting"
+                        words["connecting"],
+                        id=ids.MAP_DESK_LINK,
+                        className="link-status connecting",
                     ),
                 ],
             ),
@@ -121,19 +117,19 @@ def counters(words: dict[str, str], first_label: str) -> html.Div:
         color = risk_color(name) if name != "open" else None
         boxes.append(
             html.Div(
-                className=f"desk-counter {tone}".strip(),
+                className=f"md-counter {tone}".strip(),
                 children=[
-                    html.Span(label, className="desk-counter-label"),
+                    html.Span(label, className="md-counter-label"),
                     html.Span(
                         "—",
-                        id=ids.DESK_COUNTERS[name],
-                        className="desk-counter-value",
+                        id=ids.MAP_DESK_COUNTERS[name],
+                        className="md-counter-value",
                         style={"color": color} if color else None,
                     ),
                 ],
             )
         )
-    return html.Div(className="desk-counters", children=boxes)
+    return html.Div(className="md-counters", children=boxes)
 
 
 def map_panel(words: dict[str, str], hint: str) -> html.Section:
@@ -148,11 +144,11 @@ def map_panel(words: dict[str, str], hint: str) -> html.Section:
         ),
     ]
     return html.Section(
-        className="map-panel desk-map-panel",
+        className="map-panel md-map-panel",
         children=[
-            html.Div(id=ids.DESK_MAP_MODE, className="map-mode", children=buttons),
-            html.Div(hint, className="desk-map-hint"),
-            html.Div(id=ids.DESK_MAP, className="live-map"),
+            html.Div(id=ids.MAP_DESK_MODE, className="map-mode", children=buttons),
+            html.Div(hint, className="md-map-hint"),
+            html.Div(id=ids.MAP_DESK_MAP, className="live-map"),
         ],
     )
 
@@ -204,3 +200,9 @@ def risk_options(lang: str) -> list[tuple[str, str]]:
         for level, word in zip(MAP_RISK_LEVELS, words, strict=True)
         if level in RISK_LEVELS
     ]
+
+
+def case_view_host() -> html.Div:
+    """Where a case opens (assets/gridcc/caseview.js), over the map beside the list; the
+    browser fills it, so Dash renders it empty and React never owns its children."""
+    return html.Div(id=ids.CASE_VIEW, className="case-view-host")

@@ -13,6 +13,17 @@ MAP_MODE = "map-mode"
 CLOCK = "wall-clock"
 LINK = "link-status"
 
+# The operators' desk (dashboard/desk_page.py, assets/gridcc/desk.js).
+DESK_QUEUE = "desk-queue"
+DESK_CASE = "desk-case"
+DESK_FILTER = "desk-filter"
+DESK_COUNTS = "desk-counts"
+DESK_HELP = "desk-help"
+DESK_TOAST = "desk-toast"
+DESK_CONFIG = "desk-config"
+DESK_CLOCK = "desk-clock"
+DESK_LINK = "desk-link"
+
 # Each page's path (cases.access.PAGE_ROLES says who may open it) and its name's label.
 PAGE_PATHS = {
     "wall": "/",
@@ -54,17 +65,32 @@ def browser_ids() -> dict[str, object]:
     }
 
 
-# The shift lead's map (/lead) and a department's desk (/dept): assets/gridcc/leadmap.js and
-# deptdesk.js read these from the page's config (``desk_ids``), never their own copies.
-DESK_CONFIG = "desk-config"
-DESK_MAP = "desk-map"
-DESK_MAP_MODE = "desk-map-mode"
-DESK_CLOCK = "desk-clock"
-DESK_LINK = "desk-link"
-DESK_COUNTERS = {
-    "open": "desk-counter-open",
-    "at_risk": "desk-counter-at-risk",
-    "overdue": "desk-counter-overdue",
+def desk_ids() -> dict[str, str]:
+    """The ids the operators' desk writes to (assets/gridcc/desk.js)."""
+    return {
+        "queue": DESK_QUEUE,
+        "case": DESK_CASE,
+        "filter": DESK_FILTER,
+        "counts": DESK_COUNTS,
+        "help": DESK_HELP,
+        "toast": DESK_TOAST,
+        "clock": DESK_CLOCK,
+        "link": DESK_LINK,
+    }
+
+
+# The desks with a map, the shift lead's (/lead) and a department's (/dept):
+# assets/gridcc/leadmap.js and deptdesk.js read these from the page's config
+# (``map_desk_ids``), never their own copies.
+MAP_DESK_CONFIG = "md-config"
+MAP_DESK_MAP = "md-map"
+MAP_DESK_MODE = "md-map-mode"
+MAP_DESK_CLOCK = "md-clock"
+MAP_DESK_LINK = "md-link"
+MAP_DESK_COUNTERS = {
+    "open": "md-counter-open",
+    "at_risk": "md-counter-at-risk",
+    "overdue": "md-counter-overdue",
 }
 CASE_PLACE = "case-place"  # which cells / streets / communities the list is of
 CASE_FILTERS = "case-filters"
@@ -76,15 +102,15 @@ CASE_MESSAGE = "case-message"
 CASE_VIEW = "case-view"  # where a case opens (assets/gridcc/caseview.js)
 
 
-def desk_ids() -> dict[str, object]:
-    """The ids the desks' browser code writes to."""
+def map_desk_ids() -> dict[str, object]:
+    """The ids the desks with a map write to (assets/gridcc/leadmap.js, deptdesk.js)."""
     return {
-        "config": DESK_CONFIG,
-        "map": DESK_MAP,
-        "mode": DESK_MAP_MODE,
-        "clock": DESK_CLOCK,
-        "link": DESK_LINK,
-        "counters": dict(DESK_COUNTERS),
+        "config": MAP_DESK_CONFIG,
+        "map": MAP_DESK_MAP,
+        "mode": MAP_DESK_MODE,
+        "clock": MAP_DESK_CLOCK,
+        "link": MAP_DESK_LINK,
+        "counters": dict(MAP_DESK_COUNTERS),
         "place": CASE_PLACE,
         "filters": CASE_FILTERS,
         "table": CASE_TABLE,

@@ -80,7 +80,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     status = desk_map.status_block(
         [
             html.Div(
-                className="desk-links",
+                className="md-links",
                 children=[desk_map.lang_link(lang, words), who(ctx.auth, words, lang)],
             )
         ],
@@ -88,15 +88,15 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     )
     return page(
         lang,
-        "wall desk-page lead-page",
+        "wall md-page lead-page",
         [html.H1(words["lead_page"]), html.Span(words["title"], className="wall-site")],
         html.Div(
-            className="desk-header-right",
+            className="md-header-right",
             children=[desk_map.counters(words, words["open"]), status],
         ),
         [
             html.Main(
-                className="desk-body",
+                className="md-body",
                 children=[
                     desk_map.map_panel(words, words["lead_hint"]),
                     desk_map.case_panel(
@@ -107,9 +107,9 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                             html.Div(id=ids.UNDO_BAR, className="undo-bar", hidden=True),
                         ],
                     ),
+                    desk_map.case_view_host(),
                 ],
             ),
-            html.Div(id=ids.CASE_VIEW, className="case-view-host"),
             desk_map.config_node(config, snapshot),
         ],
     )

@@ -15,6 +15,8 @@ from cases.model import UnknownCase
 from dashboard.auth import Auth
 from dashboard.presence import PresenceHub, Refusal
 
+MAX_CASES = 200  # a desk's page of cases
+
 
 def _error(status: int, error: str, message: str) -> tuple[Response, int]:
     return jsonify({"error": error, "message": message}), status
@@ -38,9 +40,14 @@ def presence_api(presence: PresenceHub, auth: Auth) -> Blueprint:
         actor = auth.current_actor()
         assert actor is not None  # require() let us in
         case_arg, cells_arg = request.args.get("case"), request.args.get("cells")
-        if (case_arg is None) == (cells_arg is None):
-            return _error(400, "invalid_query", "ask for case=<id> or cells=<code>,<code>,…")
+        many_arg = request.args.get("cases")
+        if sum(arg is not None for arg in (case_arg, cells_arg, many_arg)) != 1:
+            return _error(
+                400, "invalid_query", "ask for case=<id>, cases=<id>,<id>,… or cells=<code>,…"
+            )
         you = {"you": actor.name}
+        if many_arg is not None:
+            return many_cases(actor, many_arg, you)
         if case_arg is not None:
             if not case_arg.isascii() or not case_arg.isdigit():
                 return _error(400, "invalid_query", "case: a case id (a positive integer)")
@@ -64,5 +71,19 @@ def presence_api(presence: PresenceHub, auth: Auth) -> Blueprint:
         if not codes:
             return _error(400, "invalid_query", "cells: at least one cell code")
         return _answer(lambda: presence.cells_update(codes), you)
+
+    def many_cases(actor: Any, raw: str, you: dict[str, str]) -> tuple[Response, int]:
+        """Who is on each of many cases (a desk's list): the cases one may not see are left
+        out, as if they did not exist."""
+        wanted = [part for part in raw.split(",") if part]
+        if (
+            not wanted
+            or len(wanted) > MAX_CASES
+            or not all(w.isascii() and w.isdigit() for w in wanted)
+        ):
+            return _error(400, "invalid_query", f"cases: 1 to {MAX_CASES} case ids")
+        found = presence.store.find_cases(ids=[int(w) for w in wanted], limit=MAX_CASES)
+        seen = [c for c in found if access.may_see_case_presence(actor, c)]
+        return _answer(lambda: {"updates": [presence.case_update(c) for c in seen]}, you)
 
     return bp

@@ -16,7 +16,7 @@ from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
 from cases import access
-from dashboard import admin_page, dept_page, kpi_page, lead_page, wall
+from dashboard import admin_page, dept_page, desk_page, kpi_page, lead_page, wall
 from dashboard.i18n import LANGS, labels, pick_lang
 
 LOCATION = "page-location"
@@ -32,6 +32,7 @@ def pages() -> dict[str, tuple[Layout, Callable[[Dash, Any], None] | None]]:
     """Path → (layout, callback registration) for every page."""
     return {
         "/": (wall.layout, None),
+        "/desk": (desk_page.layout, None),
         "/kpi": (kpi_page.layout, kpi_page.register_callbacks),
         "/admin": (admin_page.layout, admin_page.register_callbacks),
         "/lead": (lead_page.layout, None),
@@ -102,6 +103,12 @@ def build_dash(server: Flask, ctx: PageContext, assets: Path) -> Dash:
             register(app, ctx)
     # Dash checks callbacks against this; the real layouts need a request and a snapshot.
     app.validation_layout = html.Div(  # type: ignore[assignment]
-        [app.layout, wall.skeleton(), kpi_page.skeleton(), admin_page.skeleton()]
+        [
+            app.layout,
+            wall.skeleton(),
+            desk_page.skeleton(),
+            kpi_page.skeleton(),
+            admin_page.skeleton(),
+        ]
     )
     return app

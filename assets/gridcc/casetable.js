@@ -122,6 +122,7 @@
     }
     opts.columns.forEach(function (name) { tr.appendChild(self.cell(name, r)); });
     if (r.priority === "urgent") tr.classList.add("urgent");
+    if (opts.openId && opts.openId() === r.id) tr.classList.add("open-case");
     if (opts.onOpen) {
       tr.classList.add("openable");
       tr.addEventListener("click", function () { opts.onOpen(r.id, r); });

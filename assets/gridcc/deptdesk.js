@@ -12,7 +12,7 @@
     "status", "http", "live", "caselist", "casetable", "deskpanel", "livemap"];
   var COLUMNS = ["id", "category", "status", "place", "created", "deadline", "risk"];
 
-  function configNode() { return document.querySelector('[data-desk-page="dept"][data-desk-config]'); }
+  function configNode() { return document.querySelector('[data-md-page="dept"][data-md-config]'); }
 
   function ready() {
     return configNode() && root.io && root.maplibregl && MODULES.every(function (m) { return G[m]; });
@@ -53,8 +53,8 @@
     }
     var node = configNode();
     // Read by the browser tests (tests/e2e/test_lead_map.py).
-    G.dept = new DeptDesk(JSON.parse(node.getAttribute("data-desk-config")),
-      JSON.parse(node.getAttribute("data-desk-snapshot")));
+    G.dept = new DeptDesk(JSON.parse(node.getAttribute("data-md-config")),
+      JSON.parse(node.getAttribute("data-md-snapshot")));
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -8,6 +8,7 @@
 
   var G = root.gridcc = root.gridcc || {};
   var MAX_LINES = 6;  // refusals listed under a bulk action's result
+  var MAX_WATCHED = 200;  // cells one screen may watch (cases/presence.py MAX_CELLS)
 
   function node(tag, cls, text) {
     var n = document.createElement(tag);
@@ -19,7 +20,7 @@
   // cfg: the desk's config; live: its LiveMap; opts: columns, ticks (a Selection or null),
   // wholeView (true: no place lists the whole view; false: it lists nothing), onRows(page)
   function DeskPanel(cfg, live, opts) {
-    var ids = cfg.deskIds, self = this, L = G.caselist;
+    var ids = cfg.mapDeskIds, self = this, L = G.caselist;
     this.cfg = cfg;
     this.live = live;
     this.opts = opts;
@@ -41,12 +42,14 @@
       onSort: function (key) { self.sort = L.nextSort(self.sort, key); self.restart(); },
       onPage: function (offset) { self.offset = offset; self.clearTicks(); self.reload.poke(); },
       onTick: function () { self.ticked(); },
-      onOpen: G.caseview ? function (id) { self.openCase(id); } : null
+      onOpen: G.caseview ? function (id) { self.openCase(id); } : null,
+      openId: function () { return self.caseView ? self.caseView.caseId : null; }
     });
     this.reload = new G.live.Debounce(function () { return self.read(); }, cfg.debounceMs);
     Array.prototype.forEach.call(this.filtersEl.querySelectorAll("select"), function (s) {
       s.addEventListener("change", function () { self.filterChanged(s); });
     });
+    this.presence = this.makePresence();
     this.caseView = this.makeCaseView();
     this.showPlace();
   }
@@ -90,12 +93,14 @@
       if (filter) filter.value = "";
     }
     this.showPlace();
+    this.announcePlace();
     if (!quiet) this.restart();
   };
 
   DeskPanel.prototype.showPlace = function () {
     var el = this.placeEl, words = this.words, place = this.place, self = this;
     el.textContent = "";
+    this.placePresence = null;
     if (!place) {
       el.appendChild(node("span", "case-place-none", this.opts.wholeView ? words.place_all : words.place_none));
       return;
@@ -104,12 +109,15 @@
     el.appendChild(node("span", "case-place-level", words["level_" + place.level]));
     el.appendChild(node("span", "case-place-names", shown));
     if (place.codes.length > 1) el.appendChild(node("span", "case-place-count", "× " + place.codes.length));
+    this.placePresence = el.appendChild(node("span", "case-place-presence"));
+    this.showPlacePresence();
     var clear = el.appendChild(node("button", "case-place-clear", words.clear_place));
     clear.addEventListener("click", function () { self.setPlace(null); });
   };
 
   // An event the live map applied: re-read when it may change this list.
   DeskPanel.prototype.heard = function (ev) {
+    if (this.caseView && ev.case_id === this.caseView.caseId) this.caseRead.poke();
     if (!this.place && !this.opts.wholeView) return;
     var ids = this.page ? this.page.cases.map(function (r) { return r.id; }) : [];
     if (G.live.touches(ev, ids, this.place ? this.placeCells : null)) this.reload.poke();
@@ -171,24 +179,86 @@
     return lines;
   };
 
-  DeskPanel.prototype.statusName = function (code) {
-    var found = (this.cfg.statuses || []).filter(function (s) { return s.code === code; })[0];
-    return found ? found.name : code;
-  };
+  DeskPanel.prototype.statusName = function (code) { return (this.cfg.statuses || {})[code] || code; };
 
+  // The shared case view (caseview.js), over the map; presence (presence.js) tells who else
+  // has the case, or the chosen cells, open. Without either module, rows do not open.
   DeskPanel.prototype.makeCaseView = function () {
     if (!G.caseview || !G.caseview.CaseView) return null;
-    var self = this, cfg = this.cfg;
-    return new G.caseview.CaseView(this.el(cfg.deskIds.caseView), {
-      lang: cfg.lang, labels: cfg.labels, departments: cfg.departments
-    }, {
-      onChanged: function () { self.reload.poke(); },
-      onClosed: function () {},
-      extraSections: this.opts.extraSections
+    var self = this, cfg = this.cfg, live = this.live, host = this.el(cfg.mapDeskIds.caseView);
+    var view = new G.caseview.CaseView(host, cfg, {
+      onChanged: function (sheet, done) {
+        self.say("info", G.caselist.fill(self.words.done_action, { id: done.id, action: done.label }));
+        self.reload.poke();
+      },
+      onClosed: function () {
+        host.classList.remove("open");
+        self.markOpen();
+        self.announcePlace();
+      },
+      extraSections: function (sheet) {
+        var photos = G.casephotos ? G.casephotos.section(sheet, cfg, function () { view.reload(); }) : null;
+        return photos ? [photos] : [];
+      },
+      presence: this.presence,
+      emptyText: "",
+      nowMs: function () { return live.nowMs(); }
+    });
+    this.caseRead = new G.live.Debounce(function () { return view.reload(); }, cfg.debounceMs);
+    return view;
+  };
+
+  DeskPanel.prototype.openCase = function (id) {
+    if (!this.caseView) return;
+    this.el(this.cfg.mapDeskIds.caseView).classList.add("open");
+    this.caseView.open(id);
+    this.markOpen();
+  };
+
+  // The open case's row stands out in the list.
+  DeskPanel.prototype.markOpen = function () {
+    var open = this.caseView ? this.caseView.caseId : null;
+    Array.prototype.forEach.call(this.table.el.querySelectorAll("tr[data-case]"), function (tr) {
+      tr.classList.toggle("open-case", Number(tr.getAttribute("data-case")) === open);
     });
   };
 
-  DeskPanel.prototype.openCase = function (id) { if (this.caseView) this.caseView.open(id); };
+  DeskPanel.prototype.makePresence = function () {
+    if (!G.presence || !G.presence.Presence) return null;
+    var self = this;
+    try {
+      return new G.presence.Presence(this.live.link.socket, function (news) { self.onPresence(news); });
+    } catch (e) { return null; }
+  };
+
+  // This screen watches the chosen cells (when no case is open): others see it, it sees them.
+  DeskPanel.prototype.announcePlace = function () {
+    var p = this.presence;
+    if (!p || (this.caseView && this.caseView.caseId !== null)) return;
+    if (this.placeCells && this.placeCells.length) p.watchCells(this.placeCells.slice(0, MAX_WATCHED));
+    else p.close();
+  };
+
+  DeskPanel.prototype.onPresence = function (news) {
+    var F = G.casefmt, view = this.caseView, roles = this.cfg.roles;
+    if (view && view.caseId !== null && F) view.showPresence(F.presentOn(news, view.caseId, roles));
+    this.showPlacePresence();
+  };
+
+  // Who else is looking at the chosen cells, under the place's name.
+  DeskPanel.prototype.showPlacePresence = function () {
+    var p = this.presence, node = this.placePresence, roles = this.cfg.roles, seen = {}, people = [];
+    if (!node) return;
+    (p && this.placeCells ? this.placeCells.slice(0, MAX_WATCHED) : []).forEach(function (code) {
+      p.othersOnCell(code).forEach(function (person) {
+        if (seen[person.user]) return;
+        seen[person.user] = true;
+        people.push({ name: person.name, role: roles[person.role] || person.role, mode: "view" });
+      });
+    });
+    node.textContent = people.length && G.casefmt ? G.casefmt.presenceText(people, this.words) : "";
+    node.hidden = !people.length;
+  };
 
   G.deskpanel = { DeskPanel: DeskPanel, node: node };
 })(typeof self !== "undefined" ? self : this);

@@ -16,14 +16,14 @@
   // the time a request takes): the undo bar closes this much before the server's window.
   var UNDO_MARGIN_MS = 2000;
 
-  function configNode() { return document.querySelector('[data-desk-page="lead"][data-desk-config]'); }
+  function configNode() { return document.querySelector('[data-md-page="lead"][data-md-config]'); }
 
   function ready() {
     return configNode() && root.io && root.maplibregl && MODULES.every(function (m) { return G[m]; });
   }
 
   function LeadMap(cfg, snap) {
-    var self = this, ids = cfg.deskIds, L = G.caselist;
+    var self = this, ids = cfg.mapDeskIds, L = G.caselist;
     this.cfg = cfg;
     this.words = cfg.labels;
     this.ticks = new L.Selection();
@@ -149,9 +149,9 @@
       watch.disconnect();
     }
     var node = configNode();
-    var cfg = JSON.parse(node.getAttribute("data-desk-config"));
+    var cfg = JSON.parse(node.getAttribute("data-md-config"));
     // Read by the browser tests (tests/e2e/test_lead_map.py).
-    G.lead = new LeadMap(cfg, JSON.parse(node.getAttribute("data-desk-snapshot")));
+    G.lead = new LeadMap(cfg, JSON.parse(node.getAttribute("data-md-snapshot")));
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -18,11 +18,11 @@
   function Debounce(run, waitMs, timers) {
     this.run = run;
     this.waitMs = waitMs;
-    // Called as functions, not as methods of this object: a browser's setTimeout called on
-    // another object throws "Illegal invocation".
+    // Called as this.timers.set(...): a browser's setTimeout called on another object throws
+    // "Illegal invocation", so the defaults are wrapped.
     this.timers = timers || {
       set: function (fn, ms) { return setTimeout(fn, ms); },
-      clear: function (t) { clearTimeout(t); }
+      clear: function (id) { clearTimeout(id); }
     };
     this.timer = null;
     this.running = false;

@@ -18,7 +18,7 @@
   // cfg: the desk's config (dashboard/desk_map.py); snap: the first snapshot; opts: onEvent(ev),
   // onResync(), onClick(level, code, name), onSelect(level, codes), onLevel(level)
   function LiveMap(cfg, snap, opts) {
-    var self = this, ids = cfg.deskIds, timing = cfg.timing;
+    var self = this, ids = cfg.mapDeskIds, timing = cfg.timing;
     var stats = this.stats = {
       applied: 0, duplicates: 0, buffered: 0, catchUps: 0, resyncs: 0, replayed: 0, paints: 0,
       mapReadyAt: null, lastSeq: 0, mode: "load", level: "cell", paintedSeq: 0, paintLog: []

@@ -39,18 +39,31 @@ def paths() -> Paths:
         {"you": you, "cells": {"type": "object", "additionalProperties": people}, "at": at},
         ("you", "cells", "at"),
     )
+    case_update = obj(
+        {"case": {"type": "integer"}, "cell": {"type": "string"}, "people": people, "at": at},
+        ("case", "cell", "people", "at"),
+    )
+    on_cases = obj(
+        {"you": you, "updates": {"type": "array", "items": case_update}}, ("you", "updates")
+    )
     return {
         "/api/presence": {
             "get": operation(
                 "Who has a case, or grid cells, open now",
-                {200: ("Who is present (editors first)", {"oneOf": [on_case, on_cells]})},
+                {200: ("Who is present (editors first)", {"oneOf": [on_case, on_cells, on_cases]})},
                 errors=(400, 401, 403),
                 security=SIGNED_IN,
                 parameters=[
                     query_param(
                         "case",
                         {"type": "integer", "minimum": 1},
-                        "a case you may see (exactly one of case and cells)",
+                        "a case you may see (exactly one of case, cases and cells)",
+                    ),
+                    query_param(
+                        "cases",
+                        {"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"},
+                        "case ids, comma-separated, at most 200 (a desk's list); those you "
+                        "may not see are left out",
                     ),
                     query_param(
                         "cells",

@@ -67,10 +67,10 @@ def _find(component: Any, wanted: str) -> Any:
 
 
 def _page_data(page: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    node = _find(page, ids.DESK_CONFIG)
+    node = _find(page, ids.MAP_DESK_CONFIG)
     assert node is not None, "the page carries its config"
     props = node.to_plotly_json()["props"]
-    return json.loads(props["data-desk-config"]), json.loads(props["data-desk-snapshot"])
+    return json.loads(props["data-md-config"]), json.loads(props["data-md-snapshot"])
 
 
 def test_each_role_starts_from_its_own_snapshot(center: tuple[GridCC, dict[str, str]]) -> None:
@@ -113,14 +113,14 @@ def test_the_lead_map_opens_for_a_lead_only(center: tuple[GridCC, dict[str, str]
     assert _open_ids(snap) == set(made.values())
     # The undo window is the server's, not a copy in the browser.
     assert cfg["undoWindowMs"] == UNDO_WINDOW.total_seconds() * 1000
-    assert cfg["deskIds"] == ids.desk_ids()
+    assert cfg["mapDeskIds"] == ids.map_desk_ids()
     assert {d["code"] for d in cfg["departments"]} == set(g.store.catalog.departments)
     assert "值班长地图" in str(page)
     for name in ("op", "li-cg", "wall", "admin"):
         text = str(_render(g, login(g, name), lead_page.layout))
-        assert "此页面不对您的角色开放" in text and ids.DESK_CONFIG not in text, name
+        assert "此页面不对您的角色开放" in text and ids.MAP_DESK_CONFIG not in text, name
     anonymous = str(_render(g, None, lead_page.layout))
-    assert "/login?next=/lead" in anonymous and ids.DESK_CONFIG not in anonymous
+    assert "/login?next=/lead" in anonymous and ids.MAP_DESK_CONFIG not in anonymous
 
 
 def test_a_department_desk_holds_its_own_cases_only(center: tuple[GridCC, dict[str, str]]) -> None:
@@ -136,7 +136,7 @@ def test_a_department_desk_holds_its_own_cases_only(center: tuple[GridCC, dict[s
     assert _open_ids(theirs) == {made["moved"]}
     for name in ("op", "lead", "wall", "admin"):
         text = str(_render(g, login(g, name), dept_page.layout))
-        assert "此页面不对您的角色开放" in text and ids.DESK_CONFIG not in text, name
+        assert "此页面不对您的角色开放" in text and ids.MAP_DESK_CONFIG not in text, name
     assert "/login?next=/dept" in str(_render(g, None, dept_page.layout))
 
 
@@ -148,7 +148,7 @@ def test_the_desks_speak_english_when_asked(center: tuple[GridCC, dict[str, str]
     assert cfg["labels"]["reassign"] == "Reassign"
     dept = _render(g, login(g, "li-cg"), lambda ctx: render(ctx, "/dept", "?lang=en"))
     assert "City Management · Department desk" in str(dept)
-    assert _page_data(dept)[0]["statuses"][0]["name"] == "reported"
+    assert _page_data(dept)[0]["statuses"]["reported"] == "reported"
 
 
 def test_every_word_is_in_both_languages() -> None:

@@ -100,3 +100,19 @@ def test_a_presence_book_that_is_away_answers_and_never_crashes(center: Center, 
     assert r.headers["Retry-After"] == "5"
     sock.disconnect()  # dropping the presence fails too: logged, not raised
     assert not sock.is_connected()
+
+
+def test_many_cases_at_once_leave_out_what_one_may_not_see(center: Center, grid: Grid) -> None:
+    """A desk's list asks for its cases' presence in one request (cases=…)."""
+    from tests.dashboard.conftest import open_case
+
+    g, _ = center
+    cg, _ = open_case(g, grid, "SR01")  # chengguan
+    sz, _ = open_case(g, grid, "CG05")  # shizheng
+    li = login(g, "li-cg")
+    r = li.get(f"/api/presence?cases={cg},{sz},999999")
+    assert r.status_code == 200 and [u["case"] for u in r.json["updates"]] == [cg]
+    r = login(g, "op").get(f"/api/presence?cases={cg},{sz}")
+    assert sorted(u["case"] for u in r.json["updates"]) == [cg, sz]
+    for bad in ("", "1,x", ",".join(["1"] * 201), f"{cg}&case={cg}"):
+        assert li.get(f"/api/presence?cases={bad}").status_code == 400, bad

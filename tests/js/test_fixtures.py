@@ -26,3 +26,12 @@ def test_browser_rules_name_what_the_server_sends() -> None:
     assert set(rules["ids"]["counters"]) <= with_counters | set(levels)
     assert [rules["riskOpen"], *rules["riskAt"]] == levels[1:]
     assert rules["closedStatus"] in rules["closedStates"]
+
+
+def test_recorded_desk_fixture_is_current(tmp_path: Path, grid: Grid) -> None:
+    from tests.js.record_desk_fixtures import DESK_FILE
+    from tests.js.record_desk_fixtures import record as record_desk
+
+    fresh = record_desk(tmp_path, grid).read_text(encoding="utf-8")
+    committed = (FIXTURES / DESK_FILE).read_text(encoding="utf-8")
+    assert fresh == committed, "run: .venv/bin/python -m tests.js.record_desk_fixtures"
