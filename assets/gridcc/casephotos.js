@@ -21,7 +21,7 @@
     var list = h("div", { className: "cp-list" }, photos.map(function (p) {
       return h("a", { className: "cp-photo", href: p.url, target: "_blank", rel: "noopener",
         title: (p.uploaded_by || "") + " " + (p.uploaded_at || "").replace("T", " ").slice(0, 16) }, [
-        h("img", { src: p.url, alt: "#" + sheet.id, loading: "lazy", width: 96, height: 72 })
+        h("img", { src: p.url, alt: "#" + sheet.id, width: 96, height: 72 })
       ]);
     }));
     var out = h("section", { className: "cv-section cp" }, [

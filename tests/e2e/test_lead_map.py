@@ -14,6 +14,7 @@ import pytest
 from geo.grid import Grid
 from tests.dashboard.conftest import PASSWORD, TEST_SECRET
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.map_desk_page import listed, map_ready, signed_in
 from tests.e2e.wall_page import eventually
 from tests.serving import running_server
 
@@ -24,8 +25,6 @@ POINT = "([lon, lat]) => window.gridcc.lead.live.map.view.pagePoint(lon, lat)"
 HELD = (
     "() => Object.keys(window.gridcc.dept.live.state.openCases).map(Number).sort((a, b) => a - b)"
 )
-ROWS = """() => Array.from(document.querySelectorAll('#case-table tbody tr')).map(tr => [
-  Number(tr.dataset.case), (tr.querySelector('.col-department') || {}).textContent || null])"""
 
 
 def _store(url: str, grid: Grid) -> dict[str, Any]:
@@ -82,29 +81,6 @@ def center(tmp_path: Path, grid: Grid) -> Iterator[tuple[str, dict[str, Any]]]:
         yield base, made
 
 
-def _signed_in(browser: Any, base: str, name: str, target: str) -> Any:
-    context = browser.new_context(
-        viewport={"width": 1920, "height": 1080}, locale="zh-CN", bypass_csp=True
-    )
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.goto(f"{base}/login?next={target}")
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{target}*", timeout=30_000)
-    return page
-
-
-def _map_ready(page: Any, who: str) -> None:
-    page.wait_for_function(
-        f"window.gridcc && window.gridcc.{who} && window.gridcc.{who}.live.connected"
-        f" && window.gridcc.{who}.live.stats.mapReadyAt !== null",
-        timeout=60_000,
-    )
-
-
 def _click_cell(page: Any, grid: Grid, index: int, add: bool = False) -> None:
     """A real click on the cell's shape on the map (Ctrl held to add it)."""
     lon, lat = grid.geometries[index].representative_point().coords[0]
@@ -116,29 +92,25 @@ def _click_cell(page: Any, grid: Grid, index: int, add: bool = False) -> None:
         page.keyboard.up("Control")
 
 
-def _listed(page: Any) -> dict[int, str | None]:
-    return {case_id: dept for case_id, dept in page.evaluate(ROWS)}
-
-
 def test_a_lead_reassigns_three_cases_and_undoes_it_everyone_sees_it_live(
     browser: Any, center: tuple[str, dict[str, Any]], grid: Grid
 ) -> None:
     base, made = center
     mine, theirs = made["mine"], made["theirs"]
-    lead = _signed_in(browser, base, "lead-a", "/lead")
-    watcher = _signed_in(browser, base, "lead-b", "/lead")
-    liaison = _signed_in(browser, base, "li-cg", "/dept")
+    lead = signed_in(browser, base, "lead-a", "/lead")
+    watcher = signed_in(browser, base, "lead-b", "/lead")
+    liaison = signed_in(browser, base, "li-cg", "/dept")
     for page, who in ((lead, "lead"), (watcher, "lead"), (liaison, "dept")):
-        _map_ready(page, who)
+        map_ready(page, who)
 
     # The lead clicks one cell, then Ctrl-clicks its neighbour: both cells' open cases.
     _click_cell(lead, grid, CELLS[0])
     first = {mine[0], mine[1], theirs}
-    assert eventually(lambda: set(_listed(lead)), first) == first
+    assert eventually(lambda: set(listed(lead)), first) == first
     _click_cell(lead, grid, CELLS[1], add=True)
     both = {*mine, theirs}
-    assert eventually(lambda: set(_listed(lead)), both) == both
-    assert made["far"] not in _listed(lead)
+    assert eventually(lambda: set(listed(lead)), both) == both
+    assert made["far"] not in listed(lead)
     assert lead.evaluate("window.gridcc.lead.panel.place.codes") == [grid.codes[i] for i in CELLS]
     # The second lead chooses the same cells with a box (Shift-drag) over them.
     points = [
@@ -155,10 +127,12 @@ def test_a_lead_reassigns_three_cases_and_undoes_it_everyone_sees_it_live(
     watcher.mouse.move(max(x0, x1) + 3, max(y0, y1) + 3, steps=4)
     watcher.mouse.up()
     watcher.keyboard.up("Shift")
-    assert eventually(lambda: set(_listed(watcher)) >= both, True)
+    assert eventually(lambda: set(listed(watcher)) >= both, True)
+    # Each lead sees the other on the same cells (presence).
+    assert eventually(lambda: "lead-b" in lead.inner_text("#case-place"), True, 30)
     # The liaison's desk: their department's cases only (not the 市政 case in the same cell).
     cg_held = {*mine, made["far"]}
-    assert eventually(lambda: set(_listed(liaison)), cg_held) == cg_held
+    assert eventually(lambda: set(listed(liaison)), cg_held) == cg_held
 
     # Three cases ticked, one request, to 市政 with a reason.
     moved = mine[:3]
@@ -176,11 +150,11 @@ def test_a_lead_reassigns_three_cases_and_undoes_it_everyone_sees_it_live(
 
     # Without a reload: the second lead's list names 市政; the liaison's desk drops them.
     def departments(page: Any) -> list[str | None]:
-        rows = _listed(page)
+        rows = listed(page)
         return [rows.get(case_id) for case_id in moved]
 
     assert eventually(lambda: departments(watcher), ["市政"] * 3) == ["市政"] * 3
-    assert eventually(lambda: set(_listed(liaison)), cg_held - set(moved)) == cg_held - set(moved)
+    assert eventually(lambda: set(listed(liaison)), cg_held - set(moved)) == cg_held - set(moved)
     held = HELD
     assert eventually(lambda: liaison.evaluate(held), sorted(cg_held - set(moved))) == sorted(
         cg_held - set(moved)
@@ -193,9 +167,16 @@ def test_a_lead_reassigns_three_cases_and_undoes_it_everyone_sees_it_live(
     lead.wait_for_selector("#undo-bar", state="hidden")
     assert "已撤销 3 件改派" in lead.inner_text("#case-message")
     assert eventually(lambda: departments(watcher), ["城管"] * 3) == ["城管"] * 3
-    assert eventually(lambda: set(_listed(liaison)), cg_held) == cg_held
+    assert eventually(lambda: set(listed(liaison)), cg_held) == cg_held
     assert eventually(lambda: liaison.evaluate(held), sorted(cg_held)) == sorted(cg_held)
     liaison.screenshot(path=str(SCREENSHOTS / "dept-desk.png"))
+    # A row opens its case in the shared case view, over the map, beside the list.
+    lead.click(f"#case-table tr[data-case='{moved[0]}'] td.col-category")
+    lead.wait_for_selector(f"#case-view.open .cv-id:text-is('#{moved[0]}')", timeout=20_000)
+    assert lead.locator("#case-view .cv-action[data-action=reassign]").count() == 1
+    lead.screenshot(path=str(SCREENSHOTS / "lead-map-case.png"))
+    lead.click("#case-view .cv-close")
+    lead.wait_for_selector("#case-view.open", state="detached")
     for page in (lead, watcher, liaison):
         assert page.errors == []
         page.context.close()
@@ -205,9 +186,9 @@ def test_a_liaison_sees_only_their_departments_cases(
     browser: Any, center: tuple[str, dict[str, Any]], grid: Grid
 ) -> None:
     base, made = center
-    page = _signed_in(browser, base, "li-sz", "/dept?lang=en")
-    _map_ready(page, "dept")
-    assert eventually(lambda: set(_listed(page)), {made["theirs"]}) == {made["theirs"]}
+    page = signed_in(browser, base, "li-sz", "/dept?lang=en")
+    map_ready(page, "dept")
+    assert eventually(lambda: set(listed(page)), {made["theirs"]}) == {made["theirs"]}
     shown = page.evaluate("Object.keys(window.gridcc.dept.live.state.openCases).map(Number)")
     assert shown == [made["theirs"]]
     # Their own snapshot and their own lists: asked directly, nothing of 城管's either.
@@ -221,22 +202,22 @@ def test_a_liaison_sees_only_their_departments_cases(
     page.context.close()
 
     # 城管's liaison narrows the table by community, then by a cell on the map, and sorts it.
-    page = _signed_in(browser, base, "li-cg", "/dept")
-    _map_ready(page, "dept")
+    page = signed_in(browser, base, "li-cg", "/dept")
+    map_ready(page, "dept")
     everything = {*made["mine"], made["far"]}
-    assert eventually(lambda: set(_listed(page)), everything) == everything
+    assert eventually(lambda: set(listed(page)), everything) == everything
     community = grid.codes[CELLS[0]][:12]
     page.select_option("#case-filters select[name=place]", f"community:{community}")
     mine = set(made["mine"])
-    assert eventually(lambda: set(_listed(page)), mine) == mine
+    assert eventually(lambda: set(listed(page)), mine) == mine
     page.select_option("#case-filters select[name=place]", "")
-    assert eventually(lambda: set(_listed(page)), everything) == everything
+    assert eventually(lambda: set(listed(page)), everything) == everything
     lon, lat = grid.geometries[FAR].representative_point().coords[0]
     x, y = page.evaluate(POINT.replace(".lead.", ".dept."), [lon, lat])
     page.mouse.click(x, y)
-    assert eventually(lambda: set(_listed(page)), {made["far"]}) == {made["far"]}
+    assert eventually(lambda: set(listed(page)), {made["far"]}) == {made["far"]}
     page.click("#case-place .case-place-clear")
-    assert eventually(lambda: set(_listed(page)), everything) == everything
+    assert eventually(lambda: set(listed(page)), everything) == everything
     order = (
         "() => Array.from(document.querySelectorAll('#case-table tbody tr'), r => +r.dataset.case)"
     )
