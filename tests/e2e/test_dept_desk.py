@@ -116,7 +116,8 @@ def test_a_liaison_accepts_returns_and_reports_handled_with_a_photo(
     page.click("#case-view .cp-send")
     page.wait_for_selector("#case-view .cp-photo img", timeout=20_000)
     # The photo is served back to the desk that may see it (its thumbnail decodes).
-    shown = "() => [...document.querySelectorAll('#case-view .cp-photo img')].map(i => i.naturalWidth)"
+    shown = """() => [...document.querySelectorAll('#case-view .cp-photo img')]
+      .map(i => i.naturalWidth)"""
     assert eventually(lambda: page.evaluate(shown), [640]) == [640]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dept-desk-case.png"))

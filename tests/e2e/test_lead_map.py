@@ -194,8 +194,8 @@ def test_a_liaison_sees_only_their_departments_cases(
     # Their own snapshot and their own lists: asked directly, nothing of 城管's either.
     snap = page.evaluate("fetch('/api/snapshot').then(r => r.json())")
     assert [row[0] for row in snap["open_cases"]] == [made["theirs"]]
-    listed = page.evaluate("fetch('/api/cases?limit=200&open=0').then(r => r.json())")
-    assert [c["id"] for c in listed["cases"]] == [made["theirs"]]
+    answer = page.evaluate("fetch('/api/cases?limit=200&open=0').then(r => r.json())")
+    assert [c["id"] for c in answer["cases"]] == [made["theirs"]]
     assert "Department desk" in page.inner_text("header")
     page.screenshot(path=str(SCREENSHOTS / "dept-desk-en.png"))
     assert page.errors == []
