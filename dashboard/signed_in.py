@@ -32,6 +32,8 @@ def who(auth: Any, words: dict[str, str], lang: str) -> html.Div | None:
     if actor is None or not identity.by_cookie or not access.is_person(actor):
         return None
     role = ROLE_ZH.get(actor.role, actor.role.value) if lang == "zh" else actor.role.value
+    user = auth.users.get(actor.name)
+    shown = user.display_name if user is not None and user.display_name else actor.name
     sign_out = html.Form(
         action="/logout",
         method="post",
@@ -45,7 +47,7 @@ def who(auth: Any, words: dict[str, str], lang: str) -> html.Div | None:
         id=WHO,
         className="signed-in",
         children=[
-            html.Span(f"{actor.name} · {role}", className="signed-in-name"),
+            html.Span(f"{shown} · {role}", className="signed-in-name", title=actor.name),
             *pages_for(actor, words, lang),
             sign_out,
         ],
