@@ -181,7 +181,7 @@ def reassign_live(
         versions = dict(batch)
         to = other
         for _ in range(rounds):
-            body = {
+            body: dict[str, Any] = {
                 "cases": [{"id": i, "expected_version": v} for i, v in versions.items()],
                 "department": to,
                 "reason": "bench: 50 cases at once",
