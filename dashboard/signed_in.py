@@ -15,20 +15,24 @@ from cases.workflow import ROLE_ZH
 WHO = "signed-in"
 
 
-def pages_for(actor: Any, words: dict[str, str], lang: str) -> list[html.A]:
-    """Links to the pages ``actor`` may open (the access policy decides, not this list)."""
+def pages_for(
+    actor: Any, words: dict[str, str], lang: str, here: str | None = None
+) -> list[html.A]:
+    """Links to the pages ``actor`` may open (the access policy decides, not this list),
+    but not to the page ``here`` they are on."""
     links = []
-    if access.may_view_page(actor, "wall"):
+    if here != "wall" and access.may_view_page(actor, "wall"):
         links.append(html.A(words["nav_wall_short"], href=f"/?lang={lang}"))
-    if access.may_view_page(actor, "kpi"):
+    if here != "kpi" and access.may_view_page(actor, "kpi"):
         links.append(html.A(words["kpi_page"], href=f"/kpi?lang={lang}"))
-    if access.may_manage_access(actor):
+    if here != "admin" and access.may_manage_access(actor):
         links.append(html.A(words["admin_page"], href=f"/admin?lang={lang}"))
     return links
 
 
-def who(auth: Any, words: dict[str, str], lang: str) -> html.Div | None:
-    """The header's block for a person signed in with a session (None otherwise)."""
+def who(auth: Any, words: dict[str, str], lang: str, here: str | None = None) -> html.Div | None:
+    """The header's block for a person signed in with a session (None otherwise): with the
+    links to their pages, so a page shows its own links to others only without it."""
     identity = auth.identify()
     actor = identity.actor
     if actor is None or not identity.by_cookie or not access.is_person(actor):
@@ -48,7 +52,7 @@ def who(auth: Any, words: dict[str, str], lang: str) -> html.Div | None:
         className="signed-in",
         children=[
             html.Span(f"{actor.name} · {role}", className="signed-in-name"),
-            *pages_for(actor, words, lang),
+            *pages_for(actor, words, lang, here),
             sign_out,
         ],
     )
