@@ -155,7 +155,10 @@
     this.showMore(more);
     list.setAttribute("data-shown", shown.length);
     var count = document.getElementById(this.ids.count);
-    if (count) setText(count, view.total);
+    if (count) {
+      setText(count, view.total);
+      count.classList.toggle("none", view.total === 0);
+    }
   };
 
   AlertList.prototype.showMore = function (more) {
