@@ -168,6 +168,9 @@ class Reads(StoreBase):
                     cases.c.watch_at,
                     cases.c.at_risk_at,
                     cases.c.deadline,
+                    cases.c.category_code,
+                    cases.c.department,
+                    cases.c.priority,
                 )
                 .where(cases.c.status.in_(OPEN_STATES))
                 .order_by(cases.c.id)
@@ -194,7 +197,8 @@ class Reads(StoreBase):
             "now": int(now.timestamp()),
             "day_start": clock.iso_local(day_start),
             "open_by_cell": open_by_cell,
-            # [case id, cell, watch_at, at_risk_at, deadline] (epoch seconds): risk in the browser
+            # [case id, cell, watch_at, at_risk_at, deadline (epoch seconds), category,
+            # department, priority]: risk and the alert list in the browser
             "open_cases": [
                 [
                     r.id,
@@ -203,6 +207,9 @@ class Reads(StoreBase):
                         int(clock.as_utc(t).timestamp())
                         for t in (r.watch_at, r.at_risk_at, r.deadline)
                     ),
+                    r.category_code,
+                    r.department,
+                    r.priority,
                 ]
                 for r in open_rows
             ],
