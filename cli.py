@@ -100,6 +100,7 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
 
     from cases import clock
     from cases.kpi import compute_kpis, definitions
+    from dashboard import rates
     from feeds.operations import OpsParams, run_operations
 
     with tqdm(total=100, desc="simulating", unit="%", file=sys.stderr, disable=None) as bar:
@@ -129,9 +130,7 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
         v = result.get(d["code"])
         if v is None:
             continue
-        shown = (
-            f"{v['value'] * 100:.1f}%" if d["rate"] and v["value"] is not None else str(v["value"])
-        )
+        shown = rates.percent(v["value"], d["higher_is_better"]) if d["rate"] else str(v["value"])
         target = f"  (目标 {d['target'] * 100:g}%)" if d["target"] else ""
         print(f"  {d['name']:<8} {shown:>8}  {v['n']}/{v['d'] or '-'}{target}")
 

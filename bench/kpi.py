@@ -23,9 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -34,7 +32,7 @@ from typing import Any
 
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, select
 
 from cases import clock
 from cases.db import make_engine
@@ -47,6 +45,7 @@ from cases.workflow import SATISFIED
 # The bench's own helpers sit beside it (bench/ is no package: it runs as a script).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _kpi_cases import NOW, load, synthetic_cases
+from _stores import analyze, postgres_schema
 
 POSTGRES_URL = os.environ.get(
     "GRIDCC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -163,14 +162,14 @@ def run(
         started = time.perf_counter()
         load(engine, columns)
         result.load_s = time.perf_counter() - started
-        _analyze(engine, "cases")
+        analyze(engine, "cases")
 
         started = time.perf_counter()
         counted = store.rebuild_rollup()
         result.rebuild_s = time.perf_counter() - started
         if counted != result.cases:
             raise RuntimeError(f"rebuild counted {counted} cases, loaded {result.cases}")
-        _analyze(engine, "kpi_rollup")
+        analyze(engine, "kpi_rollup")
         with engine.connect() as conn:
             result.rollup_rows = conn.exec_driver_sql(
                 "SELECT count(*) FROM kpi_rollup"
@@ -215,31 +214,6 @@ def baseline(store: Store, result: Result) -> None:
         for code, value in theirs.items():
             if ours.get(code) != value:
                 print(f"  {result.backend} {name} {code}: rollup {ours.get(code)} pandas {value}")
-
-
-def _analyze(engine: Engine, table: str) -> None:
-    """Fresh planner statistics after a bulk change (PostgreSQL's autovacuum would get there;
-    SQLite never gathers them by itself, so it is left as a store in service would be)."""
-    if engine.dialect.name != "postgresql":
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
-
-
-@contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    """A fresh schema on the server; the URL sets its search_path. Dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 # -- report -----------------------------------------------------------------------------------

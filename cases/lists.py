@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
 from cases import access, clock
 from cases.model import Case, Event, Status
@@ -112,6 +112,28 @@ def conditions(view: access.CaseView, query: CaseQuery, now: datetime) -> list[C
     return found
 
 
+def list_statements(
+    view: access.CaseView, query: CaseQuery, now: datetime, count_cap: int = COUNT_CAP
+) -> tuple[Select[Any], Select[Any]]:
+    """The two statements of a list: its count (up to ``count_cap`` + 1) and its page.
+    bench/desk.py runs the same two through the raw driver as its baseline."""
+    where = conditions(view, query, now)
+    key = SORTS[query.sort]
+    order = [key.desc(), cases.c.id.desc()] if query.descending else [key, cases.c.id]
+    capped = select(cases.c.id).where(*where).limit(count_cap + 1).subquery()
+    count = select(func.count()).select_from(capped)
+    page = select(cases).where(*where).order_by(*order).limit(query.limit).offset(query.offset)
+    return count, page
+
+
+def desk_query(limit: int = 50, offset: int = 0) -> CaseQuery:
+    """The operators' queue as a list: cases waiting at the center's desk, longest waiting
+    first, read in the district's view."""
+    return CaseQuery(
+        statuses=DESK_STATES, sort="updated", limit=limit, offset=offset, open_only=False
+    )
+
+
 class Lists(StoreBase):
     count_cap = COUNT_CAP
 
@@ -120,24 +142,16 @@ class Lists(StoreBase):
     ) -> CasePage:
         """One page of the cases in ``view`` that ``query`` asks for, and how many there are
         (counted up to ``count_cap`` + 1)."""
-        where = conditions(view, query, now or self.now())
-        key = SORTS[query.sort]
-        order = [key.desc(), cases.c.id.desc()] if query.descending else [key, cases.c.id]
-        capped = select(cases.c.id).where(*where).limit(self.count_cap + 1).subquery()
+        count, page = list_statements(view, query, now or self.now(), self.count_cap)
         with self.read() as conn:
-            total = conn.execute(select(func.count()).select_from(capped)).scalar_one()
-            rows = conn.execute(
-                select(cases).where(*where).order_by(*order).limit(query.limit).offset(query.offset)
-            ).all()
+            total = conn.execute(count).scalar_one()
+            rows = conn.execute(page).all()
         found = [case_from_row(r) for r in rows]
         return CasePage(found, int(total), query.offset, total > self.count_cap)
 
     def desk_queue(self, limit: int = 50, offset: int = 0) -> CasePage:
         """The operators' queue: cases waiting at the center's desk, longest waiting first."""
-        query = CaseQuery(
-            statuses=DESK_STATES, sort="updated", limit=limit, offset=offset, open_only=False
-        )
-        return self.list_cases(access.CaseView(), query)
+        return self.list_cases(access.CaseView(), desk_query(limit, offset))
 
     def timeline(self, case_id: int) -> list[Event]:
         """Every event of one case, oldest first (the audited history: who, when, from, to,

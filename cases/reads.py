@@ -179,7 +179,8 @@ class Reads(StoreBase):
             "now": int(now.timestamp()),
             "day_start": clock.iso_local(day_start),
             "open_by_cell": open_by_cell,
-            # [case id, cell, watch_at, at_risk_at, deadline] (epoch seconds): risk in the browser
+            # [case id, cell, watch_at, at_risk_at, deadline (epoch seconds), category,
+            # department, priority]: risk and the alert list in the browser
             "open_cases": [
                 [
                     r.id,
@@ -188,6 +189,9 @@ class Reads(StoreBase):
                         int(clock.as_utc(t).timestamp())
                         for t in (r.watch_at, r.at_risk_at, r.deadline)
                     ),
+                    r.category_code,
+                    r.department,
+                    r.priority,
                 ]
                 for r in open_rows
             ],
@@ -204,7 +208,16 @@ class Reads(StoreBase):
         c = cases.c
         return list(
             conn.execute(
-                select(c.id, c.cell_code, c.watch_at, c.at_risk_at, c.deadline)
+                select(
+                    c.id,
+                    c.cell_code,
+                    c.watch_at,
+                    c.at_risk_at,
+                    c.deadline,
+                    c.category_code,
+                    c.department,
+                    c.priority,
+                )
                 .where(*where)
                 .order_by(c.id)
             ).all()

@@ -74,7 +74,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
         lang,
         "admin-page",
         [html.H1(f"{words['title']} · {words['admin_page']}")],
-        who(ctx.auth, words, lang),
+        who(ctx.auth, words, lang, here="admin"),
         [
             dcc.Store(id=LANG, data=lang),
             html.Section(

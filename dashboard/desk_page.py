@@ -102,7 +102,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                     html.A(words["other_lang"], href=f"?lang={other}"),
                 ],
             ),
-            who(ctx.auth, words, lang),
+            who(ctx.auth, words, lang, here="desk"),
         ],
     )
     # The browser fills these; Dash renders them empty, so React never owns their children.

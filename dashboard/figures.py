@@ -6,32 +6,38 @@ from __future__ import annotations
 
 from typing import Any
 
-# Open cases per shape: calm blue-grey at zero, then from teal through amber to red at the
-# top of the scale (8 open cases, or the most any shape has when that is more).
-LOAD_NONE = "#16283a"
+from cases import sla
+
+# Open cases per shape: a dark blue-grey at zero, then from a clear blue at one case through
+# teal and amber to red at the top of the scale (8 open cases, or the most any shape has
+# when that is more). One case must stand out from none on a wall seen from across a room
+# (tests/js/mapcolor.test.js measures the contrast).
+LOAD_NONE = "#152536"
 LOAD_RAMP = (
-    (0.0, "#1f6f8b"),
-    (0.25, "#2aa198"),
-    (0.45, "#e0b341"),
-    (0.7, "#f07f2e"),
-    (1.0, "#e3342f"),
+    (0.0, "#2f8fdc"),
+    (0.25, "#27c2b0"),
+    (0.5, "#f2c14e"),
+    (0.75, "#f3812f"),
+    (1.0, "#e8393a"),
 )  # (fraction of the scale's top, colour); the first stop sits at half a case
 LOAD_MAX = 8
-RISK_COLORS = (
-    "#16283a",
-    "#2f9e6e",
-    "#e0b341",
-    "#f07f2e",
-    "#e3342f",
-)  # none ok watch at-risk overdue
-RISK_LEVELS = ("none", "ok", "watch", "at_risk", "overdue")
-# The headline counters that count a risk level, by their words' key (dashboard/i18n.py).
-RISK_COUNTER_WORDS = {"at_risk": "at_risk", "overdue": "overdue"}
+# Risk levels: "none" (no open case) and cases.sla's levels, each with its one colour. The
+# map, its legend, the headline counters and the alert list all take theirs from here, and
+# their words from dashboard/i18n.py ``risk_<level>``.
+RISK_LEVELS = ("none", *sla.RISK_LEVELS)
+RISK_COLORS = {
+    "none": LOAD_NONE,
+    "ok": "#2f9e6e",
+    "watch": "#e0b341",
+    "at_risk": "#f3812f",
+    "overdue": "#e8393a",
+}
 
 BACKGROUND = "#0b1420"
 OUTLINE = "#8fb3d9"
-BORDER = "#35526e"
+BORDER = "#2c4763"
 SELECTED = "#3fb6ff"
+CONTEXT = "#9fc2e4"  # the streets' borders over the cells
 MUTED = "#2a3440"
 # A blank MapLibre style: no sources, no tiles, no glyphs, no sprite; nothing is fetched.
 BLANK_STYLE = {
@@ -44,13 +50,18 @@ BLANK_STYLE = {
 
 
 def risk_color(level: str) -> str:
-    """The colour of a risk level on the map, and of its headline counter."""
-    return RISK_COLORS[RISK_LEVELS.index(level)]
+    """The colour of a risk level: on the map, its legend, the counters and the alert list."""
+    return RISK_COLORS[level]
+
+
+def risk_word(words: dict[str, str], level: str) -> str:
+    """The word of a risk level, wherever it is shown."""
+    return words[f"risk_{level}"]
 
 
 def risk_words(words: dict[str, str]) -> list[str]:
-    """A word per risk level; the counters' own words where a counter counts that level."""
-    return [words[RISK_COUNTER_WORDS.get(level, f"risk_{level}")] for level in RISK_LEVELS]
+    """A word per risk level, in the order of RISK_LEVELS."""
+    return [risk_word(words, level) for level in RISK_LEVELS]
 
 
 def map_look(words: dict[str, str]) -> dict[str, Any]:
@@ -63,7 +74,10 @@ def map_look(words: dict[str, str]) -> dict[str, Any]:
             "selected": SELECTED,
             "muted": MUTED,
             "label": "#e6eef6",
+            "context": CONTEXT,
         },
+        # Over cells and communities, the streets' borders (and names: dashboard/wall.py).
+        "context": "street",
         "modes": {
             "load": {
                 "title": words["legend"],
@@ -75,7 +89,7 @@ def map_look(words: dict[str, str]) -> dict[str, Any]:
             "risk": {
                 "title": words["legend_risk"],
                 "hover": words["legend_risk"],
-                "colors": list(RISK_COLORS),
+                "colors": [risk_color(level) for level in RISK_LEVELS],
                 "words": risk_words(words),
             },
         },

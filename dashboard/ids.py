@@ -10,7 +10,11 @@ COUNTER_AT_RISK = "counter-at-risk"
 COUNTER_OVERDUE = "counter-overdue"
 KPI_STRIP = "kpi-strip"
 MAP_MODE = "map-mode"
+MAP_TITLE = "map-title"
 CLOCK = "wall-clock"
+ALERTS = "alerts"
+ALERTS_MORE = "alerts-more"
+ALERT_COUNT = "alert-count"
 LINK = "link-status"
 
 # The operators' desk (dashboard/desk_page.py, assets/gridcc/desk.js).
@@ -57,8 +61,12 @@ def browser_ids() -> dict[str, object]:
     return {
         "map": MAP,
         "ticker": TICKER,
+        "alerts": ALERTS,
+        "alertsMore": ALERTS_MORE,
+        "alertCount": ALERT_COUNT,
         "kpis": KPI_STRIP,
         "mode": MAP_MODE,
+        "mapTitle": MAP_TITLE,
         "clock": CLOCK,
         "link": LINK,
         "counters": dict(COUNTERS),

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard import rates
+
 INK = "#c9d6e3"
 GRID = "#1e3247"
 PANEL = "#101d2c"
@@ -46,7 +48,7 @@ def closure_histogram(hours: Sequence[float], words: Mapping[str, str]) -> go.Fi
             x=days,
             y=1,
             yref="paper",
-            text=f"{label} {share * 100:.1f}%",
+            text=f"{label} {rates.percent(share)}",
             showarrow=False,
             xanchor="left",
             yanchor="top",
@@ -80,7 +82,9 @@ def kpi_trend(
                 mode="lines+markers",
                 line={"color": color, "width": 2},
                 connectgaps=False,
-                hovertemplate="%{x}<br>%{y:.1f}%<extra>" + d["name"] + "</extra>",
+                # Shown as every rate is (dashboard/rates.py), not by plotly's rounding.
+                customdata=[rates.percent(y, d.get("higher_is_better", True)) for y in ys],
+                hovertemplate="%{x}<br>%{customdata}<extra>" + d["name"] + "</extra>",
             )
         )
         if d["target"]:

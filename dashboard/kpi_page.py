@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from cases import clock
 from cases.kpi import closure_hours, compute_kpis, daily, definitions
+from dashboard import rates
 from dashboard.i18n import labels, pick_lang
 from dashboard.kpi_figures import closure_histogram, kpi_trend
 from dashboard.signed_in import denied, who
@@ -35,10 +36,10 @@ LEAGUE_KPIS = (
 TREND_KPIS = ("closed_3d", "closed_7d", "satisfaction")
 
 
-def _fmt(value: Any, rate: bool) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}%" if rate else f"{value:,}"
+def _fmt(value: Any, definition: dict[str, Any]) -> str:
+    if value is None or definition["rate"]:
+        return rates.percent(value, definition["higher_is_better"])
+    return f"{value:,}"
 
 
 def league_table(ctx: Any, dim: str, start: date, end: date, lang: str) -> html.Table:
@@ -65,13 +66,10 @@ def league_table(ctx: Any, dim: str, start: date, end: date, lang: str) -> html.
         cells = [html.Td(names.get(key, key))]
         for code in LEAGUE_KPIS:
             d, v = defs[code], kpis[code]
-            tone = ""
-            if d["target"] and v["value"] is not None:
-                tone = "meets" if v["value"] >= d["target"] else "misses"
             cells.append(
                 html.Td(
-                    _fmt(v["value"], d["rate"]),
-                    className=tone,
+                    _fmt(v["value"], d),
+                    className=rates.tone(v["value"], d["target"], d["higher_is_better"]),
                     title=f"{v['n']}/{v['d']}" if d["rate"] else "",
                 )
             )
@@ -124,14 +122,18 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
             ),
         ],
     )
+    signed_in = who(ctx.auth, words, lang, here="kpi")
+    # The signed-in block links the wall already; without it (no login) the page does.
+    back = (
+        None
+        if signed_in
+        else html.A(words["nav_wall"], href=f"/?lang={lang}", className="nav-link")
+    )
     return page(
         lang,
         "kpi-page",
-        [
-            html.H1(f"{words['title']} · {words['kpi_page']}"),
-            html.A(words["nav_wall"], href=f"/?lang={lang}", className="nav-link"),
-        ],
-        html.Div(className="kpi-header-right", children=[controls, who(ctx.auth, words, lang)]),
+        [html.H1(f"{words['title']} · {words['kpi_page']}"), back],
+        html.Div(className="kpi-header-right", children=[controls, signed_in]),
         [
             dcc.Store(id=LANG, data=lang),
             dcc.Interval(id=TICK, interval=60_000),

@@ -16,22 +16,28 @@ from dashboard import ids
 WHO = "signed-in"
 
 
-def pages_for(actor: Any, words: dict[str, str], lang: str) -> list[html.A]:
-    """Links to the pages ``actor`` may open (the access policy decides, not this list)."""
+def pages_for(
+    actor: Any, words: dict[str, str], lang: str, here: str | None = None
+) -> list[html.A]:
+    """Links to the pages ``actor`` may open (the access policy decides, not this list),
+    but not to the page ``here`` they are on."""
     return [
         html.A(words[ids.PAGE_LABELS[page]], href=f"{path}?lang={lang}")
         for page, path in ids.PAGE_PATHS.items()
-        if access.may_view_page(actor, page)
+        if page != here and access.may_view_page(actor, page)
     ]
 
 
-def who(auth: Any, words: dict[str, str], lang: str) -> html.Div | None:
-    """The header's block for a person signed in with a session (None otherwise)."""
+def who(auth: Any, words: dict[str, str], lang: str, here: str | None = None) -> html.Div | None:
+    """The header's block for a person signed in with a session (None otherwise): with the
+    links to their pages, so a page shows its own links to others only without it."""
     identity = auth.identify()
     actor = identity.actor
     if actor is None or not identity.by_cookie or not access.is_person(actor):
         return None
     role = ROLE_ZH.get(actor.role, actor.role.value) if lang == "zh" else actor.role.value
+    user = auth.users.get(actor.name)
+    shown = user.display_name if user is not None and user.display_name else actor.name
     sign_out = html.Form(
         action="/logout",
         method="post",
@@ -45,8 +51,8 @@ def who(auth: Any, words: dict[str, str], lang: str) -> html.Div | None:
         id=WHO,
         className="signed-in",
         children=[
-            html.Span(f"{actor.name} · {role}", className="signed-in-name"),
-            *pages_for(actor, words, lang),
+            html.Span(f"{shown} · {role}", className="signed-in-name", title=actor.name),
+            *pages_for(actor, words, lang, here),
             sign_out,
         ],
     )

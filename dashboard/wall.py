@@ -18,16 +18,17 @@ from cases.kpi import compute_kpis, definitions
 from cases.model import CLOSED_STATES, Status
 from cases.rollup import DISTRICT
 from cases.store import Store
-from dashboard import ids
+from dashboard import ids, rates
 from dashboard.api import LEVELS, MAX_EVENTS
 from dashboard.auth import Auth
-from dashboard.figures import RISK_LEVELS, map_look, risk_color
+from dashboard.figures import RISK_LEVELS, map_look, risk_color, risk_word
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
 from geo.grid import Grid
 
 WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction")
 OUTLINE_URL = "/geo/outline.geojson"
+LABELLED = {"cell": "street"}  # a level whose own shapes are too small to name: whose names
 # How the browser paces itself (milliseconds unless named otherwise).
 BROWSER_TIMING = {
     "heartbeatMs": 10_000,  # ask /api/seq: catches events lost while the socket was down
@@ -39,7 +40,10 @@ BROWSER_TIMING = {
     "requestMs": 30_000,  # a request unanswered this long has failed (then it is retried)
     "resyncGap": 20 * MAX_EVENTS,  # more events missing than this: a snapshot, not pages
     "tickerRows": 60,
+    "alertRows": 20,  # the alert list's most rows (fewer when they don't fit), then "+N more"
 }
+# The alert list holds the open cases at this risk level or worse.
+ALERT_FROM = "at_risk"
 
 
 @dataclass(frozen=True)
@@ -76,29 +80,29 @@ def _button(label: str, attribute: str, value: str) -> html.Button:
 
 
 def _counter(
-    counter_id: str, label: str, value: int | str, tone: str = "", color: str | None = None
+    counter_id: str, label: str, value: int | str, tone: str = "", style: Any = None
 ) -> html.Div:
-    """A headline counter; ``color``: the map's colour of what it counts (a risk level)."""
+    """A headline counter; ``tone``: the class that colours its number."""
     return html.Div(
         className=f"counter {tone}".strip(),
+        style=style,
         children=[
             html.Div(label, className="counter-label"),
-            html.Div(
-                str(value),
-                id=counter_id,
-                className="counter-value",
-                style={"color": color} if color else None,
-            ),
+            html.Div(str(value), id=counter_id, className="counter-value"),
         ],
     )
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def _risk_counter(counter_id: str, level: str, words: dict[str, str]) -> html.Div:
+    """A counter of the open cases at a risk level: the level's word and colour, as the map
+    and its legend show them (dashboard/figures.py); the browser fills in the number."""
+    style = {"--risk": risk_color(level)}
+    return _counter(counter_id, risk_word(words, level), "—", "risk", style)
 
 
 def kpi_strip(ctx: WallContext, lang: str) -> list[html.Div]:
-    """The article's targets, live: last 30 days, district-wide, with each definition."""
+    """The article's targets, live: last 30 days, district-wide, with each definition. A rate
+    is shown as dashboard/rates.py shows every rate: never rounded up to a target it misses."""
     today = clock.as_utc(ctx.store.now()).astimezone(clock.LOCAL_TZ).date()
     result = compute_kpis(ctx.store, "district", today - timedelta(days=29), today)
     values = result.get(DISTRICT, {})
@@ -107,15 +111,20 @@ def kpi_strip(ctx: WallContext, lang: str) -> list[html.Div]:
         if d["code"] not in WALL_KPIS:
             continue
         v = values.get(d["code"], {"value": None, "n": 0, "d": 0})
-        tone = "" if v["value"] is None else ("meets" if v["value"] >= d["target"] else "misses")
+        higher = d["higher_is_better"]
+        tone = rates.tone(v["value"], d["target"], higher)
         cells.append(
             html.Div(
                 className=f"kpi {tone}".strip(),
                 title=f"{d['definition']}",
-                **{"data-kpi": d["code"], "data-target": str(d["target"])},
+                **{
+                    "data-kpi": d["code"],
+                    "data-target": str(d["target"]),
+                    "data-higher": "1" if higher else "0",
+                },
                 children=[
                     html.Div(d["name"], className="kpi-label"),
-                    html.Div(_percent(v["value"]), className="kpi-value"),
+                    html.Div(rates.percent(v["value"], higher), className="kpi-value"),
                     html.Div(
                         f"{labels(lang)['target']} {d['target'] * 100:g}% · {v['n']}/{v['d'] or 0}",
                         className="kpi-target",
@@ -142,6 +151,7 @@ def browser_rules() -> dict[str, Any]:
         "riskLevels": list(RISK_LEVELS),
         "riskOpen": sla.RISK_LEVELS[0],
         "riskAt": list(sla.RISK_LEVELS[1:]),
+        "alertFrom": ALERT_FROM,
         "timing": dict(BROWSER_TIMING),
     }
 
@@ -169,6 +179,7 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
         "lang": lang,
         "labels": labels(lang),
         "categories": ctx.store.catalog.public(),
+        "departments": ctx.store.catalog.department_names(),
         "codes": ctx.grid.codes,
         "map": map_config(ctx.grid, lang, ctx.tile_url),
         "levels": {
@@ -178,8 +189,9 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
                 "names": ctx.grid.level_names(level),
                 # index of each cell's community / street in "codes" (None: cells themselves)
                 "ofCell": None if level == "cell" else ctx.grid.cell_level_index(level).tolist(),
-                # [name, lon, lat, room] per shape, drawn where they fit (None: no labels)
-                "labels": None if level == "cell" else ctx.grid.level_labels(level),
+                # [name, lon, lat, room] per shape, drawn where they fit; over the cells,
+                # their streets' names
+                "labels": ctx.grid.level_labels(LABELLED.get(level, level)),
             }
             for level in LEVELS
         },
@@ -190,97 +202,136 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
     }
 
 
+def header_status(ctx: WallContext, words: dict[str, str], lang: str) -> html.Div:
+    """Clock, link pill, language and the pages one may open (each link once: the signed-in
+    block holds them when there is one)."""
+    other = "en" if lang == "zh" else "zh"
+    signed_in = who(ctx.auth, words, lang, here="wall")
+    links = [html.A(words["other_lang"], href=f"?lang={other}")]
+    if signed_in is None:
+        links.insert(0, html.A(words["nav_kpi"], href=f"/kpi?lang={lang}"))
+    return html.Div(
+        className="wall-status",
+        children=[
+            html.Div(
+                className="wall-status-row",
+                children=[
+                    html.Div(words["connecting"], id=ids.LINK, className="link-status connecting"),
+                    html.Div(id=ids.CLOCK, className="wall-clock"),
+                ],
+            ),
+            html.Div(
+                className="wall-status-row",
+                children=[html.Div(className="nav-links", children=links), signed_in],
+            ),
+        ],
+    )
+
+
+def stats_bar(
+    ctx: WallContext, counters: dict[str, int], words: dict[str, str], lang: str
+) -> html.Div:
+    """The headline counters and the KPI strip."""
+    return html.Div(
+        className="stats-bar",
+        children=[
+            html.Div(
+                className="counters",
+                children=[
+                    _counter(ids.COUNTER_OPEN, words["open"], counters["open"]),
+                    _counter(ids.COUNTER_TODAY, words["today"], counters["today"]),
+                    _counter(
+                        ids.COUNTER_CLOSED, words["closed_today"], counters["closed_today"], "good"
+                    ),
+                    _risk_counter(ids.COUNTER_AT_RISK, "at_risk", words),
+                    _risk_counter(ids.COUNTER_OVERDUE, "overdue", words),
+                ],
+            ),
+            html.Div(id=ids.KPI_STRIP, className="kpi-strip", children=kpi_strip(ctx, lang)),
+        ],
+    )
+
+
+def map_panel(words: dict[str, str]) -> html.Section:
+    """The map under its own toolbar: the buttons sit above the map, never on it."""
+    return html.Section(
+        className="map-panel",
+        children=[
+            html.Div(
+                className="map-toolbar",
+                children=[
+                    # the mode's title (assets/gridcc/map.js sets it when the mode changes)
+                    html.H2(words["map_title_load"], id=ids.MAP_TITLE, className="panel-title"),
+                    html.Div(
+                        id=ids.MAP_MODE,
+                        className="map-mode",
+                        children=[
+                            html.Div(
+                                className="button-group",
+                                children=[
+                                    _button(words["mode_load"], "data-mode", "load"),
+                                    _button(words["mode_risk"], "data-mode", "risk"),
+                                ],
+                            ),
+                            html.Div(
+                                className="button-group",
+                                children=[
+                                    _button(words[f"level_{lv}"], "data-level", lv) for lv in LEVELS
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            # Drawn by the map view (MapLibre), not by Dash: no plotly.js here.
+            html.Div(id=ids.MAP, className="live-map"),
+        ],
+    )
+
+
+def alert_panel(words: dict[str, str]) -> html.Aside:
+    """Open cases overdue and at risk, worst first (assets/gridcc/alerts.js draws them)."""
+    return html.Aside(
+        className="alert-panel",
+        children=[
+            html.Div(
+                className="panel-head",
+                children=[
+                    html.H2(words["alerts"], className="panel-title"),
+                    html.Span(id=ids.ALERT_COUNT, className="panel-count"),
+                ],
+            ),
+            html.Ol(id=ids.ALERTS, className="alerts"),
+            html.Div(id=ids.ALERTS_MORE, className="alerts-more", hidden=True),
+        ],
+    )
+
+
 def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div:
     lang = pick_lang(lang)
     words = labels(lang)
     if not may_view(ctx.auth):
         return denied(ctx.auth, words, lang, words["title"], "/")
     snapshot = ctx.store.snapshot()
-    counters = snapshot["counters"]
-    other = "en" if lang == "zh" else "zh"
-    status = html.Div(
-        className="wall-status",
-        children=[
-            html.Div(id=ids.CLOCK, className="wall-clock"),
-            html.Div(words["connecting"], id=ids.LINK, className="link-status connecting"),
-            html.Div(
-                className="nav-links",
-                children=[
-                    html.A(words["nav_kpi"], href=f"/kpi?lang={lang}"),
-                    html.A(words["other_lang"], href=f"?lang={other}"),
-                ],
-            ),
-            who(ctx.auth, words, lang),
-        ],
-    )
     return page(
         lang,
         "wall",
         [html.H1(words["title"]), html.Span(words["site"], className="wall-site")],
-        status,
+        header_status(ctx, words, lang),
         [
-            html.Div(
-                className="stats-bar",
-                children=[
-                    html.Div(
-                        className="counters",
-                        children=[
-                            _counter(ids.COUNTER_OPEN, words["open"], counters["open"]),
-                            _counter(ids.COUNTER_TODAY, words["today"], counters["today"]),
-                            _counter(
-                                ids.COUNTER_CLOSED,
-                                words["closed_today"],
-                                counters["closed_today"],
-                                "good",
-                            ),
-                            _counter(
-                                ids.COUNTER_AT_RISK,
-                                words["at_risk"],
-                                "—",
-                                "warn",
-                                risk_color("at_risk"),
-                            ),
-                            _counter(
-                                ids.COUNTER_OVERDUE,
-                                words["overdue"],
-                                "—",
-                                "bad",
-                                risk_color("overdue"),
-                            ),
-                        ],
-                    ),
-                    html.Div(
-                        id=ids.KPI_STRIP, className="kpi-strip", children=kpi_strip(ctx, lang)
-                    ),
-                ],
-            ),
+            stats_bar(ctx, snapshot["counters"], words, lang),
             html.Main(
                 className="wall-body",
                 children=[
-                    html.Section(
-                        className="map-panel",
-                        children=[
-                            html.Div(
-                                id=ids.MAP_MODE,
-                                className="map-mode",
-                                children=[
-                                    _button(words["mode_load"], "data-mode", "load"),
-                                    _button(words["mode_risk"], "data-mode", "risk"),
-                                    html.Span(className="map-mode-gap"),
-                                    *(
-                                        _button(words[f"level_{lv}"], "data-level", lv)
-                                        for lv in LEVELS
-                                    ),
-                                ],
-                            ),
-                            # Drawn by the map view (MapLibre), not by Dash: no plotly.js here.
-                            html.Div(id=ids.MAP, className="live-map"),
-                        ],
-                    ),
+                    alert_panel(words),
+                    map_panel(words),
                     html.Aside(
                         className="ticker-panel",
                         children=[
-                            html.H2(words["ticker"]),
+                            html.Div(
+                                className="panel-head",
+                                children=[html.H2(words["ticker"], className="panel-title")],
+                            ),
                             html.Ol(id=ids.TICKER, className="ticker"),
                         ],
                     ),
@@ -300,4 +351,11 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
 
 def skeleton() -> html.Div:
     """A light stand-in for Dash's validation layout (the real one holds a snapshot)."""
-    return html.Div([html.Div(id=ids.MAP), html.Ol(id=ids.TICKER), html.Div(id=ids.CONFIG)])
+    return html.Div(
+        [
+            html.Div(id=ids.MAP),
+            html.Ol(id=ids.TICKER),
+            html.Ol(id=ids.ALERTS),
+            html.Div(id=ids.CONFIG),
+        ]
+    )

@@ -29,7 +29,9 @@
     Object.keys(ids).forEach(function (name) {
       var node = document.getElementById(ids[name]);
       var value = name in now.counters ? now.counters[name] : now.risk[name];
-      if (node && value !== undefined && node.textContent !== String(value)) node.textContent = value;
+      if (!node || value === undefined) return;
+      if (node.textContent !== String(value)) node.textContent = value;
+      node.classList.toggle("zero", value === 0); // a risk counter at 0 is no alarm
     });
   };
 

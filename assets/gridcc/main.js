@@ -2,8 +2,12 @@
  *
  * Why in plain JS and not Dash callbacks: events delivered as the latest value of a Dash
  * prop, or through one server callback per event, were measured to drop events on this
- * kind of machine (shared/notes/live-map-measurements.md). Here each socket event is
- * handled as it arrives; the map is recoloured in batches with one paint in flight.
+ * kind of machine (shared/notes/live-map-measurements.md). The rules of the live loop:
+ * every socket event is handled in the page itself, as it arrives (core.js orders them and
+ * applies each once); the map is recoloured in batches with one paint in flight; counters
+ * and the alert list are redrawn at most once a frame however many events came; what moves
+ * with the clock alone (risk colours, counters, the alert list's times) moves on the risk
+ * tick.
  * Dash loads assets/ in alphabetical order (assets/gridcc/ before assets/vendor/): this file
  * waits until every module and vendored library is there.
  */
@@ -18,7 +22,7 @@
     paintedSeq: 0, paintLog: []
   };
   var MODULES = ["core", "state", "ticker", "map", "mapcolor", "mapdiff", "mapoverlay", "mapview",
-    "counters", "kpis", "status"];
+    "counters", "kpis", "status", "alerts", "rates", "when"];
 
   function configNode() { return document.querySelector("[data-config][data-snapshot]"); }
 
@@ -61,14 +65,38 @@
     }
 
     var status = new G.status.Status(ids.clock, ids.link, cfg);
+    var clock = new G.when.Clock(cfg.timeZone, cfg.labels);
+    var cellNames = {};
+    cfg.levels.cell.codes.forEach(function (code, i) { cellNames[code] = cfg.levels.cell.names[i]; });
+    var words = function (table, code) { return (table[code] || {})[cfg.lang] || code; };
+    var badge = function (priority) {
+      return priority && priority !== "normal" ? cfg.labels["priority_" + priority] || priority : "";
+    };
     var ticker = new G.ticker.Ticker(ids.ticker, function (ev) {
-      var cat = cfg.categories[ev.category] || {};
       return {
-        time: status.timeOf(ev.at),
-        category: cat[cfg.lang] || ev.category,
-        department: cat["department_" + cfg.lang] || ev.department
+        time: clock.stamp(ev.at, nowMs()),
+        category: words(cfg.categories, ev.category),
+        department: words(cfg.departments, ev.department),
+        priority: badge(ev.priority)
       };
     }, cfg.labels.empty_ticker);
+    var riskLook = cfg.map.modes.risk; // one set of risk words and colours: the map's
+    var alerts = new G.alerts.AlertList(
+      { list: ids.alerts, more: ids.alertsMore, count: ids.alertCount }, timing.alertRows,
+      function (entry) {
+        return {
+          category: words(cfg.categories, entry.category),
+          place: cellNames[entry.cell] || entry.cell,
+          department: words(cfg.departments, entry.department),
+          priority: badge(entry.priority),
+          word: riskLook.words[entry.level],
+          color: riskLook.colors[entry.level]
+        };
+      }, clock, cfg.labels);
+    var readAlerts = function () {
+      var nowS = nowMs() / 1000;
+      return { entries: state.alerting(nowS), nowS: nowS };
+    };
     var counters = new G.counters.Counters(ids.counters, function () {
       return { counters: state.counters, risk: state.risk(nowMs() / 1000).count };
     });
@@ -87,6 +115,7 @@
         var change = state.apply(ev);
         if (change.row) ticker.show(state.rows, true);
         if (change.cells.length || (change.cases && map.mode === "risk")) map.changed();
+        if (change.cases) alerts.queue(readAlerts);
         counters.queue();
         if (change.newDay) core.resync("new day");
       },
@@ -97,7 +126,9 @@
         replay.forEach(function (ev) { next.apply(ev); });
         state = next;
         ticker.show(state.rows, false);
+        ticker.restamp(); // a new day's snapshot: yesterday's rows show their date
         counters.queue();
+        alerts.queue(readAlerts);
         map.changed();
       },
       fetchEvents: function (since, ticket) {
@@ -117,11 +148,17 @@
       later: function (fn, ms) { window.setTimeout(fn, ms); }
     }, { stats: stats, resyncGap: timing.resyncGap, retryMs: timing.retryMs });
     // Read by the browser tests; riskTick: what the clock's passing changes (risk, counters).
-    G.wall = { core: core, map: map, state: function () { return state; }, riskTick: riskTick };
+    G.wall = { core: core, map: map, state: function () { return state; }, riskTick: riskTick,
+      refreshKpis: refreshKpis };
 
     function riskTick() {
       counters.queue();
+      alerts.queue(readAlerts);
       if (map.mode === "risk") map.changed();
+    }
+
+    function refreshKpis() {
+      return getJSON(cfg.kpisUrl).then(function (body) { kpis.show(body); }, function () { /* stale pill */ });
     }
 
     function tick() {
@@ -151,13 +188,11 @@
 
     core.start(JSON.parse(node.getAttribute("data-snapshot")));
     connect();
-    map.bind(el(ids.mode));
+    map.bind(el(ids.mode), el(ids.mapTitle));
     setInterval(tick, 1000);
     setInterval(core.heartbeat, timing.heartbeatMs);
     setInterval(riskTick, timing.riskTickMs);
-    setInterval(function () {
-      getJSON(cfg.kpisUrl).then(function (body) { kpis.show(body); }, function () { /* stale pill */ });
-    }, timing.kpiRefreshMs);
+    setInterval(refreshKpis, timing.kpiRefreshMs);
     tick();
     attachMap(map, el(ids.map));
   }

@@ -62,9 +62,11 @@
     if (key === "level" && this.viewOpts.onLevel) this.viewOpts.onLevel(next);
   };
 
-  // The mode and level buttons (data-mode / data-level) of `holder`.
-  WallMap.prototype.bind = function (holder) {
+  // The mode and level buttons (data-mode / data-level) of `holder`; `title`: the element
+  // that names what the map shows (cfg.labels["map_title_" + mode]).
+  WallMap.prototype.bind = function (holder, title) {
     var self = this;
+    this.title = title || null;
     this.buttons = Array.prototype.slice.call(holder.querySelectorAll("button"));
     this.buttons.forEach(function (b) {
       b.addEventListener("click", function () {
@@ -76,7 +78,8 @@
   };
 
   WallMap.prototype.markButtons = function () {
-    var self = this;
+    var self = this, words = this.cfg.labels || {};
+    if (this.title && words["map_title_" + this.mode]) this.title.textContent = words["map_title_" + this.mode];
     this.buttons.forEach(function (b) {
       var on = b.getAttribute("data-mode") === self.mode || b.getAttribute("data-level") === self.level;
       b.classList.toggle("active", on);

@@ -6,8 +6,14 @@
   "use strict";
 
   var G = root.gridcc = root.gridcc || {};
-  var LABEL_MAX_PX = { street: 22, community: 15 };
-  var LABEL_MIN_PX = 10;
+  // Label sizes in rem (the page's root font size grows with the screen, wall.css): the
+  // largest a level's names get, and the smallest worth drawing (below it, none).
+  var LABEL_MAX_REM = { street: 1.7, community: 1.15, cell: 1.45 };
+  var LABEL_MIN_REM = 0.8;
+
+  function rem() {
+    return parseFloat(root.getComputedStyle(document.documentElement).fontSize) || 16;
+  }
 
   function div(parent, className, text) {
     var d = document.createElement("div");
@@ -84,6 +90,7 @@
   };
 
   // Labels: [name, lon, lat, room] per shape; each sized to fit its room, hidden if it can't.
+  // Over the cells (too small to name) they are their streets' names, drawn fainter.
   function Labels(view, container) {
     var self = this;
     this.map = view.map;
@@ -102,7 +109,8 @@
 
   Labels.prototype.show = function (labels) {
     this.el.textContent = "";
-    this.max = LABEL_MAX_PX[this.view.level] || 14;
+    this.el.className = "map-labels map-labels-" + this.view.level;
+    this.maxRem = LABEL_MAX_REM[this.view.level] || 1;
     var el = this.el;
     this.items = (labels || []).map(function (l) {
       return { name: l[0], lon: l[1], lat: l[2], room: l[3], el: div(el, "map-label", l[0]) };
@@ -111,14 +119,15 @@
   };
 
   Labels.prototype.place = function () {
-    // A wall-sized map (3840×2160) gets larger labels, as far as each one's room allows.
-    var map = this.map, max = this.max * Math.min(2.5, Math.max(1, map.getContainer().clientHeight / 900));
+    // A wall-sized screen (3840×2160) has a larger rem: larger labels, as far as each
+    // one's room allows.
+    var map = this.map, unit = rem(), max = this.maxRem * unit, min = LABEL_MIN_REM * unit;
     this.items.forEach(function (it) {
       var p = map.project([it.lon, it.lat]);
       var roomPx = p.y - map.project([it.lon, it.lat + it.room]).y;
       // CJK glyphs are about 1 em wide: the name fits across 1.8 radii of its room.
       var size = Math.min(max, (1.8 * roomPx) / Math.max(it.name.length, 1));
-      it.el.hidden = size < LABEL_MIN_PX;
+      it.el.hidden = size < min;
       if (it.el.hidden) return;
       it.el.style.fontSize = size.toFixed(1) + "px";
       it.el.style.transform = "translate(" + p.x.toFixed(1) + "px," + p.y.toFixed(1) + "px) translate(-50%,-50%)";

@@ -39,16 +39,36 @@
       reset: function () { self.painted = {}; self.top = {}; }
     }, opts.watchdogMs || 10000);
     var b = look.bounds;
+    this.bounds = [[b[0], b[1]], [b[2], b[3]]];
+    this.userMoved = false; // someone zoomed or panned: a resize no longer refits
     var map = this.map = new root.maplibregl.Map({
       container: container, style: JSON.parse(JSON.stringify(look.style)),
-      bounds: [[b[0], b[1]], [b[2], b[3]]], fitBoundsOptions: { padding: 24 },
+      bounds: this.bounds, fitBoundsOptions: { padding: this.padding(container) },
       attributionControl: false, dragRotate: false, pitchWithRotate: false, touchPitch: false,
       boxZoom: false, renderWorldCopies: false, fadeDuration: 0, maxZoom: 18
     });
     map.touchZoomRotate.disableRotation();
     this.overlays = new G.mapoverlay.Overlays(this, container);
     map.on("load", function () { self.build(); });
+    // The district fills its panel at any screen size, until someone moves the map.
+    map.on("movestart", function (e) { if (e.originalEvent) self.userMoved = true; });
+    map.on("resize", function () { if (!self.userMoved) self.fit(); });
   }
+
+  // A margin around the district: a few percent of the panel, so it fills any screen.
+  MapView.prototype.padding = function (container) {
+    return Math.round(0.03 * Math.min(container.clientWidth, container.clientHeight)) || 12;
+  };
+
+  MapView.prototype.fit = function () {
+    this.map.fitBounds(this.bounds, { padding: this.padding(this.map.getContainer()), animate: false });
+  };
+
+  // Line widths grow with the page's root font size (wall.css): 1 at 16 px.
+  MapView.prototype.lineScale = function () {
+    var px = parseFloat(root.getComputedStyle(document.documentElement).fontSize) || 16;
+    return Math.max(1, px / 16);
+  };
 
   MapView.prototype.build = function () {
     var map = this.map, look = this.look;
@@ -58,7 +78,7 @@
     }
     map.addSource("outline", { type: "geojson", data: look.outlineUrl });
     map.addLayer({ id: "outline", type: "line", source: "outline",
-      paint: { "line-color": look.colors.outline, "line-width": 2 } });
+      paint: { "line-color": look.colors.outline, "line-width": 2 * this.lineScale() } });
     this.ready = true;
     this.show(this.level);
     this.pacer.changed();
@@ -72,13 +92,16 @@
     if (map.getSource(level)) return;
     map.addSource(level, { type: "geojson", data: this.levels[level].url, promoteId: "code" });
     var flag = function (name) { return ["boolean", ["feature-state", name], false]; };
-    map.addLayer({ id: "fill-" + level, type: "fill", source: level, paint: {
+    // Hidden until shown (a context level's shapes are loaded for their borders only).
+    var layout = { visibility: level === this.level ? "visible" : "none" };
+    map.addLayer({ id: "fill-" + level, type: "fill", source: level, layout: layout, paint: {
       "fill-color": G.mapcolor.fillColor(look, this.mode, look.modes.load.max),
       "fill-opacity": ["case", flag("hover"), 1, look.tileUrl ? 0.75 : 0.92]
     } }, "outline");
-    map.addLayer({ id: "line-" + level, type: "line", source: level, paint: {
+    var k = this.lineScale();
+    map.addLayer({ id: "line-" + level, type: "line", source: level, layout: layout, paint: {
       "line-color": ["case", flag("selected"), c.selected, flag("hover"), c.label, c.border],
-      "line-width": ["case", flag("selected"), 3, flag("hover"), 2, level === "cell" ? 0.4 : 1.2]
+      "line-width": ["case", flag("selected"), 3 * k, flag("hover"), 2 * k, (level === "cell" ? 0.5 : 1.2) * k]
     } }, "outline");
     this.painted[level] = {};
     this.top[level] = undefined; // the first paint sets the scale and draws the legend
@@ -99,8 +122,25 @@
       map.setLayoutProperty("fill-" + name, "visibility", vis);
       map.setLayoutProperty("line-" + name, "visibility", vis);
     });
+    this.context(level);
     this.overlays.labels.show(this.levels[level].labels);
     self.changed();
+  };
+
+  // Below the level shown, the borders of the context level's shapes (look.context: the
+  // streets), so the cells and communities show which street they are in.
+  MapView.prototype.context = function (level) {
+    var map = this.map, ctx = this.look.context;
+    if (!ctx || !this.levels[ctx]) return;
+    var visible = level !== ctx ? "visible" : "none";
+    if (visible === "none" && !map.getLayer("context")) return;
+    this.ensure(ctx);
+    if (!map.getLayer("context")) {
+      map.addLayer({ id: "context", type: "line", source: ctx, paint: {
+        "line-color": this.look.colors.context, "line-width": 1.6 * this.lineScale()
+      } }, "outline");
+    }
+    map.setLayoutProperty("context", "visibility", visible);
   };
 
   MapView.prototype.setMode = function (mode) {

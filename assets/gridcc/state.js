@@ -12,7 +12,8 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  // rules: closedStates, closedStatus, releasedStates, riskLevels, riskOpen, riskAt, timeZone, timing.tickerRows
+  // rules: closedStates, closedStatus, releasedStates, riskLevels, riskOpen, riskAt, alertFrom,
+  // timeZone, timing.tickerRows
   // view: { department } (none: the district)
   function State(rules, view) {
     var closed = {};
@@ -26,13 +27,17 @@
     this.levels = rules.riskLevels;
     this.openLevel = rules.riskLevels.indexOf(rules.riskOpen);
     this.crossings = rules.riskAt.map(function (name) { return rules.riskLevels.indexOf(name); });
+    // The alert list holds open cases at this level or worse (-1: no alert list).
+    this.alertFrom = rules.alertFrom ? rules.riskLevels.indexOf(rules.alertFrom) : -1;
     this.tickerRows = rules.timing.tickerRows;
     // "YYYY-MM-DD" of an instant in the server's time zone: days compare as strings.
     this.dayFormat = new Intl.DateTimeFormat("en-CA", {
       timeZone: rules.timeZone, year: "numeric", month: "2-digit", day: "2-digit"
     });
     this.openByCell = {};
-    this.openCases = {};   // case id -> [cell, watch_at, at_risk_at, deadline] (epoch s)
+    // case id -> [cell, watch_at, at_risk_at, deadline (epoch s), category, department,
+    // priority]: a snapshot's open_cases row without its id
+    this.openCases = {};
     this.counters = { open: 0, today: 0, closed_today: 0 };
     this.day = null;       // the day the counters count
     this.rows = [];        // ticker: reports, newest first
@@ -64,7 +69,7 @@
     var now = this.inView(ev);
     if (was) this.count(was[0], -1, change);
     if (now) {
-      this.openCases[ev.case_id] = [ev.cell].concat(ev.risk_at);
+      this.openCases[ev.case_id] = [ev.cell].concat(ev.risk_at, [ev.category, ev.department, ev.priority]);
       this.count(ev.cell, 1, change);
     } else {
       delete this.openCases[ev.case_id];
@@ -120,6 +125,19 @@
       if (!(worst[c[0]] >= level)) worst[c[0]] = level;
     });
     return { worst: worst, count: count };
+  };
+
+  // The open cases at alertFrom or worse at nowS (epoch s), unordered (alerts.js orders).
+  State.prototype.alerting = function (nowS) {
+    var out = [], cases = this.openCases, self = this;
+    if (this.alertFrom < 0) return out;
+    Object.keys(cases).forEach(function (id) {
+      var c = cases[id], level = self.level(c, nowS);
+      if (level < self.alertFrom) return;
+      out.push({ id: Number(id), cell: c[0], level: level, deadline: c[3], category: c[4],
+        department: c[5], priority: c[6] });
+    });
+    return out;
   };
 
   State.prototype.isNewDay = function (nowMs) {

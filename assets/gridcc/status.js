@@ -38,8 +38,5 @@
     }
   };
 
-  // The time of day of an ISO instant, as the ticker shows it.
-  Status.prototype.timeOf = function (iso) { return this.time.format(new Date(iso)); };
-
   return { Status: Status };
 });

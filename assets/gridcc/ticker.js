@@ -34,7 +34,9 @@
     return node;
   }
 
-  // listId: the <ol>'s id; describe(ev) -> { time, category, department }; emptyText: no row
+  // listId: the <ol>'s id; describe(ev) -> { time, category, department, priority } (time:
+  // with its date when not today; priority: a badge's text, "" for a normal case);
+  // emptyText: no row
   function Ticker(listId, describe, emptyText) {
     this.listId = listId;
     this.describe = describe;
@@ -53,10 +55,12 @@
     head.className = "ticker-head";
     head.appendChild(text("span", "ticker-time", d.time));
     head.appendChild(text("span", "ticker-cat", d.category));
+    if (d.priority) head.appendChild(text("span", "badge-priority", d.priority));
     head.appendChild(text("span", "ticker-dept", d.department));
     row.appendChild(head);
     row.appendChild(text("div", "ticker-place", ev.place));
     row.appendChild(text("div", "ticker-desc", ev.description));
+    row.ev = ev;
     if (fresh) setTimeout(function () { row.classList.remove("fresh"); }, FRESH_MS);
     return row;
   };
@@ -77,6 +81,15 @@
       below = node;
     }
     if (!rows.length && !empty) list.appendChild(text("li", "ticker-empty", this.emptyText));
+  };
+
+  // Each row's time again (a new day: yesterday's rows now show their date).
+  Ticker.prototype.restamp = function () {
+    var nodes = this.nodes, describe = this.describe;
+    Object.keys(nodes).forEach(function (k) {
+      var node = nodes[k].querySelector(".ticker-time"), time = describe(nodes[k].ev).time;
+      if (node.textContent !== time) node.textContent = time;
+    });
   };
 
   return { key: key, plan: plan, Ticker: Ticker };

@@ -54,12 +54,13 @@ def snapshot_schema() -> Schema:
             "open_by_cell": {"type": "object", "additionalProperties": {"type": "integer"}},
             "open_cases": {
                 "type": "array",
-                "description": "[case id, cell, watch_at, at_risk_at, deadline] (epoch s)",
+                "description": "[case id, cell, watch_at, at_risk_at, deadline (epoch s),"
+                " category, department, priority]",
                 "items": {
                     "type": "array",
                     "items": {"type": ["integer", "string"]},
-                    "minItems": 5,
-                    "maxItems": 5,
+                    "minItems": 8,
+                    "maxItems": 8,
                 },
             },
             "counters": obj(

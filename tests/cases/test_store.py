@@ -215,6 +215,11 @@ def test_snapshot_counts_open_cases_by_cell_and_today(store: Store) -> None:
     assert snap["counters"] == {"open": 1, "today": 2, "closed_today": 1}
     assert snap["day_start"] == "2026-11-25T00:00:00+08:00"
     assert [e["case_id"] for e in snap["recent"]] == [old.id, a.id, b.id]
+    # What the browser needs of an open case: its risk instants and its alert row's words.
+    [row] = snap["open_cases"]
+    assert row[:2] == [a.id, "370102001001001"]
+    assert row[2:5] == [int(t.timestamp()) for t in (a.watch_at, a.at_risk_at, a.deadline)]
+    assert row[5:] == ["SR01", a.department, "normal"]
 
 
 def test_rejections_are_kept(store: Store) -> None:

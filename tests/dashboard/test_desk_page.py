@@ -100,7 +100,9 @@ def test_the_config_reads_the_rules_from_their_one_place(center: Center) -> None
     cfg = _config(g, login(g, "op"))
     # the wall's risk levels and colours, not a copy
     assert cfg["riskLevels"] == list(figures.RISK_LEVELS)
-    assert cfg["map"]["modes"]["risk"]["colors"] == list(figures.RISK_COLORS)
+    assert cfg["map"]["modes"]["risk"]["colors"] == [
+        figures.risk_color(level) for level in figures.RISK_LEVELS
+    ]
     assert [d["code"] for d in cfg["departments"]] == list(g.store.catalog.departments)
     assert cfg["actionLabels"]["file"] == "立案" and set(cfg["actionLabels"]) == set(ACTIONS)
     assert cfg["actionKeys"] == ACTION_KEYS

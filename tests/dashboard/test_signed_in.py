@@ -75,3 +75,22 @@ def test_a_person_s_language_is_remembered_across_sessions(
     # someone else's choice is their own; a nonsense language changes nothing
     assert "退出" in _page(g, login(g, "op"), "/", "?lang=fr")
     assert g.users.lang_of("op") is None
+
+
+def test_each_page_links_another_once_and_never_itself(
+    center: tuple[GridCC, dict[str, str]],
+) -> None:
+    g, _ = center
+    op = login(g, "op")
+    wall_page = _render(g, op, wall.layout)
+    assert wall_page.count("/kpi?lang=zh") == 1, "the KPI link, once"
+    assert "'/?lang=zh'" not in wall_page.replace('"', "'"), "no link to the page one is on"
+    kpi = _render(g, op, kpi_page.layout)
+    assert kpi.replace('"', "'").count("'/?lang=zh'") == 1, "the wall's link, once"
+    assert "/kpi?lang=zh" not in kpi
+    admin = _render(g, login(g, "admin"), admin_page.layout)
+    assert "/admin?lang=zh" not in admin and "/kpi?lang=zh" in admin
+    # A kiosk wall has no signed-in block: the page's own link is the one.
+    kiosk = g.server.test_client()
+    kiosk.post("/api/kiosk", json={"token": g.keys.create("wall-2", "wall")})
+    assert _render(g, kiosk, wall.layout).count("/kpi?lang=zh") == 1

@@ -283,3 +283,46 @@ def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_pa
         )
         assert eventually(counters, ("40", "40")) == ("40", "40")
         assert not page.errors, page.errors
+
+
+def test_a_rate_is_never_rounded_up_to_a_target_it_misses(
+    page: Any, grid: Grid, tmp_path: Path
+) -> None:
+    """95 cases closed within a day, one still open after 8 days: closed within 7 days is
+    95/96 = 98.96%. Rounded it would read 99.0% beside "target 99%"; the wall shows 98.9%,
+    in the colour of a miss, when drawn by the server and when refreshed by the browser."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.e2e.wall_cases import close_case, open_case, opened_store
+
+    url = f"sqlite:///{tmp_path / 'rates.db'}"
+    eight_days = timedelta(days=8)
+    with opened_store(url) as store:
+        for i in range(95):
+            case = open_case(store, grid, "SR01", eight_days, 10 + i)
+            close_case(store, case, datetime.now(UTC) - eight_days + timedelta(hours=2))
+        open_case(store, grid, "SR01", eight_days, 200)
+    kpi = "[data-kpi=closed_7d]"
+    with running_server(url) as base:
+        page.goto(base + "/")
+        page.wait_for_function("window.gridcc && window.gridcc.wall")
+        assert page.locator(f"{kpi} .kpi-value").inner_text() == "98.9%"
+        assert "misses" in (page.locator(kpi).get_attribute("class") or "")
+        assert "95/96" in page.locator(f"{kpi} .kpi-target").inner_text()
+        # The browser's refresh (kpis.js) shows it the same way.
+        page.evaluate(
+            f"""() => {{
+              const node = document.querySelector('{kpi}');
+              node.querySelector('.kpi-value').textContent = '';
+              node.classList.remove('misses');
+            }}"""
+        )
+        page.evaluate("window.gridcc.wall.refreshKpis()")
+        page.wait_for_function(
+            f"document.querySelector('{kpi} .kpi-value').textContent !== ''", timeout=10_000
+        )
+        assert page.locator(f"{kpi} .kpi-value").inner_text() == "98.9%"
+        assert "misses" in (page.locator(kpi).get_attribute("class") or "")
+        # Closed within 3 days is 95/96 too, and meets its 95% target.
+        assert "meets" in (page.locator("[data-kpi=closed_3d]").get_attribute("class") or "")
+        assert not page.errors, page.errors

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 
+from dashboard import rates
 from geo.grid import Grid
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.wall_page import eventually
@@ -134,7 +135,7 @@ def test_wall_agrees_with_the_stored_cases(page: Any, grid: Grid, tmp_path: Path
         for code in ("closed_3d", "closed_7d", "satisfaction"):
             value = kpis[code]["value"]
             text = page.locator(f"[data-kpi={code}] .kpi-value").inner_text()
-            assert text == ("—" if value is None else f"{value * 100:.1f}%"), code
+            assert text == rates.percent(value), code
     store.engine.dispose()
 
 
@@ -252,3 +253,62 @@ def test_map_view_offers_what_the_lead_and_liaison_maps_need(
         # The page with charts loads plotly.js; the wall did not.
         page.goto(base + "/kpi")
         page.wait_for_function("window.Plotly !== undefined", timeout=60_000)
+
+
+# Console messages of these types are failures: MapLibre reports a style or source it cannot
+# use (e.g. 'missing required property "sources"') with console.error.
+CONSOLE_FAILURES = ("error", "assert")
+
+
+def test_zooming_and_switching_levels_leave_the_console_clean_and_the_buttons_free(
+    page: Any, grid: Grid, tmp_path: Path
+) -> None:
+    """Wheel, double-click and keyboard zoom, before the map is ready and while levels and
+    modes switch mid-animation; then every mode and level button is still the element at
+    its own centre (no map canvas over it)."""
+    console: list[str] = []
+    page.on(
+        "console",
+        lambda m: console.append(f"{m.type}: {m.text}") if m.type in CONSOLE_FAILURES else None,
+    )
+    with running_server(f"sqlite:///{tmp_path / 'zoom.db'}") as base:
+        for i in (3, 400, 900):
+            lon, lat = grid.geometries[i].representative_point().coords[0]
+            body = {"category": "SR01", "description": "x", "lon": lon, "lat": lat}
+            assert requests.post(base + "/api/reports", json=body, timeout=10).status_code == 201
+        page.goto(base + "/?map=risk")
+        page.wait_for_function("window.gridcc && window.gridcc.wall && window.gridcc.wall.map.view")
+        box = page.locator("#live-map").bounding_box()
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(cx, cy)
+        for _ in range(6):  # before the map has drawn
+            page.mouse.wheel(0, -240)
+        page.wait_for_function("window.gridcc.stats.mapReadyAt !== null")
+        for level in ("street", "community", "cell", "street", "community", "cell"):
+            page.mouse.wheel(0, -600)
+            page.click(f"#map-mode button[data-level={level}]")  # while it zooms
+            page.mouse.dblclick(cx, cy)
+            page.keyboard.press("Minus")
+            for _ in range(8):
+                page.mouse.wheel(0, -300)
+            page.click("#map-mode button[data-mode=load]")
+            for _ in range(12):
+                page.mouse.wheel(0, 400)
+            page.click("#map-mode button[data-mode=risk]")
+            page.wait_for_function(f"window.gridcc.stats.level === '{level}'")
+        view = "window.gridcc.wall.map.view.map"
+        page.wait_for_function(f"{view}.loaded() && !{view}.isMoving()", timeout=20_000)
+        assert page.evaluate(f"{view}.getZoom()") != page.evaluate(f"{view}.getMinZoom()")
+        free = page.evaluate(
+            """() => Array.from(document.querySelectorAll('#map-mode button')).map(b => {
+              const r = b.getBoundingClientRect();
+              return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === b;
+            })"""
+        )
+        assert free == [True] * 5, free
+        # The canvas stays inside its panel, below the toolbar.
+        toolbar = page.locator(".map-toolbar").bounding_box()
+        canvas = page.locator("#live-map canvas").bounding_box()
+        assert canvas["y"] >= toolbar["y"] + toolbar["height"] - 0.5
+        assert not console, console
+        assert not page.errors, page.errors

@@ -20,12 +20,17 @@ RECORD_ROWS = """() => {
 }"""
 
 
+# The map's HTML overlays (street names over the cells, the legend, the hover card) hidden
+# while a shape's colour is read: the canvas's pixels, not a label's.
+NO_OVERLAYS = ".map-labels, .map-legend, .map-card { visibility: hidden !important; }"
+
+
 def cell_pixel(page: Any, lon: float, lat: float) -> tuple[int, int, int]:
     """The colour the map actually shows at (lon, lat): read from a screenshot."""
     x, y = page.evaluate(
         "([lon, lat]) => window.gridcc.wall.map.view.pagePoint(lon, lat)", [lon, lat]
     )
-    png = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3})
+    png = page.screenshot(clip={"x": x - 1, "y": y - 1, "width": 3, "height": 3}, style=NO_OVERLAYS)
     img = Image.open(io.BytesIO(png)).convert("RGB").resize((1, 1), Image.Resampling.BOX)
     r, g, b = img.getpixel((0, 0))  # type: ignore[misc]
     return int(r), int(g), int(b)

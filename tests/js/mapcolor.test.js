@@ -19,10 +19,10 @@ function serverLook() {
     return {
       colors: { muted: "#2a3440" },
       modes: {
-        load: { title: "在办数", hover: "在办", none: "#16283a", max: 8,
-          ramp: [[0, "#1f6f8b"], [0.25, "#2aa198"], [0.45, "#e0b341"], [0.7, "#f07f2e"], [1, "#e3342f"]] },
-        risk: { title: "风险", hover: "风险", colors: ["#16283a", "#2f9e6e", "#e0b341", "#f07f2e", "#e3342f"],
-          words: ["无", "正常", "关注", "即将超时", "已超时"] }
+        load: { title: "在办数", hover: "在办", none: "#152536", max: 8,
+          ramp: [[0, "#2f8fdc"], [0.25, "#27c2b0"], [0.5, "#f2c14e"], [0.75, "#f3812f"], [1, "#e8393a"]] },
+        risk: { title: "风险", hover: "风险", colors: ["#152536", "#2f9e6e", "#e0b341", "#f3812f", "#e8393a"],
+          words: ["无在办", "正常", "关注", "即将超时", "已超时"] }
       }
     };
   }
@@ -75,4 +75,24 @@ test("the load legend runs from 0 to the scale's top", () => {
   assert.deepEqual(legend.ticks, [0, 6, 12]);
   assert.ok(legend.gradient.startsWith("linear-gradient(to right, " + load.none + " 0%"));
   assert.ok(legend.gradient.endsWith(load.ramp[load.ramp.length - 1][1] + " 100.00%)"));
+});
+
+// WCAG contrast ratio of two "#rrggbb" colours (1: the same, 21: black on white).
+function contrast(a, b) {
+  const lum = (hex) => {
+    const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+test("one open case stands out from none, however high the scale's top", () => {
+  for (const top of [load.max, 20, 60]) {
+    const one = C.colorOf(look, "load", top, 1);
+    assert.ok(contrast(one, load.none) >= 4, `1 case at top ${top}: ${one} on ${load.none}`);
+  }
+  // and "none" itself is a shape, not the background behind the district
+  assert.ok(contrast(load.none, "#0b1420") > 1.1);
 });
