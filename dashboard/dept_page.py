@@ -13,6 +13,7 @@ from dash import html
 
 from cases import access
 from dashboard import desk_map
+from dashboard.figures import risk_word
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
 from dashboard.wall import WallContext, may_view, page
@@ -57,7 +58,10 @@ def filters(ctx: WallContext, lang: str, words: dict[str, str]) -> list[Any]:
             "risk",
             words["all_risks"],
             [
-                ("at_risk,overdue", f"{words['at_risk']} + {words['overdue']}"),
+                (
+                    "at_risk,overdue",
+                    f"{risk_word(words, 'at_risk')} + {risk_word(words, 'overdue')}",
+                ),
                 ("at_risk", words["only_at_risk"]),
                 ("overdue", words["only_overdue"]),
             ],

@@ -24,8 +24,7 @@ from dashboard import ids
 from dashboard.api import LEVELS
 from dashboard.case_view import case_view_config
 from dashboard.desk_api import MAX_LIST_VALUES
-from dashboard.figures import RISK_LEVELS as MAP_RISK_LEVELS
-from dashboard.figures import risk_color, risk_words
+from dashboard.figures import risk_color, risk_word
 from dashboard.i18n import labels
 from dashboard.wall import WallContext, browser_config
 
@@ -111,8 +110,8 @@ def counters(words: dict[str, str], first_label: str) -> html.Div:
     boxes = []
     for name, label, tone in (
         ("open", first_label, ""),
-        ("at_risk", words["at_risk"], "warn"),
-        ("overdue", words["overdue"], "bad"),
+        ("at_risk", risk_word(words, "at_risk"), "warn"),
+        ("overdue", risk_word(words, "overdue"), "bad"),
     ):
         color = risk_color(name) if name != "open" else None
         boxes.append(
@@ -193,13 +192,9 @@ def status_options(lang: str, states: Collection[Status] | None = None) -> list[
 
 
 def risk_options(lang: str) -> list[tuple[str, str]]:
-    """The risk levels of open cases, in the wall's words."""
-    words = risk_words(labels(lang))
-    return [
-        (level, word)
-        for level, word in zip(MAP_RISK_LEVELS, words, strict=True)
-        if level in RISK_LEVELS
-    ]
+    """The risk levels of open cases, in the wall's words (figures.risk_word)."""
+    words = labels(lang)
+    return [(level, risk_word(words, level)) for level in RISK_LEVELS]
 
 
 def case_view_host() -> html.Div:
