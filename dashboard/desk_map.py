@@ -132,22 +132,43 @@ def counters(words: dict[str, str], first_label: str) -> html.Div:
 
 
 def map_panel(words: dict[str, str], hint: str) -> html.Section:
-    """The live map with its mode and level buttons (assets/gridcc/map.js binds them)."""
-    buttons: list[Any] = [
-        html.Button(words["mode_load"], **_data(mode="load")),  # type: ignore[arg-type]
-        html.Button(words["mode_risk"], **_data(mode="risk")),  # type: ignore[arg-type]
-        html.Span(className="map-mode-gap"),
-        *(
-            html.Button(words[f"level_{lv}"], **_data(level=lv))  # type: ignore[arg-type]
-            for lv in LEVELS
+    """The live map under its own toolbar, as the wall's (its title follows the mode; the
+    mode and level buttons are bound by assets/gridcc/map.js); the hint sits on the map."""
+    groups: list[Any] = [
+        html.Div(
+            className="button-group",
+            children=[
+                html.Button(words["mode_load"], **_data(mode="load")),  # type: ignore[arg-type]
+                html.Button(words["mode_risk"], **_data(mode="risk")),  # type: ignore[arg-type]
+            ],
+        ),
+        html.Div(
+            className="button-group",
+            children=[
+                html.Button(words[f"level_{lv}"], **_data(level=lv))  # type: ignore[arg-type]
+                for lv in LEVELS
+            ],
         ),
     ]
     return html.Section(
         className="map-panel md-map-panel",
         children=[
-            html.Div(id=ids.MAP_DESK_MODE, className="map-mode", children=buttons),
-            html.Div(hint, className="md-map-hint"),
-            html.Div(id=ids.MAP_DESK_MAP, className="live-map"),
+            html.Div(
+                className="map-toolbar",
+                children=[
+                    html.H2(
+                        words["map_title_load"], id=ids.MAP_DESK_TITLE, className="panel-title"
+                    ),
+                    html.Div(id=ids.MAP_DESK_MODE, className="map-mode", children=groups),
+                ],
+            ),
+            html.Div(
+                className="md-map-holder",
+                children=[
+                    html.Div(hint, className="md-map-hint"),
+                    html.Div(id=ids.MAP_DESK_MAP, className="live-map"),
+                ],
+            ),
         ],
     )
 

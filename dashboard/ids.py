@@ -93,6 +93,7 @@ def desk_ids() -> dict[str, str]:
 MAP_DESK_CONFIG = "md-config"
 MAP_DESK_MAP = "md-map"
 MAP_DESK_MODE = "md-map-mode"
+MAP_DESK_TITLE = "md-map-title"
 MAP_DESK_CLOCK = "md-clock"
 MAP_DESK_LINK = "md-link"
 MAP_DESK_COUNTERS = {
@@ -116,6 +117,7 @@ def map_desk_ids() -> dict[str, object]:
         "config": MAP_DESK_CONFIG,
         "map": MAP_DESK_MAP,
         "mode": MAP_DESK_MODE,
+        "title": MAP_DESK_TITLE,
         "clock": MAP_DESK_CLOCK,
         "link": MAP_DESK_LINK,
         "counters": dict(MAP_DESK_COUNTERS),

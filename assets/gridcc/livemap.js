@@ -104,7 +104,7 @@
         self.tick();
       }
     });
-    this.map.bind(el(ids.mode));
+    this.map.bind(el(ids.mode), el(ids.title));
     root.setInterval(function () { self.tick(); }, 1000);
     root.setInterval(core.heartbeat, timing.heartbeatMs);
     root.setInterval(function () { self.riskTick(); }, timing.riskTickMs);
