@@ -78,6 +78,7 @@ class Action:
     target: Status | None  # None: the case stays where it is (extend, rate)
     roles: frozenset[Role]
     needs_reason: bool = False
+    takes_note: bool = False  # asks for an optional note (kept as the event's reason)
     own_department: bool = False  # liaisons act only on their department's cases
     params: tuple[Param, ...] = field(default_factory=tuple)
     forward: bool = False  # the main path's next step from its source states
@@ -114,6 +115,7 @@ class Action:
             "name": self.name,
             "label": self.label_en if lang == "en" else self.label_zh,
             "needs_reason": self.needs_reason,
+            "takes_note": self.takes_note and not self.needs_reason,
             "forward": self.forward,
             "params": [p.as_json(lang) for p in self.params],
         }
@@ -170,6 +172,7 @@ ACTIONS: dict[str, Action] = {
             frozenset({S.ACCEPTED}),
             S.HANDLED,
             _DEPT,
+            takes_note=True,  # what was done, for the desk that verifies it
             own_department=True,
             forward=True,
             effect=effects.stamp("handled_at"),

@@ -103,8 +103,9 @@
       if (given !== undefined && given !== null && known) field.value = String(given);
       return field;
     });
-    var complete = !action.needs_reason && fields.every(function (f) { return !f.required || f.value !== ""; });
+    var complete = !action.needs_reason && !action.takes_note && fields.every(function (f) { return !f.required || f.value !== ""; });
     return { name: action.name, label: action.label, needsReason: !!action.needs_reason,
+      takesNote: !action.needs_reason && !!action.takes_note,
       reasonLabel: words.cv_reason || "reason", fields: fields, complete: complete };
   }
 

@@ -28,6 +28,9 @@
     if (spec.needsReason) {
       reason = h("textarea", { name: "reason", rows: 2, maxLength: 500, required: true });
       fields.push(h("label", { className: "cv-field cv-field-reason" }, [h("span", { text: words.cv_reason + " *" }), reason]));
+    } else if (spec.takesNote) {  // optional: what was done (the event keeps it as its reason)
+      reason = h("textarea", { name: "reason", rows: 2, maxLength: 500 });
+      fields.push(h("label", { className: "cv-field cv-field-reason" }, [h("span", { text: words.cv_note }), reason]));
     }
     var error = h("div", { className: "cv-form-error", attrs: { role: "alert" } });
     var submit = h("button", { type: "submit", className: "cv-submit", text: words.cv_submit + " · " + spec.label });

@@ -65,6 +65,7 @@ def _screen(browser: Any, base: str, name: str) -> Any:
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     _sign_in(page, base, name, "/")
+    page.goto(f"{base}/")  # the wall (signing in lands an operator on the desk, a lead on the map)
     assert eventually(lambda: page.evaluate(READY), True, 60)
     return page
 

@@ -91,6 +91,12 @@ test("each action's form asks exactly the parameters it declares, of every kind"
   assert.deepEqual(merge.fields.map((f) => [f.name, f.kind, f.input, f.value]), [["into", "case", "number", ""]]);
   assert.equal(merge.complete, false);
   assert.equal(F.actionForm(a.merge, { ...ctx, defaults: { into: 12 } }).fields[0].value, "12");
+  const handle = F.actionForm(a.handle, ctx);
+  assert.deepEqual([handle.fields, handle.needsReason, handle.takesNote, handle.complete], [[], false, true, false],
+    "处置反馈 opens a form with an optional note");
+  assert.deepEqual(F.formBody(handle, {}, "", 4), { ok: true, body: { expected_version: 4 } });
+  assert.deepEqual(F.formBody(handle, {}, " 已清运 ", 4).body.reason, "已清运");
+  assert.equal(F.actionForm(a.file, ctx).takesNote, false);
   const extend = F.actionForm(a.extend, ctx);
   assert.deepEqual(extend.fields.map((f) => [f.name, f.input]), [["hours", "number"]]);
   const rate = F.actionForm(a.rate, ctx).fields[0];
@@ -124,6 +130,12 @@ test("a filled form becomes the request body with the version the sheet was read
   assert.deepEqual(F.formBody(merge, { into: "12" }, "", 1).body, { expected_version: 1, into: 12 });
   assert.deepEqual(F.formBody(merge, { into: "1e3" }, "", 1), { ok: false, missing: ["并入案件"] });
   assert.deepEqual(F.formBody(merge, {}, "", 1), { ok: false, missing: ["并入案件"] });
+  const handle = F.actionForm(a.handle, ctx);
+  assert.deepEqual([handle.fields, handle.needsReason, handle.takesNote, handle.complete], [[], false, true, false],
+    "处置反馈 opens a form with an optional note");
+  assert.deepEqual(F.formBody(handle, {}, "", 4), { ok: true, body: { expected_version: 4 } });
+  assert.deepEqual(F.formBody(handle, {}, " 已清运 ", 4).body.reason, "已清运");
+  assert.equal(F.actionForm(a.file, ctx).takesNote, false);
   const extend = F.actionForm(a.extend, ctx);
   assert.deepEqual(F.formBody(extend, { hours: "2.5" }, "等配件", 4).body, { expected_version: 4, hours: 2.5, reason: "等配件" });
   assert.deepEqual(F.formBody(extend, { hours: "-1" }, "x", 4).missing, ["延期小时数"]);
