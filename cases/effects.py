@@ -73,7 +73,7 @@ class Param:
     def parse(self, value: Any, ctx: Context) -> Any:
         if self.kind == "department":
             if not isinstance(value, str) or value not in ctx.departments:
-                raise CaseError(f"unknown department {str(value)[:40]!r}")
+                raise CaseError(f"unknown department {str(value)[:40]!r}", "没有这个部门")
             return value
         if self.kind == "hours":
             ok = isinstance(value, int | float | str) and not isinstance(value, bool)
@@ -82,16 +82,22 @@ class Param:
             except ValueError:
                 hours = math.nan
             if not 0 < hours <= MAX_EXTENSION_HOURS:
-                raise CaseError(f"extend needs hours between 0 and {MAX_EXTENSION_HOURS:g}")
+                raise CaseError(
+                    f"extend needs hours between 0 and {MAX_EXTENSION_HOURS:g}",
+                    f"延期小时数应在 0 到 {MAX_EXTENSION_HOURS:g} 之间",
+                )
             return hours
         if self.kind == "case":
             given = isinstance(value, int | str) and not isinstance(value, bool)
             text = str(value) if given else ""
             if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**31:
-                raise CaseError(f"{self.name}: a case number")
+                raise CaseError(f"{self.name}: a case number", f"{self.label_zh}：请填写案件编号")
             return int(text)
         if value not in self.choices:
-            raise CaseError(f"{self.name}: one of {', '.join(self.choices)}")
+            raise CaseError(
+                f"{self.name}: one of {', '.join(self.choices)}",
+                f"{self.label_zh}：请选择 {'、'.join(self.choice_labels_zh or self.choices)}",
+            )
         return value
 
     def as_json(self, lang: str) -> dict[str, Any]:
@@ -136,7 +142,10 @@ def to_department(case: Case, args: Mapping[str, Any], _ctx: Context) -> tuple[C
 
 def reassign(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
     if (args.get("department") or case.department) == case.department:
-        raise CaseError(f"case {case.id} is already with {case.department}")
+        raise CaseError(
+            f"case {case.id} is already with {case.department}",
+            f"案件 {case.id} 已在该部门，无需改派",
+        )
     return to_department(case, args, ctx)
 
 
@@ -145,15 +154,27 @@ def undo_reassign(case: Case, _args: Mapping[str, Any], ctx: Context) -> tuple[C
     compensates the reassign (the log keeps both), never a deletion."""
     last = ctx.last_event
     if last is None or last.kind != "case.reassign":
-        raise CaseError(f"case {case.id}: its last step is not a reassign; nothing to undo")
+        raise CaseError(
+            f"case {case.id}: its last step is not a reassign; nothing to undo",
+            f"案件 {case.id} 改派后已有新的办理，不能撤销",
+        )
     if last.actor != ctx.actor:
-        raise CaseError(f"case {case.id} was reassigned by {last.actor}; only they may undo it")
+        raise CaseError(
+            f"case {case.id} was reassigned by {last.actor}; only they may undo it",
+            f"案件 {case.id} 由他人改派，只有改派人可以撤销",
+        )
     if ctx.now - last.at > UNDO_WINDOW:
         minutes = UNDO_WINDOW.total_seconds() / 60
-        raise CaseError(f"case {case.id}: a reassign can be undone for {minutes:g} minutes")
+        raise CaseError(
+            f"case {case.id}: a reassign can be undone for {minutes:g} minutes",
+            f"案件 {case.id} 改派已超过 {minutes:g} 分钟，不能撤销",
+        )
     previous = last.data.get("from_department")
     if not isinstance(previous, str) or last.from_status is None:
-        raise CaseError(f"case {case.id}: the reassign does not say where the case was")
+        raise CaseError(
+            f"case {case.id}: the reassign does not say where the case was",
+            f"案件 {case.id} 的改派记录缺少原部门，不能撤销",
+        )
     accepted = last.data.get("from_accepted_at")
     changes: Changes = {
         "department": previous,
@@ -168,14 +189,22 @@ def merge(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, C
     """A duplicate report joins the earlier case it repeats; the earlier one carries on."""
     into = args["into"]
     if into == case.id:
-        raise CaseError(f"case {case.id} cannot be merged into itself")
+        raise CaseError(
+            f"case {case.id} cannot be merged into itself", f"案件 {case.id} 不能并入自身"
+        )
     target = ctx.find(into)
     if target is None:
-        raise CaseError(f"no case {into} to merge into")
+        raise CaseError(f"no case {into} to merge into", f"没有案件 {into}，无法并入")
     if target.status is Status.VOID:
-        raise CaseError(f"case {into} is void; merge into the case it was merged into")
+        raise CaseError(
+            f"case {into} is void; merge into the case it was merged into",
+            f"案件 {into} 已作废，请并入它所并入的案件",
+        )
     if target.created_at > case.created_at:
-        raise CaseError(f"case {into} is newer than case {case.id}; merge the newer one")
+        raise CaseError(
+            f"case {into} is newer than case {case.id}; merge the newer one",
+            f"案件 {into} 比案件 {case.id} 晚，请把较晚的并入较早的",
+        )
     return {"closed_at": ctx.now}, {"merged_into": into}
 
 

@@ -47,13 +47,19 @@ CLOSED_STATES = frozenset({Status.CLOSED, Status.VOID})
 
 
 class CaseError(Exception):
-    """A request about a case that the domain refuses; the message is for the user."""
+    """A request about a case that the domain refuses; the message is for the user, in
+    English, and ``zh`` says the same in Chinese for the screens (empty: none given)."""
+
+    def __init__(self, message: str = "", zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 class InvalidTransition(CaseError):
-    def __init__(self, case_id: int, current: Status, action: str) -> None:
+    def __init__(self, case_id: int, current: Status, action: str, action_zh: str = "") -> None:
         super().__init__(
-            f"case {case_id} is {current.value} ({current.label_zh}); {action} is not possible now"
+            f"case {case_id} is {current.value} ({current.label_zh}); {action} is not possible now",
+            f"案件 {case_id} 现为「{current.label_zh}」，现在不能「{action_zh or action}」",
         )
         self.case_id = case_id
         self.current = current
@@ -64,7 +70,10 @@ class Conflict(CaseError):
     """Someone else changed the case first; carries the state it is in now."""
 
     def __init__(self, case_id: int, current: Status) -> None:
-        super().__init__(f"case {case_id} was changed meanwhile; it is now {current.value}")
+        super().__init__(
+            f"case {case_id} was changed meanwhile; it is now {current.value}",
+            f"案件 {case_id} 已被他人更改，现为「{current.label_zh}」",
+        )
         self.case_id = case_id
         self.current = current
 
@@ -86,7 +95,7 @@ class DuplicateMismatch(CaseError):
 
 class UnknownCase(CaseError):
     def __init__(self, case_id: int) -> None:
-        super().__init__(f"no case {case_id}")
+        super().__init__(f"no case {case_id}", f"没有案件 {case_id}")
         self.case_id = case_id
 
 

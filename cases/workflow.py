@@ -95,7 +95,9 @@ class Action:
         """The case after this action, and what its event should say; refusals raise."""
         check(self, case)
         if self.needs_reason and not reason:
-            raise CaseError(f"{self.name} ({self.label_zh}) needs a reason")
+            raise CaseError(
+                f"{self.name} ({self.label_zh}) needs a reason", f"「{self.label_zh}」需要填写理由"
+            )
         args = {}
         for param in self.params:
             value = given.get(param.name)
@@ -300,7 +302,11 @@ def authorize(act: Action, actor: Actor, case: Case) -> None:
     """Raise Forbidden unless ``actor`` may take ``act`` on ``case``."""
     if actor.role not in act.roles:
         allowed = ", ".join(sorted(r.value for r in act.roles if r is not Role.SYSTEM))
-        raise Forbidden(f"{act.name} ({act.label_zh}) is for {allowed}; you are {actor.role.value}")
+        allowed_zh = "、".join(sorted(ROLE_ZH[r] for r in act.roles if r is not Role.SYSTEM))
+        raise Forbidden(
+            f"{act.name} ({act.label_zh}) is for {allowed}; you are {actor.role.value}",
+            f"「{act.label_zh}」由{allowed_zh}办理",
+        )
     if act.own_department and actor.role is Role.LIAISON and actor.department != case.department:
         raise OutOfView(case.id)
 
@@ -308,10 +314,12 @@ def authorize(act: Action, actor: Actor, case: Case) -> None:
 def check(act: Action, case: Case) -> None:
     """Raise InvalidTransition unless ``case`` is in a state ``act`` starts from."""
     if case.status not in act.sources:
-        raise InvalidTransition(case.id, case.status, f"{act.name} ({act.label_zh})")
+        raise InvalidTransition(case.id, case.status, f"{act.name} ({act.label_zh})", act.label_zh)
     refusal = act.guard(case) if act.guard else None
     if refusal:
-        raise InvalidTransition(case.id, case.status, f"{act.name} ({act.label_zh}): {refusal}")
+        raise InvalidTransition(
+            case.id, case.status, f"{act.name} ({act.label_zh}): {refusal}", act.label_zh
+        )
 
 
 def available(actor: Actor, case: Case) -> list[Action]:

@@ -45,6 +45,39 @@ def _case_json(case: Any, actor: Any = None) -> dict[str, Any]:
     return row
 
 
+# A refused action's status and error code, by the kind of refusal (the first that fits).
+REFUSALS: tuple[tuple[type[CaseError], int, str], ...] = (
+    (UnknownCase, 404, "unknown_case"),  # OutOfView too: worded as a case that does not exist
+    (InvalidAction, 404, "unknown_action"),
+    (Forbidden, 403, "forbidden"),
+    (Conflict, 409, "conflict"),
+    (InvalidTransition, 409, "invalid_transition"),
+    (CaseError, 400, "refused"),
+)
+
+
+def refusal_of(exc: CaseError) -> tuple[int, str]:
+    return next((status, code) for kind, status, code in REFUSALS if isinstance(exc, kind))
+
+
+def refusal_body(store: Store, auth: Auth, case_id: int, exc: CaseError) -> dict[str, Any]:
+    """What a refused action answers: the error, the message in English and Chinese, and
+    for a 409 who changed the case and what it is now (the desk shows it, offers a reload)."""
+    _status, error = refusal_of(exc)
+    body: dict[str, Any] = {"error": error, "message": str(exc)}
+    if exc.zh:
+        body["message_zh"] = exc.zh
+    if isinstance(exc, Conflict | InvalidTransition):
+        body["current_status"] = exc.current.value
+        lang = pick_lang(request.args.get("lang"))
+        body.update(conflict_detail(store, auth.users, case_id, lang))
+    return body
+
+
+def refused(store: Store, auth: Auth, case_id: int, exc: CaseError) -> tuple[Response, int]:
+    return jsonify(refusal_body(store, auth, case_id, exc)), refusal_of(exc)[0]
+
+
 def cases_api(store: Store, auth: Auth) -> Blueprint:
     bp = Blueprint("cases_api", __name__)
 
@@ -66,21 +99,8 @@ def cases_api(store: Store, auth: Auth) -> Blueprint:
         params = {k: body[k] for k in PARAM_NAMES if k in body}
         try:
             ev = store.apply(case_id, name, actor, reason, expected_version=version, **params)
-        except UnknownCase as exc:
-            return _error(404, "unknown_case", str(exc))
-        except InvalidAction as exc:
-            return _error(404, "unknown_action", str(exc))
-        except Forbidden as exc:
-            return _error(403, "forbidden", str(exc))
-        except (Conflict, InvalidTransition) as exc:
-            # who changed it and what it is now: the desk shows it and offers a reload
-            lang = pick_lang(request.args.get("lang"))
-            detail = {"current_status": exc.current.value}
-            detail.update(conflict_detail(store, auth.users, case_id, lang))
-            error = "conflict" if isinstance(exc, Conflict) else "invalid_transition"
-            return _error(409, error, str(exc), **detail)
         except CaseError as exc:
-            return _error(400, "refused", str(exc))
+            return refused(store, auth, case_id, exc)
         case = store.get(case_id)
         return jsonify({"seq": ev.seq, "case": _case_json(case, actor)}), 200
 

@@ -16,9 +16,6 @@ from cases import access
 from cases.lists import MAX_PAGE, CaseQuery
 from cases.model import (
     CaseError,
-    Conflict,
-    Forbidden,
-    InvalidTransition,
     Status,
     UnknownCase,
     storable,
@@ -27,7 +24,8 @@ from cases.store import Store
 from cases.workflow import PARAM_NAMES, InvalidAction, action
 from dashboard.auth import Auth
 from dashboard.bodies import json_object
-from dashboard.case_rows import ActorNames, case_row, case_sheet, conflict_detail, timeline_entry
+from dashboard.case_rows import ActorNames, case_row, case_sheet, timeline_entry
+from dashboard.cases_api import refusal_body
 from dashboard.i18n import pick_lang
 from geo.adjacency import neighbours
 from geo.grid import Grid
@@ -215,20 +213,6 @@ def desk_api(store: Store, grid: Grid, auth: Auth) -> Blueprint:
     return bp
 
 
-def refusal_name(exc: CaseError) -> str:
-    """The error code of a refused action, as the one-case route names it."""
-    for kind, name in (
-        (InvalidAction, "unknown_action"),
-        (UnknownCase, "unknown_case"),  # OutOfView too: worded as a case that does not exist
-        (Forbidden, "forbidden"),
-        (Conflict, "conflict"),
-        (InvalidTransition, "invalid_transition"),
-    ):
-        if isinstance(exc, kind):
-            return name
-    return "refused"
-
-
 def apply_one(
     store: Store,
     grid: Grid,
@@ -245,12 +229,7 @@ def apply_one(
     try:
         ev = store.apply(case_id, name, actor, reason, expected_version=version, **params)
     except CaseError as exc:
-        out: dict[str, Any] = {"id": case_id, "ok": False, "error": refusal_name(exc)}
-        out["message"] = str(exc)
-        if isinstance(exc, Conflict | InvalidTransition):
-            out["current_status"] = exc.current.value
-            out.update(conflict_detail(store, auth.users, case_id, lang))
-        return out
+        return {"id": case_id, "ok": False, **refusal_body(store, auth, case_id, exc)}
     case = store.get(case_id)
     row = case_row(store, grid, case, store.now(), lang)
     return {"id": case_id, "ok": True, "seq": ev.seq, "case": row}

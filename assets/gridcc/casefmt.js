@@ -135,13 +135,19 @@
   }
 
   // What a refused action says. A 409 names who changed the case, when, and what it is now.
+  // The server's words for a refusal in the page's language (message_zh beside message).
+  function message(err, words) {
+    if (!err) return "?";
+    return (words && words.lang_code === "zh" && err.message_zh) || err.message || err.error || "?";
+  }
+
   function refusal(err, words, statuses) {
     if (err && err.status === 409) {
       var status = (statuses || {})[err.current_status] || err.current_status || "?";
       return { conflict: true, text: fill(words.cv_conflict, {
         who: err.changed_by || "?", at: localTime(err.changed_at, true) || "?", status: status }) };
     }
-    return { conflict: false, text: fill(words.cv_failed, { message: (err && err.message) || "?" }) };
+    return { conflict: false, text: fill(words.cv_failed, { message: message(err, words) }) };
   }
 
   // A cell's name without the street and community it repeats ("姚家街道 燕山社区 008网格"
@@ -200,6 +206,6 @@
   return {
     fill: fill, localTime: localTime, duration: duration, waiting: waiting, timeLeft: timeLeft,
     riskNow: riskNow, riskLook: riskLook, actionForm: actionForm, formBody: formBody,
-    refusal: refusal, shortCell: shortCell, bbox: bbox, presentOn: presentOn, presenceText: presenceText
+    refusal: refusal, message: message, shortCell: shortCell, bbox: bbox, presentOn: presentOn, presenceText: presenceText
   };
 });

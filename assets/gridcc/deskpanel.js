@@ -169,7 +169,7 @@
     };
     if (r.error === "conflict" && r.changed_by) return "#" + r.id + " " + fill(words.changed_by, values);
     if (r.error === "invalid_transition" && r.current_status) return "#" + r.id + " " + fill(words.cannot_now, values);
-    return "#" + r.id + " " + (r.message || r.error);
+    return "#" + r.id + " " + G.casefmt.message(r, words);
   };
 
   // A bulk action's refusals, at most MAX_LINES of them, then how many more.

@@ -180,6 +180,7 @@ def test_a_bulk_reassign_answers_each_case_and_refuses_a_stale_one(
         "/api/cases/actions/reassign", json={**body, "cases": [{"id": a, "expected_version": 4}]}
     )
     assert r.json["results"][0]["error"] == "forbidden"
+    assert r.json["results"][0]["message_zh"] == "「改派」由值班长办理"  # the page's language
     # undo: one request, a compensating event per case
     undo = {"cases": [{"id": a, "expected_version": 4}, {"id": b, "expected_version": 4}]}
     r = lead.post("/api/cases/actions/undo_reassign", json=undo)

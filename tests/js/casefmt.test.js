@@ -149,6 +149,10 @@ test("a 409 says who changed the case, when, and what it is now; other refusals 
   assert.match(en409.text, /^Changed by li-cg · 部门联络员 at 11-24 09:51:00; it is now “returned”/);
   const other = F.refusal({ status: 400, error: "refused", message: "unknown department 'x'" }, W, zh.statuses);
   assert.deepEqual(other, { conflict: false, text: "出错了：unknown department 'x'" });
+  // the server's Chinese words on a Chinese page, its English on an English one
+  const both = { status: 400, error: "refused", message: "case 5 is already with chengguan", message_zh: "案件 5 已在该部门，无需改派" };
+  assert.equal(F.refusal(both, W, zh.statuses).text, "出错了：案件 5 已在该部门，无需改派");
+  assert.match(F.refusal(both, WE, en.statuses).text, /case 5 is already with chengguan/);
 });
 
 test("who else has a case open: read from the presence news in its shapes, never oneself", () => {
