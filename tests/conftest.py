@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 POSTGRES_URL = os.environ.get(
     "GRIDCC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("GRIDCC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each pytest-xdist worker has a Redis database of its own (gw0: 15, gw1: 14, …): the Redis
+# tests flush theirs before and after, and must never flush another worker's.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("GRIDCC_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
 
 
