@@ -15,7 +15,7 @@ from cases import access
 from dashboard import desk_map
 from dashboard.figures import risk_word
 from dashboard.i18n import labels, pick_lang
-from dashboard.signed_in import denied, who
+from dashboard.signed_in import denied
 from dashboard.wall import WallContext, may_view, page
 
 PAGE = "dept"
@@ -85,15 +85,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     )
     config = desk_map.desk_config(ctx, lang, actor, PAGE)
     snapshot = ctx.store.snapshot(view=view)
-    status = desk_map.status_block(
-        [
-            html.Div(
-                className="md-links",
-                children=[desk_map.lang_link(lang, words), who(ctx.auth, words, lang)],
-            )
-        ],
-        words,
-    )
+    status = desk_map.header_status(ctx.auth, lang, words, here="dept")
     return page(
         lang,
         "wall md-page dept-page",

@@ -26,6 +26,7 @@ from dashboard.case_view import case_view_config
 from dashboard.desk_api import MAX_LIST_VALUES
 from dashboard.figures import risk_color, risk_word
 from dashboard.i18n import labels
+from dashboard.signed_in import who
 from dashboard.wall import WallContext, browser_config
 
 PAGE_SIZE = 50
@@ -98,6 +99,15 @@ def status_block(right: list[Any], words: dict[str, str]) -> html.Div:
             *right,
         ],
     )
+
+
+def header_status(auth: Any, lang: str, words: dict[str, str], here: str) -> html.Div:
+    """The map desks' header status: clock, link pill, the other language, who is signed in
+    (with links to the pages their role may open, not to ``here``)."""
+    links = html.Div(
+        className="md-links", children=[lang_link(lang, words), who(auth, words, lang, here)]
+    )
+    return status_block([links], words)
 
 
 def lang_link(lang: str, words: dict[str, str]) -> html.A:

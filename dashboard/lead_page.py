@@ -13,7 +13,7 @@ from dash import dcc, html
 from cases import access
 from dashboard import desk_map, ids
 from dashboard.i18n import labels, pick_lang
-from dashboard.signed_in import denied, who
+from dashboard.signed_in import denied
 from dashboard.wall import WallContext, may_view, page
 
 PAGE = "lead"
@@ -77,15 +77,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     view = access.live_view(actor)
     config = desk_map.desk_config(ctx, lang, actor, PAGE)
     snapshot = ctx.store.snapshot(view=view)
-    status = desk_map.status_block(
-        [
-            html.Div(
-                className="md-links",
-                children=[desk_map.lang_link(lang, words), who(ctx.auth, words, lang)],
-            )
-        ],
-        words,
-    )
+    status = desk_map.header_status(ctx.auth, lang, words, here="lead")
     return page(
         lang,
         "wall md-page lead-page",

@@ -193,3 +193,5 @@ def test_the_desk_pages_open_for_their_roles_only(center: Center) -> None:
                 text = str(render(ctx, path, ""))
             refused = "wall-denied" in text
             assert refused == (caller not in allowed), (path, caller)
+            if not refused:  # the header links the role's other pages, never this one
+                assert f"{path}?lang=" not in text, (path, caller)
