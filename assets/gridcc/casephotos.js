@@ -52,7 +52,7 @@
         if (onUploaded) onUploaded();
       }, function (err) {
         said.className = "cp-said cp-error";
-        said.textContent = G.caselist.fill(w.photo_refused, { message: err.message || err.error });
+        said.textContent = G.caselist.fill(w.photo_refused, { message: G.casefmt.message(err, w) });
         send.disabled = false;
       });
     });

@@ -145,7 +145,7 @@
       self.reads += 1;
       if (self.opts.onRows) self.opts.onRows(page);
     }, function (err) {
-      self.say("error", self.words.list_failed + (err.message || err.error));
+      self.say("error", self.words.list_failed + G.casefmt.message(err, self.words));
     });
   };
 

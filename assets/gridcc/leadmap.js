@@ -97,7 +97,7 @@
       self.showUndo();
       panel.reload.poke();
     }, function (err) {
-      panel.say("error", err.message || err.error);
+      panel.say("error", G.casefmt.message(err, self.words));
     }).finally(function () { self.busy = false; });
   };
 
@@ -135,7 +135,7 @@
         self.undo = null;
         self.showUndo();
         panel.reload.poke();
-      }, function (err) { panel.say("error", err.message || err.error); })
+      }, function (err) { panel.say("error", G.casefmt.message(err, self.words)); })
       .finally(function () { self.busy = false; });
   };
 
