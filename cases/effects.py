@@ -96,7 +96,7 @@ class Param:
                 )
             return hours
         if self.kind == "date":
-            return _future_day(value, ctx.now, self.label_zh)
+            return _future_day(value, ctx.now, self.label_en, self.label_zh)
         if self.kind == "case":
             given = isinstance(value, int | str) and not isinstance(value, bool)
             text = str(value) if given else ""
@@ -130,7 +130,7 @@ INTO = Param("into", "并入案件", "merge into case", "case")
 REVIEW = Param("review", "复查日期", "review date", "date")
 
 
-def _future_day(value: Any, now: datetime, label_zh: str) -> datetime:
+def _future_day(value: Any, now: datetime, label_en: str, label_zh: str) -> datetime:
     """A local date (YYYY-MM-DD) after today and within MAX_REVIEW_DAYS, as local midnight."""
     from cases.clock import LOCAL_TZ
 
@@ -141,7 +141,7 @@ def _future_day(value: Any, now: datetime, label_zh: str) -> datetime:
     today = now.astimezone(LOCAL_TZ).date()
     if day is None or not today < day <= today + timedelta(days=MAX_REVIEW_DAYS):
         raise CaseError(
-            f"a date after today (YYYY-MM-DD), within {MAX_REVIEW_DAYS} days",
+            f"{label_en}: a date after today (YYYY-MM-DD), within {MAX_REVIEW_DAYS} days",
             f"{label_zh}：请填写今天之后 {MAX_REVIEW_DAYS} 天内的日期（YYYY-MM-DD）",
         )
     return datetime.combine(day, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
