@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # How an item of the catalog finds its unit: its department, or the place's office.
 ROUTES = ("department", "street", "community")
 PLACES = ("street", "community")
-ROUTE_ZH = {"department": "部门", "street": "所在街道", "community": "所在社区"}
+# Who answers, in words, for an item routed by place (before a case says which place).
+PLACE_ZH = {"street": "所在街道", "community": "所在社区"}
 # A unit's code is its kind and the place's code; department codes are letters only, so
 # the two never meet. Departments come first in every list, then streets, then communities.
 _ORDER = {"department": 0, "street": 1, "community": 2}
