@@ -44,7 +44,8 @@ P, U = allowed("CG01"), allowed("SR10")  # 违章停车 (calendar hours), 渣土
 def test_alert_list_is_worst_first_and_moves_with_the_clock_and_events(
     page: Any, grid: Grid, tmp_path: Path
 ) -> None:
-    """CG01 违章停车 allows P calendar hours (at risk from 0.8 P); SR10 渣土车撒漏 is urgent. Two cases cross a line while the page watches: one into the list, one
+    """CG01 违章停车 allows P calendar hours (at risk from 0.8 P); SR10 渣土车撒漏 is urgent.
+    Two cases cross a line while the page watches: one into the list, one
     from at risk to overdue; a voided case leaves the list at once."""
     url = f"sqlite:///{tmp_path / 'alerts.db'}"
     ages = {
