@@ -63,6 +63,20 @@ def history(store: Store) -> History:
     g = h.report("2026-11-10 09:00")
     h.do("2026-11-10 09:10", g, "void", OP, "重复上报")  # a 立案 decision, on time
 
+    # The center's desk sat on it (立案 late), dispatched it to 园林, and a lead reassigned
+    # it to 城管 before 园林's handling was due: the first dispatch is charged as inaccurate,
+    # 园林's handling is withdrawn (not counted), the reassignment itself is a dispatch.
+    r = h.report("2026-11-10 09:00")
+    h.do("2026-11-10 11:30", r, "file", OP)
+    h.do("2026-11-10 11:35", r, "dispatch", OP, department="yuanlin")
+    h.do("2026-11-10 11:40", r, "accept", YL)
+    h.do("2026-11-10 12:00", r, "reassign", LEAD, "属于城管", department="chengguan")
+    h.do("2026-11-10 12:10", r, "accept", CG)
+    h.do("2026-11-10 13:00", r, "handle", CG)
+    h.do("2026-11-10 14:00", r, "verify", WORKER)
+    h.do("2026-11-10 14:00", r, "close", OP)
+    h.do("2026-11-10 15:00", r, "rate", OP, rating="basic")  # 基本满意: not 满意
+
     old = h.report("2026-10-20 09:00")  # before the period: must not count
     h.close(old, "2026-10-20 09:05", "2026-10-20 10:00", "2026-10-20 11:00")
     return h
@@ -70,24 +84,24 @@ def history(store: Store) -> History:
 
 NOW = "2026-11-20 10:00"
 EXPECTED = {
-    "collected": (7, 7, None),
-    "file_on_time": (1.0, 6, 6),
-    "dispatch_on_time": (5 / 6, 5, 6),  # E's 派遣 open and late
-    "accept_on_time": (0.0, 0, 5),  # A, B, C twice late; D open and late
-    "handle_on_time": (0.5, 2, 4),  # B's first came back, B's second late
-    "verify_on_time": (1.0, 4, 4),
-    "close_on_time": (1.0, 3, 3),
-    "accurate_dispatch": (0.8, 4, 5),
-    "closed_3d": (0.5, 2, 4),
-    "closed_7d": (0.75, 3, 4),
-    "close_rate": (0.5, 3, 6),
-    "satisfaction_strict": (0.5, 1, 2),
-    "satisfaction": (0.5, 1, 2),
-    "followup_rate": (2 / 3, 2, 3),
-    "rework_rate": (1 / 3, 1, 3),
-    "redo_rate": (0.0, 0, 2),
+    "collected": (8, 8, None),
+    "file_on_time": (6 / 7, 6, 7),  # R waited 2.5 h at the desk
+    "dispatch_on_time": (7 / 8, 7, 8),  # E's 派遣 open and late
+    "accept_on_time": (2 / 7, 2, 7),  # A, B, C twice late; D open and late; R twice on time
+    "handle_on_time": (3 / 5, 3, 5),  # B's first came back, B's second late; R's 园林 withdrawn
+    "verify_on_time": (1.0, 5, 5),
+    "close_on_time": (1.0, 4, 4),
+    "accurate_dispatch": (5 / 7, 5, 7),  # C's return and R's reassignment charged
+    "closed_3d": (0.6, 3, 5),
+    "closed_7d": (0.8, 4, 5),
+    "close_rate": (4 / 7, 4, 7),
+    "satisfaction_strict": (1 / 3, 1, 3),
+    "satisfaction": (2 / 3, 2, 3),
+    "followup_rate": (0.75, 3, 4),
+    "rework_rate": (0.25, 1, 4),
+    "redo_rate": (0.0, 0, 3),
     "overdue_open": (2 / 3, 2, 3),
-    "extension_rate": (1 / 6, 1, 6),
+    "extension_rate": (1 / 7, 1, 7),
     "suspended": (0, 0, None),
     "returns": (1, 1, None),
 }
@@ -110,16 +124,21 @@ def test_other_dimensions_split_the_same_counts(history: History) -> None:
     # held it; the inaccurate dispatch is the center's, the return 园林's.
     assert set(by_dept) == {"center", "chengguan", "yuanlin"}
     assert by_dept["yuanlin"]["returns"]["n"] == 1
-    assert by_dept["yuanlin"]["accept_on_time"]["d"] == 1  # returned late: counted, late
-    assert by_dept["yuanlin"]["collected"]["n"] == 1
-    assert by_dept["chengguan"]["collected"]["n"] == 4  # A, B, C, D
+    # 园林 held C (returned late: counted, late) and R (accepted in time, then reassigned).
+    assert (
+        by_dept["yuanlin"]["accept_on_time"]["n"],
+        by_dept["yuanlin"]["accept_on_time"]["d"],
+    ) == (1, 2)
+    assert by_dept["yuanlin"]["handle_on_time"]["d"] == 0  # R's handling withdrawn in time
+    assert by_dept["yuanlin"]["collected"]["n"] == 2
+    assert by_dept["chengguan"]["collected"]["n"] == 5  # A, B, C, D, R
     assert by_dept["chengguan"]["returns"]["n"] == 0
-    assert by_dept["center"]["accurate_dispatch"]["n"] == 4
-    assert by_dept["center"]["accurate_dispatch"]["d"] == 5
-    assert by_dept["center"]["file_on_time"]["d"] == 6
-    assert by_dept["chengguan"]["handle_on_time"]["d"] == 4
-    assert compute_kpis(history.store, "street", *period)["370102003"]["collected"]["value"] == 7
-    assert compute_kpis(history.store, "category", *period)["SR03"]["closed_3d"]["d"] == 4
+    assert by_dept["center"]["accurate_dispatch"]["n"] == 5
+    assert by_dept["center"]["accurate_dispatch"]["d"] == 7
+    assert by_dept["center"]["file_on_time"]["d"] == 7
+    assert by_dept["chengguan"]["handle_on_time"]["d"] == 5
+    assert compute_kpis(history.store, "street", *period)["370102003"]["collected"]["value"] == 8
+    assert compute_kpis(history.store, "category", *period)["SR03"]["closed_3d"]["d"] == 5
     with pytest.raises(ValueError):
         compute_kpis(history.store, "planet", *period)
 
@@ -130,7 +149,7 @@ def test_open_overdue_counts_as_late_as_time_passes(history: History) -> None:
     period = (date(2026, 11, 1), date(2026, 11, 20))
     early = compute_kpis(history.store, "district", *period, at("2026-11-19 09:30"))["370102"]
     later = compute_kpis(history.store, "district", *period, at("2026-11-19 09:45"))["370102"]
-    assert (early["dispatch_on_time"]["d"], later["dispatch_on_time"]["d"]) == (5, 6)
+    assert (early["dispatch_on_time"]["d"], later["dispatch_on_time"]["d"]) == (7, 8)
     assert early["overdue_open"]["n"] == 1  # only D
     night = compute_kpis(history.store, "district", *period, at("2026-11-19 21:01"))["370102"]
     assert night["overdue_open"]["n"] == 2
@@ -142,7 +161,7 @@ def test_rollup_equals_a_rebuild_from_the_cases(history: History) -> None:
             return sorted(tuple(r) for r in conn.execute(select(kpi_rollup)) if any(r[3:]))
 
     kept = table()
-    assert history.store.rebuild_rollup() == 8
+    assert history.store.rebuild_rollup() == 9
     assert table() == kept
 
 
