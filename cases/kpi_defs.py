@@ -16,26 +16,11 @@ from fractions import Fraction
 from typing import Any
 
 from cases.catalog import STAGES
+from cases.stages import STAGE_EN as _STAGE_EN
+from cases.stages import STAGE_ZH as _STAGE_ZH
 
 Terms = tuple[tuple[int, str], ...]  # (+1 or -1, counter)
 Counts = dict[str, int]
-
-_STAGE_ZH = {
-    "file": "立案",
-    "dispatch": "派遣",
-    "accept": "签收",
-    "handle": "处置",
-    "verify": "核查",
-    "close": "结案",
-}
-_STAGE_EN = {
-    "file": "filing",
-    "dispatch": "dispatch",
-    "accept": "acceptance",
-    "handle": "handling",
-    "verify": "verification",
-    "close": "closing",
-}
 
 # What each counter counts, in the words the formulas are printed in.
 COUNTER_WORDS: dict[str, tuple[str, str]] = {

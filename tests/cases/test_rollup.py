@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from cases import clock
 from cases.model import Report
 from cases.schema import KPI_COUNTERS, kpi_rollup
 from cases.store import Store
 from cases.workflow import Actor, Role
+from tests.cases.history import at
 
 OP = Actor("op", Role.OPERATOR)
 LEAD = Actor("lead", Role.LEAD)
@@ -21,11 +21,6 @@ YL = Actor("li-yl", Role.LIAISON, "yuanlin")
 CELL = "370102003002001"
 OTHER_CELL = "370102001001002"  # another street and community
 MICROSECOND = timedelta(microseconds=1)
-
-
-def at(text: str) -> datetime:
-    """A local (Asia/Shanghai) time as UTC."""
-    return datetime.fromisoformat(text).replace(tzinfo=clock.LOCAL_TZ).astimezone(clock.UTC)
 
 
 class History:
