@@ -1,0 +1,34 @@
+"""The warning that the working calendar runs out: a strip under a page's header naming the
+first day past it, shown from ``CALENDAR_WARN_DAYS`` before that day (cases.calendar says
+when and in which words). The wall's browser asks again every few minutes
+(``calendarUrl``), so the strip goes once an admin enters the year, without a reload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from dashboard import ids
+from dashboard.calendar_api import notice_json
+
+NOTICE_URL = "/api/calendar/notice"
+
+
+def notice_strip(
+    store: Any, warn_days: int, lang: str, strip_id: str = ids.CALENDAR_NOTICE
+) -> html.Div:
+    """The strip as the page opens (hidden while the calendar reaches far enough)."""
+    notice = notice_json(store.calendar_notice(warn_days), lang)
+    return html.Div(
+        notice["text"] if notice else "",
+        id=strip_id,
+        className="calendar-notice",
+        role="status",
+        hidden=notice is None,
+        **{"data-first-uncovered": notice["first_uncovered"] if notice else ""},  # type: ignore[arg-type]
+    )
+
+
+def notice_url(lang: str) -> str:
+    return f"{NOTICE_URL}?lang={lang}"
