@@ -118,9 +118,9 @@ class CoverageNotice:
         year = self.first_uncovered.year
         if lang == "en":
             return (
-                f"The working calendar is entered up to {self.covered_until.isoformat()}; "
-                f"from {self.first_uncovered.isoformat()} deadlines count statutory holidays "
-                f"only (no make-up workdays). Please enter the {year} schedule."
+                f"Calendar entered up to {self.covered_until.isoformat()}; from "
+                f"{self.first_uncovered.isoformat()} statutory holidays only. "
+                f"Enter the {year} schedule."
             )
         return (
             f"工作日历仅录入至 {self.covered_until.isoformat()}，"

@@ -1,7 +1,8 @@
-"""The warning that the working calendar runs out: a strip under a page's header naming the
-first day past it, shown from ``CALENDAR_WARN_DAYS`` before that day (cases.calendar says
-when and in which words). The wall's browser asks again every few minutes
-(``calendarUrl``), so the strip goes once an admin enters the year, without a reload."""
+"""The warning that the working calendar runs out, naming the first day past it: in the
+wall's header (between the title and the status, so the map keeps its height) and on the
+admin page beside the entry; shown from ``CALENDAR_WARN_DAYS`` before that day
+(cases.calendar says when and in which words). The wall's browser asks again every few
+minutes (``calendarUrl``), so the warning goes once an admin enters the year."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ NOTICE_URL = "/api/calendar/notice"
 def notice_strip(
     store: Any, warn_days: int, lang: str, strip_id: str = ids.CALENDAR_NOTICE
 ) -> html.Div:
-    """The strip as the page opens (hidden while the calendar reaches far enough)."""
+    """The warning as the page opens (hidden while the calendar reaches far enough)."""
     notice = notice_json(store.calendar_notice(warn_days), lang)
     return html.Div(
         notice["text"] if notice else "",

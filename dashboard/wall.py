@@ -63,16 +63,22 @@ def may_view(auth: Auth, page_name: str = "wall") -> bool:
     return access.may_view_page(auth.current_actor(), page_name)
 
 
-def page(lang: str, class_name: str, title: list[Any], right: Any, body: list[Any]) -> html.Div:
-    """A screen: the header (title on the left, ``right`` on the right), then ``body``."""
+def page(
+    lang: str,
+    class_name: str,
+    title: list[Any],
+    right: Any,
+    body: list[Any],
+    middle: Any = None,
+) -> html.Div:
+    """A screen: the header (title on the left, ``middle`` between, ``right`` on the right),
+    then ``body``."""
+    head = [html.Div(className="wall-title", children=title), middle, right]
     return html.Div(
         className=class_name,
         lang="zh-CN" if lang == "zh" else "en",
         children=[
-            html.Header(
-                className="wall-header",
-                children=[html.Div(className="wall-title", children=title), right],
-            ),
+            html.Header(className="wall-header", children=[c for c in head if c is not None]),
             *body,
         ],
     )
@@ -324,7 +330,6 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
         [html.H1(words["title"]), html.Span(words["site"], className="wall-site")],
         header_status(ctx, words, lang),
         [
-            notice_strip(ctx.store, ctx.calendar_warn_days, lang),
             stats_bar(ctx, snapshot["counters"], words, lang),
             html.Main(
                 className="wall-body",
@@ -352,6 +357,8 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 },
             ),
         ],
+        # In the header, so the map keeps its room (and the wall its rows of alerts).
+        middle=notice_strip(ctx.store, ctx.calendar_warn_days, lang),
     )
 
 

@@ -32,6 +32,7 @@ WAIT_MS = 30_000
 # differ (2027-02-11 and 02-12 are rest days in the schedule).
 REPORTED = datetime(2026, 11, 30, 9, 0, tzinfo=clock.LOCAL_TZ)
 EXTENSION_H = 360.0
+HEADER_HEIGHT = "document.querySelector('.wall-header').getBoundingClientRect().height"
 DEADLINE = """(id) => (document.querySelector(`#case-table tr[data-case='${id}'] .col-deadline`)
   || {}).textContent"""
 
@@ -114,7 +115,10 @@ def test_the_wall_warns_until_an_admin_enters_the_year_and_deadlines_move(
         "[document.documentElement.scrollWidth - innerWidth,"
         " document.documentElement.scrollHeight - innerHeight]"
     )
-    assert overflow == [0, 0], "the strip takes its room from the map, the wall never scrolls"
+    assert overflow == [0, 0], "the wall never scrolls"
+    header_with_warning = wall.evaluate(HEADER_HEIGHT)
+    view = "window.gridcc.wall.map.view.map"
+    wall.wait_for_function(f"{view}.loaded() && !{view}.isMoving()")
     wall.screenshot(path=str(SCREENSHOTS / "wall-calendar-warning.png"))
 
     # The department's desk shows the case's deadline on the statutory fallback.
@@ -141,6 +145,8 @@ def test_the_wall_warns_until_an_admin_enters_the_year_and_deadlines_move(
     # The wall asks again every few minutes; ask now, as its timer would.
     wall.evaluate("window.gridcc.wall.refreshCalendar()")
     strip.wait_for(state="hidden", timeout=WAIT_MS)
+    # The warning sat in the header without making it taller: the map kept its room.
+    assert wall.evaluate(HEADER_HEIGHT) == pytest.approx(header_with_warning, abs=0.5)
 
     # The open case's deadline moved, live, on its department's desk, and says why.
     assert eventually(lambda: dept.evaluate(DEADLINE, case_id), _shown(after)) == _shown(after)
