@@ -23,6 +23,17 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=clock.LOCAL_TZ).astimezone(UTC)
 CHUNK = 50_000
 US_PER_HOUR = 3_600_000_000
 OPEN_STEPS = ("reported", "filed", "dispatched", "accepted", "returned", "handled", "verified")
+# The stage an open case of each state is in (the synthetic cases have no stage rows: the
+# refresh reads an open stage from the case, its settled ones from the rollup).
+STAGE_OF = {
+    "reported": "file",
+    "filed": "dispatch",
+    "returned": "dispatch",
+    "dispatched": "accept",
+    "accepted": "handle",
+    "handled": "verify",
+    "verified": "close",
+}
 
 
 # -- synthetic cases ------------------------------------------------------------------------
@@ -81,6 +92,13 @@ def synthetic_cases(n: int, seed: int = 20261120) -> dict[str, npt.NDArray[Any]]
     closed_at = np.where(
         void, created + (rng.uniform(0.1, 4.0, n) * US_PER_HOUR).astype(np.int64), closed_at
     )
+    stage = np.array([STAGE_OF.get(str(s), "") for s in status])
+    holder = np.where(np.isin(stage, ["accept", "handle"]), department, "center")
+    holder = np.where(stage == "", "", holder)
+    # An open stage falls due some hours after it began; about a third are late at NOW.
+    stage_late = np.where(
+        stage != "", now_us + (rng.normal(6.0, 12.0, n) * US_PER_HOUR).astype(np.int64), -1
+    )
     rated = closed & (rng.random(n) < 0.85)
     rating = rng.choice(np.array(["satisfied", "basic", "unsatisfied"]), n, p=[0.88, 0.09, 0.03])
     return {
@@ -113,6 +131,10 @@ def synthetic_cases(n: int, seed: int = 20261120) -> dict[str, npt.NDArray[Any]]
         "extension_count": extended.astype(int),
         "rating": np.where(rated, rating.astype(object), np.full(n, None, dtype=object)),
         "version": np.ones(n, dtype=int),
+        "stage": stage,
+        "stage_holder": holder,
+        "stage_due_at": stage_late,
+        "stage_late_at": stage_late,
     }
 
 

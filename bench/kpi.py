@@ -35,12 +35,13 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from cases import clock
+from cases.catalog import STAGES
 from cases.db import make_engine
+from cases.effects import SATISFIED, SATISFIED_OR_BASIC
 from cases.kpi import OPEN_STATES, compute_kpis, evaluate, period_bounds
 from cases.rollup import DIMENSIONS, DISTRICT
 from cases.schema import cases
 from cases.store import Store
-from cases.workflow import SATISFIED
 
 # The bench's own helpers sit beside it (bench/ is no package: it runs as a script).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -86,26 +87,24 @@ def pandas_district_counts(frame: pd.DataFrame, start_day: date, end_day: date) 
     flags = {
         "collected": pd.Series(True, index=f.index),
         "void": f.status == "void",
+        "rejected": f.status == "rejected",
         "closed": closed,
         "closed_3d": closed & (took <= timedelta(days=3)),
         "closed_7d": closed & (took <= timedelta(days=7)),
-        "closed_on_time": closed & (f.closed_at <= f.deadline),
-        "handled": f.handled_at.notna(),
-        "handled_on_time": f.handled_at <= f.deadline,
         "reworked": f.rework_count > 0,
         "extended": f.extension_count > 0,
         "rated": f.rating.notna(),
         "satisfied": f.rating.isin(list(SATISFIED)),
+        "satisfied_basic": f.rating.isin(list(SATISFIED_OR_BASIC)),
         "open": is_open,
-        "open_overdue": overdue,
+        "open_overdue": overdue & (f.status != "suspended"),
         "open_older_3d": is_open & (f.created_at < NOW - timedelta(days=3)),
         "open_older_7d": is_open & (f.created_at < NOW - timedelta(days=7)),
-        "open_unhandled_overdue": overdue & f.handled_at.isna(),
+        "suspended": f.status == "suspended",
     }
-    out = {name: int(flag.sum()) for name, flag in flags.items()}
-    out["dispatches"] = int(f.dispatch_count.sum())
-    out["returns"] = int(f.return_count.sum())
-    return out
+    for stage in STAGES:
+        flags[f"{stage}_open_late"] = is_open & (f.stage == stage) & (f.stage_late_at < NOW)
+    return {name: int(flag.sum()) for name, flag in flags.items()}
 
 
 def read_cases(engine: Engine) -> pd.DataFrame:
@@ -121,9 +120,11 @@ def read_cases(engine: Engine) -> pd.DataFrame:
         "rework_count",
         "extension_count",
         "rating",
+        "stage",
+        "stage_late_at",
     ]
     frame = pd.read_sql(select(*(cases.c[name] for name in needed)), engine)
-    for name in ("created_at", "closed_at", "handled_at", "deadline"):
+    for name in ("created_at", "closed_at", "handled_at", "deadline", "stage_late_at"):
         frame[name] = pd.to_datetime(frame[name], utc=True)
     return frame
 

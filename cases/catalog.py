@@ -11,9 +11,38 @@ from pathlib import Path
 from typing import Any
 
 from cases.model import storable
+from cases.sla import DEFAULT_HOURS
 
 DATA = Path(__file__).resolve().parent / "data"
 PRIORITIES = ("normal", "urgent")  # 一般 / 紧急
+# How a limit is written: calendar hours, working hours, or working days (工作日). A working
+# day is the length of the working day's periods (7.5 h), never a round 8 h.
+LIMIT_UNITS = ("h", "wh", "wd")
+WORKING_DAY_HOURS = DEFAULT_HOURS.day_hours
+# The standard's stages of a case, in order: 立案, 派遣, 签收, 处置, 核查, 结案. The handling
+# stage's limit is the item's own; the others come from ``stage_limits`` by priority and clock.
+STAGES = ("file", "dispatch", "accept", "handle", "verify", "close")
+CLOCKS = ("working", "calendar")
+
+
+def limit_in_hours(limit: float, unit: str) -> float:
+    """A limit as hours on its clock (working days become working hours)."""
+    return limit * WORKING_DAY_HOURS if unit == "wd" else limit
+
+
+@dataclass(frozen=True)
+class StageLimit:
+    """How long one stage may take, for items of one priority on one kind of clock."""
+
+    priority: str
+    clock: str  # "working" | "calendar": the item's clock, which the stage runs on
+    stage: str
+    limit: float
+    unit: str
+
+    @property
+    def hours(self) -> float:
+        return limit_in_hours(self.limit, self.unit)
 
 
 @dataclass(frozen=True)
@@ -33,19 +62,44 @@ class Category:
     name_zh: str
     name_en: str
     department: str
-    limit_hours: float
-    working_hours: bool  # the limit runs on working hours of the working-day calendar
+    limit: float  # the handling (处置) stage's limit, in ``unit``
+    unit: str  # LIMIT_UNITS: h (calendar hours), wh (working hours) or wd (working days)
     priority: str
     weight: float  # relative frequency, used by the simulator
+
+    @property
+    def working_hours(self) -> bool:
+        """Whether the item's clock runs on working time (every stage of its cases does)."""
+        return self.unit != "h"
+
+    @property
+    def clock(self) -> str:
+        return "working" if self.working_hours else "calendar"
+
+    @property
+    def limit_hours(self) -> float:
+        """The handling limit in hours of the item's clock."""
+        return limit_in_hours(self.limit, self.unit)
 
 
 @dataclass(frozen=True)
 class Catalog:
     categories: dict[str, Category]
     departments: dict[str, Department]
+    stage_limits: dict[tuple[str, str, str], StageLimit]
 
     def category(self, code: str) -> Category:
         return self.categories[code]
+
+    def stage_hours(self, category: Category, stage: str) -> float:
+        """How many hours (of the item's clock) ``stage`` may take for a case of ``category``."""
+        if stage == "handle":
+            return category.limit_hours
+        return self.stage_limits[(category.priority, category.clock, stage)].hours
+
+    def case_hours(self, category: Category) -> float:
+        """The whole case's allowance: every stage on time, end to end (the case deadline)."""
+        return sum(self.stage_hours(category, stage) for stage in STAGES)
 
     def public(self) -> dict[str, dict[str, Any]]:
         """Names the browser needs, by category code."""
@@ -81,8 +135,8 @@ def make_category(fields: dict[str, Any], departments: dict[str, Department]) ->
             name_zh=str(fields["name_zh"]).strip(),
             name_en=str(fields["name_en"]).strip(),
             department=str(fields["department"]).strip(),
-            limit_hours=float(fields["limit_hours"]),
-            working_hours=str(fields["working_hours"]).strip().lower() in ("1", "true", "yes"),
+            limit=float(fields["limit"]),
+            unit=str(fields["unit"]).strip(),
             priority=str(fields["priority"]).strip(),
             weight=float(fields.get("weight", 1.0)),
         )
@@ -99,8 +153,10 @@ def make_category(fields: dict[str, Any], departments: dict[str, Department]) ->
         raise CatalogError("name_zh: required")
     if category.department not in departments:
         raise CatalogError(f"department: unknown {category.department!r}")
+    if category.unit not in LIMIT_UNITS:
+        raise CatalogError(f"unit: one of {', '.join(LIMIT_UNITS)} (hours, working hours, days)")
     if not 0 < category.limit_hours <= 24 * 90:
-        raise CatalogError("limit_hours: between 0 and 2160")
+        raise CatalogError("limit: more than 0 and at most 2160 hours (288 working days)")
     if category.priority not in PRIORITIES:
         raise CatalogError(f"priority: one of {', '.join(PRIORITIES)}")
     if not 0 <= category.weight < math.inf:  # NaN fails this too
@@ -125,10 +181,49 @@ def load_catalog() -> Catalog:
         if category.code in categories:
             raise CatalogError(f"duplicate category code {category.code}")
         categories[category.code] = category
-    return Catalog(categories=categories, departments=departments)
+    limits = [make_stage_limit(row) for row in _rows("stage_limits.csv")]
+    return Catalog(categories, departments, _stage_limits(limits))
 
 
-def catalog_from_rows(department_rows: Sequence[Any], category_rows: Sequence[Any]) -> Catalog:
+def make_stage_limit(fields: dict[str, Any]) -> StageLimit:
+    try:
+        limit = StageLimit(
+            priority=str(fields["priority"]).strip(),
+            clock=str(fields["clock"]).strip(),
+            stage=str(fields["stage"]).strip(),
+            limit=float(fields["limit"]),
+            unit=str(fields["unit"]).strip(),
+        )
+    except KeyError as missing:
+        raise CatalogError(f"stage limit: missing field {missing}") from None
+    except (TypeError, ValueError) as bad:
+        raise CatalogError(f"stage limit: bad value: {bad}") from None
+    if limit.priority not in PRIORITIES or limit.clock not in CLOCKS:
+        raise CatalogError(f"stage limit: priority/clock {limit.priority}/{limit.clock}")
+    if limit.stage not in STAGES or limit.stage == "handle":
+        raise CatalogError(f"stage limit: stage one of {', '.join(STAGES)} but handle")
+    if limit.unit not in LIMIT_UNITS or (limit.clock == "calendar") != (limit.unit == "h"):
+        raise CatalogError("stage limit: unit h on the calendar clock, wh or wd on working time")
+    if not 0 < limit.hours <= 24 * 90:
+        raise CatalogError("stage limit: more than 0 and at most 2160 hours")
+    return limit
+
+
+def _stage_limits(limits: Sequence[StageLimit]) -> dict[tuple[str, str, str], StageLimit]:
+    table = {(s.priority, s.clock, s.stage): s for s in limits}
+    missing = [
+        key
+        for key in ((p, c, s) for p in PRIORITIES for c in CLOCKS for s in STAGES if s != "handle")
+        if key not in table
+    ]
+    if missing:
+        raise CatalogError(f"stage limits missing for {missing[0]}")
+    return table
+
+
+def catalog_from_rows(
+    department_rows: Sequence[Any], category_rows: Sequence[Any], limit_rows: Sequence[Any]
+) -> Catalog:
     departments = {r.code: Department(r.code, r.name_zh, r.name_en) for r in department_rows}
     categories = {
         r.code: Category(
@@ -138,15 +233,16 @@ def catalog_from_rows(department_rows: Sequence[Any], category_rows: Sequence[An
             name_zh=r.name_zh,
             name_en=r.name_en,
             department=r.department,
-            limit_hours=float(r.limit_hours),
-            working_hours=bool(r.working_hours),
+            limit=float(r.limit),
+            unit=r.unit,
             priority=r.priority,
             weight=float(r.weight),
         )
         for r in category_rows
     }
-    return Catalog(categories=categories, departments=departments)
+    limits = [StageLimit(r.priority, r.clock, r.stage, float(r.limit), r.unit) for r in limit_rows]
+    return Catalog(categories, departments, _stage_limits(limits))
 
 
-def as_row(item: Category | Department) -> dict[str, Any]:
+def as_row(item: Category | Department | StageLimit) -> dict[str, Any]:
     return asdict(item)

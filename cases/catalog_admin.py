@@ -17,7 +17,7 @@ from cases.catalog import (
     make_category,
 )
 from cases.model import Forbidden, storable
-from cases.schema import categories, departments, sequences
+from cases.schema import categories, departments, sequences, stage_limits
 from cases.storage import CATALOG_VERSION, StoreBase
 from cases.workflow import Actor
 
@@ -40,6 +40,7 @@ class CatalogAdmin(StoreBase):
                     catalog = catalog_from_rows(
                         conn.execute(select(departments)).all(),
                         conn.execute(select(categories)).all(),
+                        conn.execute(select(stage_limits)).all(),
                     )
                     self._catalog = (version, catalog)
         except OperationalError:

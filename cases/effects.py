@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from cases.model import Case, CaseError, Event, Status
@@ -18,8 +18,12 @@ from cases.model import Case, CaseError, Event, Status
 RATINGS = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意
 RATINGS_EN = ("satisfied", "basically satisfied", "unsatisfied")
 RATINGS_ZH = ("满意", "基本满意", "不满意")
-SATISFIED = frozenset({"satisfied", "basic"})
+SATISFIED = frozenset({"satisfied"})  # 满意 alone
+SATISFIED_OR_BASIC = frozenset({"satisfied", "basic"})  # 满意 + 基本满意, named as such
 MAX_EXTENSION_HOURS = 720.0
+MAX_REVIEW_DAYS = 366  # a 挂账 is looked at again within a year
+# 督办: how long the department has to answer, on the case's own clock.
+SUPERVISE_ANSWER_HOURS = {True: 2.0, False: 1.0}  # working hours / calendar hours
 # A shift lead may take back a reassign this long after it, if nothing happened since.
 UNDO_WINDOW = timedelta(minutes=2)
 
@@ -30,6 +34,10 @@ class Clock(Protocol):
     def crossings(
         self, start: datetime, limit_hours: float, working: bool
     ) -> tuple[datetime, datetime, datetime]: ...
+
+    def deadline(self, start: datetime, limit_hours: float, working: bool) -> datetime: ...
+
+    def elapsed_hours(self, start: datetime, now: datetime, working: bool) -> float: ...
 
 
 def _nowhere(_case_id: int) -> Case | None:
@@ -64,7 +72,7 @@ class Param:
     name: str
     label_zh: str
     label_en: str
-    kind: str  # "department" | "hours" | "choice" | "case"
+    kind: str  # "department" | "hours" | "choice" | "case" | "date"
     required: bool = True
     choices: tuple[str, ...] = ()
     choice_labels_zh: tuple[str, ...] = ()
@@ -87,6 +95,8 @@ class Param:
                     f"延期小时数应在 0 到 {MAX_EXTENSION_HOURS:g} 之间",
                 )
             return hours
+        if self.kind == "date":
+            return _future_day(value, ctx.now, self.label_en, self.label_zh)
         if self.kind == "case":
             given = isinstance(value, int | str) and not isinstance(value, bool)
             text = str(value) if given else ""
@@ -117,6 +127,25 @@ DEPARTMENT = Param("department", "部门", "department", "department", required=
 HOURS = Param("hours", "延期小时数", "hours of extension", "hours")
 RATING = Param("rating", "评价", "rating", "choice", True, RATINGS, RATINGS_ZH, RATINGS_EN)
 INTO = Param("into", "并入案件", "merge into case", "case")
+REVIEW = Param("review", "复查日期", "review date", "date")
+
+
+def _future_day(value: Any, now: datetime, label_en: str, label_zh: str) -> datetime:
+    """A local date (YYYY-MM-DD) after today and within MAX_REVIEW_DAYS, as local midnight."""
+    from cases.clock import LOCAL_TZ
+
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        day = None
+    today = now.astimezone(LOCAL_TZ).date()
+    if day is None or not today < day <= today + timedelta(days=MAX_REVIEW_DAYS):
+        raise CaseError(
+            f"{label_en}: a date after today (YYYY-MM-DD), within {MAX_REVIEW_DAYS} days",
+            f"{label_zh}：请填写今天之后 {MAX_REVIEW_DAYS} 天内的日期（YYYY-MM-DD）",
+        )
+    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
+
 
 Changes = dict[str, Any]
 Effect = Callable[[Case, Mapping[str, Any], Context], tuple[Changes, dict[str, Any]]]
@@ -222,23 +251,125 @@ def count(column: str) -> Effect:
     return effect
 
 
+def case_clock(case: Case, allowed: float, paused: float, ctx: Context) -> Changes:
+    """The case's own clock (from the report, for the wall's colours) with ``allowed`` hours
+    and ``paused`` hours stood still."""
+    watch, at_risk, deadline = ctx.sla.crossings(
+        case.created_at, allowed + paused, case.working_hours
+    )
+    return {"watch_at": watch, "at_risk_at": at_risk, "deadline": deadline}
+
+
 def extend(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    """More time for the stage under way and the case (the stage stays late if it already
+    ran out: ``cases.stages``)."""
     hours = args["hours"]
     allowed = case.allowed_hours + hours
-    watch, at_risk, deadline = ctx.sla.crossings(case.created_at, allowed, case.working_hours)
     changes = {
         "allowed_hours": allowed,
         "extension_count": case.extension_count + 1,
-        "watch_at": watch,
-        "at_risk_at": at_risk,
-        "deadline": deadline,
+        **case_clock(case, allowed, case.paused_hours, ctx),
     }
     return changes, {"hours": hours}
+
+
+def _stage_late(case: Case, now: datetime) -> bool:
+    return case.stage_late_at is not None and now > case.stage_late_at
+
+
+def request_extension(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    """延期申请: only while the stage has time left, one request at a time."""
+    if case.extension_requested is not None:
+        raise CaseError(
+            f"case {case.id} already has an extension request waiting",
+            f"案件 {case.id} 已有待审批的延期申请",
+        )
+    if _stage_late(case, ctx.now):
+        raise CaseError(
+            f"case {case.id}: its stage is already past its time limit; an extension must be "
+            "asked for before the deadline",
+            f"案件 {case.id} 本环节已超时，延期须在时限之前申请",
+        )
+    return {"extension_requested": args["hours"]}, {"hours": args["hours"]}
+
+
+def approve_extension(
+    case: Case, _args: Mapping[str, Any], ctx: Context
+) -> tuple[Changes, Changes]:
+    hours = float(case.extension_requested or 0.0)
+    changes, extra = extend(case, {"hours": hours}, ctx)
+    changes["extension_requested"] = None
+    return changes, extra
+
+
+def refuse_extension(
+    case: Case, _args: Mapping[str, Any], _ctx: Context
+) -> tuple[Changes, Changes]:
+    return {"extension_requested": None}, {"hours": case.extension_requested}
+
+
+def extension_waiting(case: Case, _now: datetime | None = None) -> str | None:
+    return None if case.extension_requested is not None else "no extension request waiting"
+
+
+def suspend(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    """挂账: the case cannot be handled now; its clocks stand still until it is resumed."""
+    review = args["review"]
+    return {"suspended_at": ctx.now, "review_at": review}, {"review": review.isoformat()}
+
+
+def resume(case: Case, _args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    since = case.suspended_at or ctx.now
+    stood = ctx.sla.elapsed_hours(since, ctx.now, case.working_hours)
+    paused = case.paused_hours + stood
+    changes = {
+        "paused_hours": paused,
+        "suspended_at": None,
+        "review_at": None,
+        **case_clock(case, case.allowed_hours, paused, ctx),
+    }
+    return changes, {"stood_hours": stood}
+
+
+def pressing(case: Case, now: datetime | None = None) -> str | None:
+    """督办 is for a case at risk or late (its own clock, or its stage's)."""
+    if now is None or case.risk(now) in ("at_risk", "overdue") or _stage_late(case, now):
+        return None
+    return "neither at risk nor late"
+
+
+def supervise(case: Case, _args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    """督办: the department must answer within its clock."""
+    hours = SUPERVISE_ANSWER_HOURS[case.working_hours]
+    due = ctx.sla.deadline(ctx.now, hours, case.working_hours)
+    changes = {"supervised_at": ctx.now, "supervise_due_at": due, "supervise_answered_at": None}
+    return changes, {"answer_by": due.isoformat()}
+
+
+def answer_supervision(
+    _case: Case, _args: Mapping[str, Any], ctx: Context
+) -> tuple[Changes, Changes]:
+    return {"supervise_answered_at": ctx.now}, {}
+
+
+def awaiting_answer(case: Case, _now: datetime | None = None) -> str | None:
+    if case.supervised_at is None or case.supervise_answered_at is not None:
+        return "not under 督办 awaiting an answer"
+    return None
+
+
+def redo(case: Case, _args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, Changes]:
+    """重办: an unsatisfied follow-up sends the case back to its department to handle again."""
+    return {"closed_at": None, "handled_at": None, "redo_count": case.redo_count + 1}, {}
+
+
+def rated_unsatisfied(case: Case, _now: datetime | None = None) -> str | None:
+    return None if case.rating == "unsatisfied" else "only after an unsatisfied follow-up"
 
 
 def rate(_case: Case, args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, Changes]:
     return {"rating": args["rating"]}, {"rating": args["rating"]}
 
 
-def not_rated(case: Case) -> str | None:
+def not_rated(case: Case, _now: datetime | None = None) -> str | None:
     return "already rated" if case.rating is not None else None

@@ -8,144 +8,21 @@ the open cases at ``now``: on-time rates count those as late, never as pending.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 
 from cases import clock
+from cases.catalog import STAGES
+from cases.kpi_defs import KPI_BY_CODE, KPIS, OPEN_COUNTERS, Counts, Kpi, definitions, evaluate
 from cases.model import CLOSED_STATES, Status
 from cases.rollup import DIMENSIONS, DISTRICT
 from cases.schema import KPI_COUNTERS, cases, kpi_rollup
 
 OPEN_STATES = [s.value for s in Status if s not in CLOSED_STATES]
-Counts = dict[str, int]
-
-
-@dataclass(frozen=True)
-class Kpi:
-    code: str
-    name_zh: str
-    name_en: str
-    definition_zh: str
-    definition_en: str
-    numerator: Callable[[Counts], int]
-    denominator: Callable[[Counts], int] | None  # None: a count, not a rate
-    target: float | None = None
-    higher_is_better: bool = True
-
-
-KPIS: tuple[Kpi, ...] = (
-    Kpi(
-        "collected",
-        "案件采集量",
-        "Cases collected",
-        "期间内上报（采集）的案件数，含作废。",
-        "Cases reported in the period, void ones included.",
-        lambda c: c["collected"],
-        None,
-    ),
-    Kpi(
-        "closed_3d",
-        "3日办结率",
-        "Closed within 3 days",
-        "上报后3天内结案的案件 ÷（已结案 + 上报已超3天仍未结案）。",
-        "Closed within 3 days of the report ÷ (closed + open more than 3 days after the report).",
-        lambda c: c["closed_3d"],
-        lambda c: c["closed"] + c["open_older_3d"],
-        target=0.95,
-    ),
-    Kpi(
-        "closed_7d",
-        "7日办结率",
-        "Closed within 7 days",
-        "上报后7天内结案的案件 ÷（已结案 + 上报已超7天仍未结案）。",
-        "Closed within 7 days ÷ (closed + still open more than 7 days after the report).",
-        lambda c: c["closed_7d"],
-        lambda c: c["closed"] + c["open_older_7d"],
-        target=0.99,
-    ),
-    Kpi(
-        "satisfaction",
-        "满意率",
-        "Satisfaction",
-        "回访评价为满意或基本满意的案件 ÷ 已回访案件。",
-        "Follow-ups rated satisfied or fairly satisfied ÷ cases followed up.",
-        lambda c: c["satisfied"],
-        lambda c: c["rated"],
-        target=0.995,
-    ),
-    Kpi(
-        "handled_on_time",
-        "按期处置率",
-        "Handled on time",
-        "在处置时限内处置反馈的案件 ÷（已处置 + 未处置且已超期的在办案件）。",
-        "Handled by the deadline ÷ (handled + open, not yet handled and past the deadline).",
-        lambda c: c["handled_on_time"],
-        lambda c: c["handled"] + c["open_unhandled_overdue"],
-    ),
-    Kpi(
-        "close_rate",
-        "结案率",
-        "Close rate",
-        "已结案案件 ÷（采集案件 − 作废案件）。",
-        "Closed ÷ (collected − void).",
-        lambda c: c["closed"],
-        lambda c: c["collected"] - c["void"],
-    ),
-    Kpi(
-        "closed_on_time",
-        "按期结案率",
-        "Closed on time",
-        "在时限内结案的案件 ÷（已结案 + 已超期的在办案件）。",
-        "Closed by the deadline ÷ (closed + open past the deadline).",
-        lambda c: c["closed_on_time"],
-        lambda c: c["closed"] + c["open_overdue"],
-    ),
-    Kpi(
-        "accurate_dispatch",
-        "准确派遣率",
-        "Accurate dispatch",
-        "未被退回的派遣次数 ÷ 派遣总次数（含改派）。",
-        "Dispatches not returned ÷ all dispatches (reassignments included).",
-        lambda c: c["dispatches"] - c["returns"],
-        lambda c: c["dispatches"],
-    ),
-    Kpi(
-        "rework_rate",
-        "返工率",
-        "Rework rate",
-        "核查不通过而返工过的案件 ÷ 已处置案件。",
-        "Cases sent back for rework at verification ÷ cases handled.",
-        lambda c: c["reworked"],
-        lambda c: c["handled"],
-        higher_is_better=False,
-    ),
-    Kpi(
-        "overdue_open",
-        "超期待处置率",
-        "Open and overdue",
-        "已超期的在办案件 ÷ 在办案件。",
-        "Open cases past their deadline ÷ open cases.",
-        lambda c: c["open_overdue"],
-        lambda c: c["open"],
-        higher_is_better=False,
-    ),
-    Kpi(
-        "extension_rate",
-        "延期率",
-        "Extension rate",
-        "获批延期的案件 ÷（采集案件 − 作废案件）。",
-        "Cases granted an extension ÷ (collected − void).",
-        lambda c: c["extended"],
-        lambda c: c["collected"] - c["void"],
-        higher_is_better=False,
-    ),
-)
-KPI_BY_CODE = {k.code: k for k in KPIS}
-OPEN_COUNTERS = ("open", "open_overdue", "open_older_3d", "open_older_7d", "open_unhandled_overdue")
+SUSPENDED = Status.SUSPENDED.value
+__all__ = ["KPIS", "KPI_BY_CODE", "Kpi", "compute_kpis", "definitions", "evaluate"]
 
 
 def _dimension_column(dim: str) -> ColumnElement[Any]:
@@ -186,49 +63,64 @@ def counts(conn: Any, dim: str, start_day: date, end_day: date, now: datetime) -
         if any(settled.values()):  # a case that moved away leaves a row of zeros behind
             out[row.key] = settled
     start, end = period_bounds(start_day, end_day)
-    key = _dimension_column(dim).label("key")
-
-    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    open_rows = conn.execute(
-        select(
-            key,
-            func.count().label("open"),
-            count_if(cases.c.deadline < now).label("open_overdue"),
-            count_if(cases.c.created_at < now - timedelta(days=3)).label("open_older_3d"),
-            count_if(cases.c.created_at < now - timedelta(days=7)).label("open_older_7d"),
-            count_if(and_(cases.c.handled_at.is_(None), cases.c.deadline < now)).label(
-                "open_unhandled_overdue"
-            ),
-        )
-        .where(
-            cases.c.status.in_(OPEN_STATES),
-            cases.c.created_at >= start,
-            cases.c.created_at < end,
-        )
-        .group_by(key)
-    ).all()
-    for row in open_rows:
-        entry = out.setdefault(row.key, {name: 0 for name in KPI_COUNTERS})
-        entry.update({name: int(getattr(row, name)) for name in OPEN_COUNTERS})
+    for key, live in _open_counts(conn, dim, start, end, now).items():
+        entry = out.setdefault(key, {name: 0 for name in KPI_COUNTERS})
+        entry.update(live)
     for entry in out.values():
         for name in OPEN_COUNTERS:
             entry.setdefault(name, 0)
     return out
 
 
-def evaluate(c: Counts) -> dict[str, dict[str, Any]]:
-    """Every KPI for one set of counters: value (None when there is nothing to divide), n, d."""
-    result: dict[str, dict[str, Any]] = {}
-    for kpi in KPIS:
-        n = kpi.numerator(c)
-        if kpi.denominator is None:
-            result[kpi.code] = {"value": n, "n": n, "d": None}
-            continue
-        d = kpi.denominator(c)
-        result[kpi.code] = {"value": (n / d) if d > 0 else None, "n": n, "d": d}
-    return result
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _open_counts(
+    conn: Any, dim: str, start: datetime, end: datetime, now: datetime
+) -> dict[str, Counts]:
+    """What depends on the clock, per key of ``dim``: open cases, those past the case
+    deadline or older than 3 or 7 days, those suspended, and each stage open and late. A
+    department's are the cases it holds now (a case it held before counts in its settled
+    counters) and the stages it holds; the center's desks are the key ``center``."""
+    c = cases.c
+    in_period = (c.status.in_(OPEN_STATES), c.created_at >= start, c.created_at < end)
+    running = c.status != SUSPENDED
+    case_level = [
+        func.count().label("open"),
+        _count_if(and_(running, c.deadline < now)).label("open_overdue"),
+        _count_if(c.created_at < now - timedelta(days=3)).label("open_older_3d"),
+        _count_if(c.created_at < now - timedelta(days=7)).label("open_older_7d"),
+        _count_if(c.status == SUSPENDED).label("suspended"),
+    ]
+    stage_level = [
+        _count_if(and_(c.stage == stage, c.stage_late_at < now)).label(f"{stage}_open_late")
+        for stage in STAGES
+    ]
+    out: dict[str, Counts] = {}
+    if dim == "department":
+        held = conn.execute(
+            select(c.department.label("key"), *case_level)
+            .where(*in_period, c.dispatch_count > 0)
+            .group_by(c.department)
+        ).all()
+        stages = conn.execute(
+            select(c.stage_holder.label("key"), *stage_level)
+            .where(*in_period, c.stage != "")
+            .group_by(c.stage_holder)
+        ).all()
+        rows = [*held, *stages]
+    else:
+        key = _dimension_column(dim).label("key")
+        rows = conn.execute(
+            select(key, *case_level, *stage_level).where(*in_period).group_by(key)
+        ).all()
+    for row in rows:
+        entry = out.setdefault(row.key, {})
+        for name, value in row._mapping.items():
+            if name != "key":
+                entry[name] = int(value)
+    return out
 
 
 def compute_kpis(
@@ -239,22 +131,6 @@ def compute_kpis(
     with store.read() as conn:
         per_key = counts(conn, dim, start_day, end_day, now)
     return {key: evaluate(c) for key, c in sorted(per_key.items())}
-
-
-def definitions(lang: str = "zh") -> list[dict[str, Any]]:
-    """What a user reads in the help panel: each KPI's name, definition and target."""
-    zh = lang == "zh"
-    return [
-        {
-            "code": k.code,
-            "name": k.name_zh if zh else k.name_en,
-            "definition": k.definition_zh if zh else k.definition_en,
-            "target": k.target,
-            "rate": k.denominator is not None,
-            "higher_is_better": k.higher_is_better,
-        }
-        for k in KPIS
-    ]
 
 
 def closure_hours(store: Any, start_day: date, end_day: date) -> list[float]:
@@ -291,32 +167,32 @@ def daily(
             )
             .group_by(kpi_rollup.c.day)
         ).all()
-        open_rows = conn.execute(
-            select(cases.c.created_at, cases.c.deadline, cases.c.handled_at).where(
-                cases.c.status.in_(OPEN_STATES),
-                cases.c.created_at >= start,
-                cases.c.created_at < end,
-            )
-        ).all()
     per_day: dict[str, Counts] = {}
     for row in rows:
         per_day[row.day] = {name: int(getattr(row, name)) for name in KPI_COUNTERS}
-    for row in open_rows:
-        created = clock.as_utc(row.created_at)
-        day = created.astimezone(clock.LOCAL_TZ).date().isoformat()
-        c = per_day.setdefault(day, {name: 0 for name in KPI_COUNTERS})
-        overdue = clock.as_utc(row.deadline) < now
-        c["open"] = c.get("open", 0) + 1
-        c["open_overdue"] = c.get("open_overdue", 0) + overdue
-        c["open_older_3d"] = c.get("open_older_3d", 0) + (created < now - timedelta(days=3))
-        c["open_older_7d"] = c.get("open_older_7d", 0) + (created < now - timedelta(days=7))
-        c["open_unhandled_overdue"] = c.get("open_unhandled_overdue", 0) + (
-            row.handled_at is None and overdue
-        )
+    for day, live in _open_by_day(store, start, end, now).items():
+        per_day.setdefault(day, {name: 0 for name in KPI_COUNTERS}).update(live)
     for c in per_day.values():
         for name in OPEN_COUNTERS:
             c.setdefault(name, 0)
     return {day: evaluate(c) for day, c in sorted(per_day.items())}
+
+
+def _open_by_day(store: Any, start: datetime, end: datetime, now: datetime) -> dict[str, Counts]:
+    """The district's clock-dependent counters per local day of report."""
+    out: dict[str, Counts] = {}
+    day_start = clock.local_day_start
+    one_day = timedelta(days=1)
+    moment = start
+    while moment < end:
+        following = day_start(moment + one_day + timedelta(hours=12))
+        with store.read() as conn:
+            found = _open_counts(conn, "district", moment, following, now)
+        for live in found.values():
+            day = clock.as_utc(moment).astimezone(clock.LOCAL_TZ).date().isoformat()
+            out[day] = live
+        moment = following
+    return out
 
 
 def settled_totals(store: Any, dim: str = "district") -> Counts:

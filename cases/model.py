@@ -13,6 +13,7 @@ class Status(enum.StrEnum):
     """Where a case is in its lifecycle (数字城管 practice)."""
 
     REPORTED = "reported"  # 上报
+    CONFIRMED = "confirmed"  # 核实 (the report was checked on the spot, before 立案)
     FILED = "filed"  # 立案
     DISPATCHED = "dispatched"  # 派遣
     ACCEPTED = "accepted"  # 签收
@@ -20,7 +21,9 @@ class Status(enum.StrEnum):
     HANDLED = "handled"  # 处置反馈
     VERIFIED = "verified"  # 核查通过
     CLOSED = "closed"  # 结案
-    VOID = "void"  # 作废
+    VOID = "void"  # 作废 (a duplicate, a test, a mistake: no report to decide on)
+    REJECTED = "rejected"  # 不予立案 (decided on: not a matter for the center, with a reason)
+    SUSPENDED = "suspended"  # 挂账 (cannot be handled now: its clocks stand still)
 
     @property
     def label_zh(self) -> str:
@@ -33,6 +36,7 @@ class Status(enum.StrEnum):
 
 STATUS_ZH = {
     Status.REPORTED: "上报",
+    Status.CONFIRMED: "核实",
     Status.FILED: "立案",
     Status.DISPATCHED: "派遣",
     Status.ACCEPTED: "签收",
@@ -41,9 +45,11 @@ STATUS_ZH = {
     Status.VERIFIED: "核查",
     Status.CLOSED: "结案",
     Status.VOID: "作废",
+    Status.REJECTED: "不予立案",
+    Status.SUSPENDED: "挂账",
 }
 
-CLOSED_STATES = frozenset({Status.CLOSED, Status.VOID})
+CLOSED_STATES = frozenset({Status.CLOSED, Status.VOID, Status.REJECTED})
 
 
 class CaseError(Exception):
@@ -169,10 +175,27 @@ class Case:
     rating: str | None = None
     reporter: str = ""
     fingerprint: str = ""
+    # The stage under way (cases.stages; "" when none) and its clock: who holds it, when it
+    # falls due (None while the clock stands still), and from when it counts as late (its
+    # due, or earlier: the moment it ran out before an extension or a 挂账 stopped it).
+    stage: str = ""
+    stage_holder: str = ""
+    stage_started_at: datetime | None = None
+    stage_due_at: datetime | None = None
+    stage_late_at: datetime | None = None
+    paused_hours: float = 0.0  # of the case's own clock, stood still while 挂账
+    suspended_at: datetime | None = None
+    review_at: datetime | None = None  # 挂账: when it is to be looked at again
+    extension_requested: float | None = None  # 延期申请: hours asked for, awaiting the lead
+    supervised_at: datetime | None = None  # 督办: when the lead pressed the department
+    supervise_due_at: datetime | None = None  # by when the department must answer
+    supervise_answered_at: datetime | None = None
+    redo_count: int = 0  # 重办 after an unsatisfied follow-up
 
     def risk(self, now: datetime) -> str:
-        """ok / watch / at_risk / overdue at ``now`` (closed and void cases are ok)."""
-        if not self.status.is_open:
+        """ok / watch / at_risk / overdue at ``now`` (closed, void and 挂账 cases are ok: a
+        suspended case's clock stands still, and the wall counts it apart)."""
+        if not self.status.is_open or self.status is Status.SUSPENDED:
             return "ok"
         if now >= self.deadline:
             return "overdue"

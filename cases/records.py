@@ -48,6 +48,19 @@ def case_from_row(row: Any) -> Case:
         rating=row.rating,
         reporter=row.reporter,
         fingerprint=row.fingerprint,
+        stage=row.stage,
+        stage_holder=row.stage_holder,
+        stage_started_at=_opt_time(row.stage_started_at),
+        stage_due_at=_opt_time(row.stage_due_at),
+        stage_late_at=_opt_time(row.stage_late_at),
+        paused_hours=float(row.paused_hours),
+        suspended_at=_opt_time(row.suspended_at),
+        review_at=_opt_time(row.review_at),
+        extension_requested=row.extension_requested,
+        supervised_at=_opt_time(row.supervised_at),
+        supervise_due_at=_opt_time(row.supervise_due_at),
+        supervise_answered_at=_opt_time(row.supervise_answered_at),
+        redo_count=row.redo_count,
     )
 
 
@@ -107,5 +120,16 @@ def case_summary(case: Case) -> dict[str, Any]:
             int(clock.as_utc(t).timestamp()) if t else None
             for t in (case.watch_at, case.at_risk_at, case.deadline)
         ],
+        # The stage under way and when it falls due (None while its clock stands still),
+        # and by when a 督办 must be answered (None: none waiting).
+        "stage": case.stage,
+        "stage_holder": case.stage_holder,
+        "stage_due": _epoch(case.stage_due_at),
+        "stage_late": _epoch(case.stage_late_at),
+        "answer_by": _epoch(case.supervise_due_at) if case.supervise_answered_at is None else None,
         "version": case.version,
     }
+
+
+def _epoch(moment: datetime | None) -> int | None:
+    return int(clock.as_utc(moment).timestamp()) if moment is not None else None

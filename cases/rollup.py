@@ -1,91 +1,126 @@
 """KPI counters kept beside the cases: each change moves the case's contribution.
 
-A case contributes to five rows of ``kpi_rollup`` (district, its street, its community,
-its department, its category) for the local day it was reported. A change subtracts what
-the case contributed before and adds what it contributes after, in the change's own
-transaction, so the counters always agree with the cases (``rebuild`` proves it).
+A case contributes, for the local day it was reported, to the rows of ``kpi_rollup`` of its
+district, street, community and category, and to the row of every department that held it
+(not only the last one). Each of its stages (cases/stages.py) contributes to the same place
+rows and to the row of the stage's holder (a department, or ``center`` for the center's
+own desks). A change subtracts what the case contributed before and adds what it
+contributes after, in the change's own transaction, so the counters always agree with the
+cases and their stages (``rebuild`` proves it, with these same rules).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from functools import cache
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import (
-    CTE,
-    ColumnElement,
-    Connection,
-    and_,
-    delete,
-    func,
-    insert,
-    literal_column,
-    select,
-    union_all,
-)
-from sqlalchemy import case as sql_case
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from cases import clock
+from cases.effects import SATISFIED, SATISFIED_OR_BASIC
 from cases.model import Case, Status
-from cases.schema import KPI_COUNTERS, cases, kpi_rollup
-from cases.workflow import SATISFIED
+from cases.records import case_from_row
+from cases.schema import KPI_COUNTERS, case_stages, cases, kpi_rollup
+from cases.stages import (
+    DONE,
+    REASSIGNED,
+    RETURNED,
+    REWORKED,
+    Stage,
+    held_departments,
+    stage_from_row,
+)
 
 DISTRICT = "370102"
 DIMENSIONS = ("district", "street", "community", "department", "category")
 THREE_DAYS = timedelta(days=3)
 SEVEN_DAYS = timedelta(days=7)
+Key = tuple[str, str, str]  # (dim, key, day)
 
 
-def keys(case: Case) -> list[tuple[str, str, str]]:
-    """(dim, key, day) rows this case counts in."""
+def place_keys(case: Case) -> list[Key]:
+    """The rows of its places and category this case counts in (not its departments)."""
     day = clock.as_utc(case.created_at).astimezone(clock.LOCAL_TZ).date().isoformat()
     return [
         ("district", case.cell_code[:6] or DISTRICT, day),
         ("street", case.street_code, day),
         ("community", case.community_code, day),
-        ("department", case.department, day),
         ("category", case.category_code, day),
     ]
 
 
-def contribution(case: Case) -> dict[str, int]:
-    """What one case adds to each KPI counter, as it stands now."""
+def case_counts(case: Case, stages: Sequence[Stage]) -> dict[str, int]:
+    """What one case adds to each case counter, as it stands now."""
     closed = case.status is Status.CLOSED and case.closed_at is not None
     took = (case.closed_at - case.created_at) if closed and case.closed_at else None
-    handled_at = case.handled_at
     return {
         "collected": 1,
         "void": int(case.status is Status.VOID),
+        "rejected": int(case.status is Status.REJECTED),
         "closed": int(closed),
         "closed_3d": int(took is not None and took <= THREE_DAYS),
         "closed_7d": int(took is not None and took <= SEVEN_DAYS),
-        "closed_on_time": int(
-            closed and case.closed_at is not None and case.closed_at <= case.deadline
-        ),
-        "handled": int(handled_at is not None),
-        "handled_on_time": int(handled_at is not None and handled_at <= case.deadline),
-        "dispatches": case.dispatch_count,
-        "returns": case.return_count,
+        "handled": int(any(s.stage == "handle" and s.outcome in (DONE, REWORKED) for s in stages)),
         "reworked": int(case.rework_count > 0),
+        "redone": int(case.redo_count > 0),
         "extended": int(case.extension_count > 0),
         "rated": int(case.rating is not None),
         "satisfied": int(case.rating in SATISFIED),
+        "satisfied_basic": int(case.rating in SATISFIED_OR_BASIC),
     }
 
 
-def apply(conn: Connection, before: Case | None, after: Case) -> None:
+def stage_counts(stage: Stage) -> dict[str, int]:
+    """What one stage adds to the stage counters (nothing while it is under way: an open
+    stage counts late from the cases table, at the moment asked)."""
+    out: dict[str, int] = {}
+    if stage.counted:
+        out[f"{stage.stage}_counted"] = 1
+        out[f"{stage.stage}_on_time"] = int(stage.on_time)
+    if stage.stage == "dispatch" and stage.accurate is False:
+        out["dispatch_inaccurate"] = 1
+    if stage.outcome == RETURNED:
+        out["returns"] = 1
+    if stage.outcome == REASSIGNED:
+        out["reassigned_away"] = 1
+    return out
+
+
+def contribution(case: Case, stages: Sequence[Stage]) -> dict[Key, Counter[str]]:
+    """Every row this case counts in, and what it adds there."""
+    places = place_keys(case)
+    day = places[0][2]
+    out: dict[Key, Counter[str]] = {}
+    mine = case_counts(case, stages)
+    for key in [*places, *(("department", d, day) for d in held_departments(stages))]:
+        out.setdefault(key, Counter()).update(mine)
+    for stage in stages:
+        counts = stage_counts(stage)
+        if counts:
+            for key in [*places, ("department", stage.holder, day)]:
+                out.setdefault(key, Counter()).update(counts)
+    return out
+
+
+def apply(
+    conn: Connection,
+    before: Case | None,
+    after: Case,
+    stages_before: Sequence[Stage],
+    stages_after: Sequence[Stage],
+) -> None:
     """Move ``after``'s contribution in, and ``before``'s out, within ``conn``'s transaction."""
-    deltas: dict[tuple[str, str, str], Counter[str]] = {}
+    deltas: dict[Key, Counter[str]] = {}
     if before is not None:
-        old = contribution(before)
-        for key in keys(before):
+        for key, old in contribution(before, stages_before).items():
             deltas.setdefault(key, Counter()).subtract(old)
-    new = contribution(after)
-    for key in keys(after):
+    for key, new in contribution(after, stages_after).items():
         deltas.setdefault(key, Counter()).update(new)
     rows = [
         {"dim": dim, "key": value, "day": day, **{c: delta.get(c, 0) for c in KPI_COUNTERS}}
@@ -108,105 +143,52 @@ def _upsert_statement(dialect: str) -> Any:
     )
 
 
-def rebuild(conn: Connection) -> int:
-    """Recompute every counter from the cases (after a bulk load, or to check them).
-
-    One INSERT … SELECT in the database, with exactly the rules of ``contribution`` and
-    ``keys``; returns the number of cases.
-    """
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
+def rebuild(conn: Connection, chunk: int = 20_000) -> int:
+    """Recompute every counter from the cases and their stages (after a bulk load, or to
+    check them), with exactly the rules above; returns the number of cases."""
+    if conn.dialect.name == "postgresql":
         # Writers upsert their deltas while holding their case change; waiting for them here
         # (and making them wait) keeps every delta either inside this count or on top of it.
         # SQLite needs nothing: BEGIN IMMEDIATE already holds the only write lock.
         conn.exec_driver_sql("LOCK TABLE kpi_rollup IN EXCLUSIVE MODE")
+    totals: dict[Key, Counter[str]] = {}
+    n = 0
+    for case, stages in _cases_with_stages(conn, chunk):
+        n += 1
+        for key, counts in contribution(case, stages).items():
+            totals.setdefault(key, Counter()).update(counts)
     conn.execute(delete(kpi_rollup))
-    flags = _case_flags(dialect)
-    per_dimension = [
-        select(
-            literal_column(f"'{dim}'").label("dim"),
-            flags.c[dim].label("key"),
-            flags.c.day,
-            *(func.sum(flags.c[name]).label(name) for name in KPI_COUNTERS),
-        ).group_by(flags.c[dim], flags.c.day)
-        for dim in DIMENSIONS
+    rows = [
+        {"dim": dim, "key": value, "day": day, **{c: counts.get(c, 0) for c in KPI_COUNTERS}}
+        for (dim, value, day), counts in totals.items()
     ]
-    conn.execute(
-        insert(kpi_rollup).from_select(
-            ["dim", "key", "day", *KPI_COUNTERS], union_all(*per_dimension)
-        )
-    )
+    for start in range(0, len(rows), chunk):
+        conn.execute(insert(kpi_rollup), rows[start : start + chunk])
+    return n
+
+
+def _cases_with_stages(conn: Connection, chunk: int) -> Iterator[tuple[Case, list[Stage]]]:
+    """Every case with its stages, in id order, a chunk of cases at a time."""
+    last = 0
+    while True:
+        batch = conn.execute(
+            select(cases).where(cases.c.id > last).order_by(cases.c.id).limit(chunk)
+        ).all()
+        if not batch:
+            return
+        first, last = batch[0].id, batch[-1].id
+        stage_rows = conn.execute(
+            select(case_stages)
+            .where(case_stages.c.case_id >= first, case_stages.c.case_id <= last)
+            .order_by(case_stages.c.case_id, case_stages.c.n)
+        ).all()
+        by_case = {
+            case_id: [stage_from_row(r) for r in rows]
+            for case_id, rows in groupby(stage_rows, key=lambda r: r.case_id)
+        }
+        for row in batch:
+            yield case_from_row(row), by_case.get(row.id, [])
+
+
+def case_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(cases)).scalar_one())
-
-
-def _case_flags(dialect: str) -> CTE:
-    """Per case: its day, its key in each dimension and what it adds to each counter.
-
-    Materialized, so the cases are read once for the five dimensions.
-    """
-    c = cases.c
-    closed = and_(c.status == Status.CLOSED.value, c.closed_at.is_not(None))
-    district = func.substr(c.cell_code, 1, 6)
-
-    def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return sql_case((condition, 1), else_=0)
-
-    return (
-        select(
-            _local_day(dialect).label("day"),
-            sql_case((district == "", DISTRICT), else_=district).label("district"),
-            func.substr(c.cell_code, 1, 9).label("street"),
-            func.substr(c.cell_code, 1, 12).label("community"),
-            c.department.label("department"),
-            c.category_code.label("category"),
-            literal_column("1").label("collected"),
-            flag(c.status == Status.VOID.value).label("void"),
-            flag(closed).label("closed"),
-            flag(and_(closed, _within(dialect, c.created_at, c.closed_at, THREE_DAYS))).label(
-                "closed_3d"
-            ),
-            flag(and_(closed, _within(dialect, c.created_at, c.closed_at, SEVEN_DAYS))).label(
-                "closed_7d"
-            ),
-            flag(and_(closed, c.closed_at <= c.deadline)).label("closed_on_time"),
-            flag(c.handled_at.is_not(None)).label("handled"),
-            flag(c.handled_at <= c.deadline).label("handled_on_time"),
-            c.dispatch_count.label("dispatches"),
-            c.return_count.label("returns"),
-            flag(c.rework_count > 0).label("reworked"),
-            flag(c.extension_count > 0).label("extended"),
-            flag(c.rating.is_not(None)).label("rated"),
-            flag(c.rating.in_(sorted(SATISFIED))).label("satisfied"),
-        )
-        .cte("case_flags")
-        .prefix_with("MATERIALIZED")
-    )
-
-
-# SQLite keeps DateTime as UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' and has no time zone
-# database; Asia/Shanghai has been UTC+8 without daylight saving since 1991.
-_SQLITE_LOCAL_OFFSET = "+8 hours"
-
-
-def _local_day(dialect: str) -> ColumnElement[str]:
-    """The local (Asia/Shanghai) date a case was reported, as 'YYYY-MM-DD'."""
-    created = cases.c.created_at
-    if dialect == "postgresql":
-        return func.to_char(func.timezone(clock.LOCAL_TZ.key, created), "YYYY-MM-DD")
-    # Whole seconds first: SQLite rounds fractions to milliseconds, which would carry
-    # 15:59:59.9996 UTC over local midnight into the next day.
-    return func.date(func.substr(created, 1, 19), _SQLITE_LOCAL_OFFSET)
-
-
-def _within(
-    dialect: str, start: ColumnElement[Any], end: ColumnElement[Any], limit: timedelta
-) -> ColumnElement[bool]:
-    """``end - start <= limit`` (a whole number of seconds), exact to the microsecond."""
-    if dialect == "postgresql":
-        # Intervals compare as 24-hour days, whatever the session's time zone.
-        return end - start <= limit
-    # The text is fixed-width, so it compares in time order: add the limit to the whole
-    # seconds and put the fraction back (julianday() would be off by float rounding).
-    seconds = f"+{int(limit.total_seconds())} seconds"
-    shifted = func.datetime(func.substr(start, 1, 19), seconds).op("||")(func.substr(start, 20))
-    return end <= shifted

@@ -19,6 +19,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from cases.catalog import STAGES
+
 metadata = MetaData()
 
 # One row per named counter. Bumping it (UPDATE … RETURNING) is the first statement of every
@@ -85,6 +87,20 @@ cases = Table(
     Column("reporter", String(64), nullable=False, default=""),
     Column("fingerprint", String(64), nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1),
+    # The stage under way and its clock (cases/stages.py keeps them with case_stages).
+    Column("stage", String(16), nullable=False, default=""),
+    Column("stage_holder", String(32), nullable=False, default=""),
+    Column("stage_started_at", DateTime(timezone=True)),
+    Column("stage_due_at", DateTime(timezone=True)),
+    Column("stage_late_at", DateTime(timezone=True)),
+    Column("paused_hours", Float, nullable=False, default=0.0),
+    Column("suspended_at", DateTime(timezone=True)),
+    Column("review_at", DateTime(timezone=True)),
+    Column("extension_requested", Float),
+    Column("supervised_at", DateTime(timezone=True)),
+    Column("supervise_due_at", DateTime(timezone=True)),
+    Column("supervise_answered_at", DateTime(timezone=True)),
+    Column("redo_count", Integer, nullable=False, default=0),
     UniqueConstraint("source", "external_id", name="uq_cases_source_external_id"),
     Index("ix_cases_status_cell", "status", "cell_code"),
     Index("ix_cases_created_at", "created_at"),
@@ -100,18 +116,48 @@ cases = Table(
     # from status: an index that hands SQLite a list already in deadline order (department,
     # deadline) lures it off the open cases onto the department's whole history.
     Index("ix_cases_status_category", "status", "category_code", "deadline"),
-    # Covers the KPI refresh's count of open cases by period and dimension (bench/kpi.py).
+    # Covers the KPI refresh's count of open cases and late stages by period and dimension
+    # (bench/kpi.py).
     Index(
         "ix_cases_open_kpi",
         "status",
         "created_at",
         "deadline",
-        "handled_at",
+        "stage",
+        "stage_late_at",
+        "stage_holder",
+        "dispatch_count",
         "street_code",
         "community_code",
         "department",
         "category_code",
     ),
+)
+
+# Each stage a case went through (cases/stages.py), derived from its events and kept so
+# the KPI counters can be moved by exactly what a change changed, and so a stage once judged
+# stays judged. ``n`` orders a case's stages; ``holder`` is a department or the center.
+case_stages = Table(
+    "case_stages",
+    metadata,
+    Column("case_id", Integer, primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("stage", String(16), nullable=False),
+    Column("holder", String(32), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("limit_hours", Float, nullable=False),
+    Column("working", Boolean, nullable=False),
+    Column("extended_hours", Float, nullable=False, default=0.0),
+    Column("paused_hours", Float, nullable=False, default=0.0),
+    Column("paused_at", DateTime(timezone=True)),
+    Column("due_at", DateTime(timezone=True)),
+    Column("ran_out_at", DateTime(timezone=True)),
+    Column("late_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("ended_by", String(128), nullable=False, default=""),
+    Column("outcome", String(16), nullable=False, default=""),
+    Column("accurate", Boolean),  # a dispatch: False once returned or reassigned away
+    Column("returned_by", String(32), nullable=False, default=""),
 )
 
 events = Table(
@@ -157,31 +203,52 @@ categories = Table(
     Column("name_zh", String(64), nullable=False),
     Column("name_en", String(128), nullable=False),
     Column("department", String(32), nullable=False),
-    Column("limit_hours", Float, nullable=False),
-    Column("working_hours", Boolean, nullable=False),
+    Column("limit", Float, nullable=False),  # the handling stage's, in ``unit``
+    Column("unit", String(4), nullable=False),  # h | wh | wd (catalog.LIMIT_UNITS)
     Column("priority", String(16), nullable=False),
     Column("weight", Float, nullable=False),
 )
 
+# Each stage's limit but handling's (the item's own), by priority and the item's clock.
+stage_limits = Table(
+    "stage_limits",
+    metadata,
+    Column("priority", String(16), primary_key=True),
+    Column("clock", String(16), primary_key=True),
+    Column("stage", String(16), primary_key=True),
+    Column("limit", Float, nullable=False),
+    Column("unit", String(4), nullable=False),
+)
+
 # KPI counters per local day a case was reported (its cohort), per dimension (district,
 # street, community, department, category). Kept in the same transaction as every change,
-# so a KPI refresh sums a few thousand rows instead of scanning every case.
-KPI_COUNTERS = (
+# so a KPI refresh sums a few thousand rows instead of scanning every case. The rules of
+# each counter are cases/rollup.py's; what each rate divides, cases/kpi.py's.
+CASE_COUNTERS = (
     "collected",
     "void",
+    "rejected",
     "closed",
     "closed_3d",
     "closed_7d",
-    "closed_on_time",
     "handled",
-    "handled_on_time",
-    "dispatches",
-    "returns",
     "reworked",
+    "redone",
     "extended",
     "rated",
     "satisfied",
+    "satisfied_basic",
 )
+# Per stage (立案 … 结案): stages judged (on time or late; withdrawn ones are not) and on
+# time; per dispatch, those charged as inaccurate; per department, what it returned and
+# what was reassigned away from it.
+STAGE_COUNTERS = (
+    *(f"{stage}_{what}" for stage in STAGES for what in ("counted", "on_time")),
+    "dispatch_inaccurate",
+    "returns",
+    "reassigned_away",
+)
+KPI_COUNTERS = CASE_COUNTERS + STAGE_COUNTERS
 kpi_rollup = Table(
     "kpi_rollup",
     metadata,

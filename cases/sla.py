@@ -64,6 +64,19 @@ class WorkingHours:
                 raise ValueError(f"working periods must be ordered and disjoint: {self.periods}")
             previous_end = end
 
+    @property
+    def day_hours(self) -> float:
+        """The length of a working day: what one working day (工作日) of a limit means."""
+        return (
+            sum(
+                (
+                    datetime.combine(date.min, end) - datetime.combine(date.min, start)
+                ).total_seconds()
+                for start, end in self.periods
+            )
+            / 3600
+        )
+
 
 DEFAULT_HOURS = WorkingHours()
 

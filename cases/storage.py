@@ -29,6 +29,7 @@ from cases.schema import (
     events,
     metadata,
     sequences,
+    stage_limits,
 )
 from cases.sla import SlaClock
 
@@ -106,6 +107,10 @@ class StoreBase:
                 )
                 conn.execute(
                     insert(categories), [as_row(c) for c in self._seed.categories.values()]
+                )
+            if conn.execute(select(func.count()).select_from(stage_limits)).scalar_one() == 0:
+                conn.execute(
+                    insert(stage_limits), [as_row(s) for s in self._seed.stage_limits.values()]
                 )
             _seed_heads(conn)
             seed_from_package(conn, self.now())  # the package's years the store lacks

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from cases import access, rollup
+from cases import access, rollup, stages
+from cases.catalog import Catalog, Category
 from cases.catalog_admin import CatalogAdmin
 from cases.model import (
     MAX_CASE_ID,
@@ -23,8 +24,16 @@ from cases.model import (
     UnknownCase,
 )
 from cases.records import case_from_row, case_summary, case_values, event_from_row
-from cases.schema import audience_heads, cases, event_audiences, events, rejected_reports
-from cases.workflow import Actor, Context, authorize
+from cases.schema import (
+    audience_heads,
+    case_stages,
+    cases,
+    event_audiences,
+    events,
+    rejected_reports,
+)
+from cases.stages import Stage
+from cases.workflow import STAGE_STEPS, Actor, Context, authorize
 from cases.workflow import action as find_action
 
 
@@ -58,7 +67,9 @@ class Writes(CatalogAdmin):
             return existing, False
 
     def _open_case(self, report: Report, actor: str) -> tuple[Case, bool]:
-        category = self.catalog.category(report.category_code)
+        catalog = self.catalog
+        category = catalog.category(report.category_code)
+        allowed = catalog.case_hours(category)
         try:
             with self._write() as (conn, seq):
                 if report.external_id is not None:
@@ -68,9 +79,7 @@ class Writes(CatalogAdmin):
                             raise DuplicateMismatch(report.source, report.external_id, existing.id)
                         raise _Duplicate(existing)  # rolls back: the sequence stays put
                 now = self.now()
-                watch, at_risk, deadline = self.sla.crossings(
-                    now, category.limit_hours, category.working_hours
-                )
+                watch, at_risk, deadline = self.sla.crossings(now, allowed, category.working_hours)
                 draft = Case(
                     id=0,
                     source=report.source,
@@ -88,7 +97,7 @@ class Writes(CatalogAdmin):
                     closed_at=None,
                     version=1,
                     priority=category.priority,
-                    allowed_hours=category.limit_hours,
+                    allowed_hours=allowed,
                     working_hours=category.working_hours,
                     reporter=report.reporter,
                     fingerprint=report.fingerprint,
@@ -96,16 +105,16 @@ class Writes(CatalogAdmin):
                     at_risk_at=at_risk,
                     deadline=deadline,
                 )
+                reported = Event(seq, "case.reported", 0, now, actor, None, Status.REPORTED, "")
+                rows = self._stages(catalog, category, [reported], [])
+                draft = stages.on_case(draft, rows)
                 new_id = conn.execute(
                     insert(cases).values(**case_values(draft)).returning(cases.c.id)
                 ).scalar_one()
                 case = replace(draft, id=new_id)
-                rollup.apply(conn, None, case)
-                ev = self._append(
-                    conn,
-                    Event(seq, "case.reported", case.id, now, actor, None, Status.REPORTED, ""),
-                    case,
-                )
+                _save_stages(conn, case.id, [], rows)
+                rollup.apply(conn, None, case, [], rows)
+                ev = self._append(conn, replace(reported, case_id=case.id), case)
         except _Duplicate as dup:
             return dup.case, False
         self.publish(ev)
@@ -129,7 +138,8 @@ class Writes(CatalogAdmin):
         reason = reason.strip()
         # The catalog is read before the writers' lock: re-reading it needs a connection of
         # its own, and inside the lock that could wait on the writers queued behind us.
-        departments = frozenset(self.catalog.departments)
+        catalog = self.catalog
+        departments = frozenset(catalog.departments)
         with self._write() as (conn, seq):
             before = self._load(conn, case_id)
             authorize(act, actor, before)  # first: a conflict would tell the case's state
@@ -145,9 +155,18 @@ class Writes(CatalogAdmin):
                 last_event=_last_event(conn, case_id) if act.needs_last_event else None,
             )
             after, extra = act.take(before, reason, params, ctx)
-            self._save(conn, before, after)
             kind = f"case.{act.name}"
             ev = Event(seq, kind, case_id, now, actor.label, before.status, after.status, reason)
+            stored = _load_stages(conn, case_id)
+            said = replace(ev, data={**case_summary(after), **extra})
+            rows = self._stages(
+                catalog,
+                catalog.category(before.category_code),
+                [*_events_of(conn, case_id), said],
+                stored,
+            )
+            after = stages.on_case(after, rows)
+            self._save(conn, before, after, stored, rows)
             ev = self._append(conn, ev, after, extra)
         self.publish(ev)
         return ev
@@ -161,8 +180,31 @@ class Writes(CatalogAdmin):
             raise UnknownCase(case_id)
         return case_from_row(row)
 
+    def _stages(
+        self,
+        catalog: Catalog,
+        category: Category,
+        case_events: list[Event],
+        stored: list[Stage],
+    ) -> list[Stage]:
+        """The case's stages after ``case_events`` (its whole log, the new event last)."""
+        return stages.derive(
+            case_events,
+            STAGE_STEPS,
+            lambda stage: catalog.stage_hours(category, stage),
+            category.working_hours,
+            self.sla,
+            stored,
+        )
+
     @staticmethod
-    def _save(conn: Connection, before: Case, after: Case) -> None:
+    def _save(
+        conn: Connection,
+        before: Case,
+        after: Case,
+        stages_before: list[Stage],
+        stages_after: list[Stage],
+    ) -> None:
         changed = conn.execute(
             update(cases)
             .where(cases.c.id == before.id, cases.c.version == before.version)
@@ -170,7 +212,8 @@ class Writes(CatalogAdmin):
         ).rowcount
         if changed != 1:
             raise Conflict(before.id, before.status)
-        rollup.apply(conn, before, after)
+        _save_stages(conn, before.id, stages_before, stages_after)
+        rollup.apply(conn, before, after, stages_before, stages_after)
 
     def _append(
         self, conn: Connection, ev: Event, case: Case, extra: dict[str, Any] | None = None
@@ -242,6 +285,38 @@ def _last_event(conn: Connection, case_id: int) -> Event | None:
         select(events).where(events.c.case_id == case_id).order_by(events.c.seq.desc()).limit(1)
     ).first()
     return event_from_row(row) if row is not None else None
+
+
+def _events_of(conn: Connection, case_id: int) -> list[Event]:
+    rows = conn.execute(
+        select(events).where(events.c.case_id == case_id).order_by(events.c.seq)
+    ).all()
+    return [event_from_row(row) for row in rows]
+
+
+def _load_stages(conn: Connection, case_id: int) -> list[Stage]:
+    rows = conn.execute(
+        select(case_stages).where(case_stages.c.case_id == case_id).order_by(case_stages.c.n)
+    ).all()
+    return [stages.stage_from_row(row) for row in rows]
+
+
+def _save_stages(conn: Connection, case_id: int, old: list[Stage], new: list[Stage]) -> None:
+    """Write the rows that changed: new stages in, changed ones over, undone ones out."""
+    was = {row.n: row for row in old}
+    for row in new:
+        if row.n not in was:
+            conn.execute(insert(case_stages).values(**stages.stage_values(case_id, row)))
+        elif was[row.n] != row:
+            conn.execute(
+                update(case_stages)
+                .where(case_stages.c.case_id == case_id, case_stages.c.n == row.n)
+                .values(**stages.stage_values(case_id, row))
+            )
+    if len(old) > len(new):
+        conn.execute(
+            delete(case_stages).where(case_stages.c.case_id == case_id, case_stages.c.n > len(new))
+        )
 
 
 def _find_external(conn: Connection, source: str, external_id: str) -> Case | None:

@@ -176,7 +176,7 @@ def case_sheet(
     if access.may_see_photos(actor, case):
         sheet["photos"] = [photo_json(p) for p in store.photos_of(case.id)]
     sheet["may_attach_photo"] = access.may_attach_photo(actor, case)
-    sheet["actions"] = [a.as_json(lang) for a in available(actor, case)]
+    sheet["actions"] = [a.as_json(lang) for a in available(actor, case, now)]
     return sheet
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cases.catalog import PRIORITIES
+from cases.catalog import LIMIT_UNITS, PRIORITIES
 from cases.rollup import DIMENSIONS
 from dashboard.cases_api import MAX_PERIOD_DAYS
 from dashboard.openapi.common import (
@@ -32,8 +32,10 @@ def category_schema() -> Schema:
             "name_zh": text,
             "name_en": text,
             "department": text,
-            "limit_hours": {**number, "exclusiveMinimum": 0, "maximum": 24 * 90},
-            "working_hours": {"type": ["boolean", "string"]},
+            # The handling limit, in ``unit``: h (calendar hours), wh (working hours), wd
+            # (working days of 7.5 h); at most 2160 hours.
+            "limit": {**number, "exclusiveMinimum": 0, "maximum": 24 * 90},
+            "unit": {"type": "string", "enum": list(LIMIT_UNITS)},
             "priority": {"type": "string", "enum": list(PRIORITIES)},
             "weight": {**number, "minimum": 0},
         },
@@ -44,8 +46,8 @@ def category_schema() -> Schema:
             "name_zh",
             "name_en",
             "department",
-            "limit_hours",
-            "working_hours",
+            "limit",
+            "unit",
             "priority",
         ),
     )

@@ -65,15 +65,24 @@ def _agency(catalog: Catalog, department: str) -> str:
     return known.name_zh if known else department
 
 
-def service_notice(agency: str, hours: float, working: bool) -> str:
-    unit = "个工作小时" if working else "小时"
-    return f"由{agency}负责处置，处置时限{hours:g}{unit}"
+_UNIT_ZH = {"h": "小时", "wh": "个工作小时", "wd": "个工作日"}
+
+
+def service_notice(agency: str, limit: float, unit: str) -> str:
+    """Who handles it and the handling (处置) limit, as the catalog writes it."""
+    return f"由{agency}负责处置，处置时限{limit:g}{_UNIT_ZH[unit]}"
+
+
+def case_notice(agency: str, case: Case, category: Category | None) -> str:
+    if category is not None:
+        return service_notice(agency, category.limit, category.unit)
+    return service_notice(agency, case.allowed_hours, "wh" if case.working_hours else "h")
 
 
 def service(category: Category, catalog: Catalog) -> dict[str, Any]:
     """One entry of GET services."""
     agency = _agency(catalog, category.department)
-    notice = service_notice(agency, category.limit_hours, category.working_hours)
+    notice = service_notice(agency, category.limit, category.unit)
     return {
         "service_code": category.code,
         "service_name": category.name_zh,
@@ -118,7 +127,7 @@ def request_record(case: Case, catalog: Catalog, grid: Grid) -> dict[str, Any]:
         "service_code": case.category_code,
         "description": case.description,
         "agency_responsible": agency,
-        "service_notice": service_notice(agency, case.allowed_hours, case.working_hours),
+        "service_notice": case_notice(agency, case, category),
         "requested_datetime": clock.iso_local(case.created_at),
         "updated_datetime": clock.iso_local(updated),
         "expected_datetime": clock.iso_local(case.deadline),
@@ -134,6 +143,6 @@ def created_record(case: Case, catalog: Catalog) -> dict[str, Any]:
     agency = _agency(catalog, case.department)
     return {
         "service_request_id": case.id,
-        "service_notice": service_notice(agency, case.allowed_hours, case.working_hours),
+        "service_notice": case_notice(agency, case, catalog.categories.get(case.category_code)),
         "account_id": None,
     }

@@ -130,11 +130,11 @@ def test_a_write_in_another_process_counts_on_the_new_calendar_at_once(
     try:
         start = local(2026, 12, 31, 16)
         first = report(other, start, "DJ01", 1)  # the other process has read the calendar
-        assert other.get(first).deadline == local(2027, 1, 11, 9, 30)
+        assert other.get(first).deadline == local(2027, 1, 12, 15, 30)
         store.enter_calendar_year(parse_schedule(NEW_YEAR_MAKE_UP_2027), ADMIN)
         # no waiting for a cache to age: the other's next write reads the calendar's version
         second = report(other, start, "DJ01", 2)
-        assert other.get(second).deadline == local(2027, 1, 8, 9, 30)
+        assert other.get(second).deadline == local(2027, 1, 11, 15, 30)
     finally:
         other.engine.dispose()
 
@@ -142,8 +142,10 @@ def test_a_write_in_another_process_counts_on_the_new_calendar_at_once(
 def test_entering_a_year_recomputes_the_open_cases_each_with_an_event(store: Store) -> None:
     published: list[Event] = []
     store.publish = published.append
-    # DJ01: 40 working hours. From Thu 2026-12-31 16:00: 1 h 30 that day, then with 元旦 by
-    # law and no make-up day 5 days of 7 h 30 (Jan 4–8) and 1 h: Mon Jan 11 09:30.
+    # DJ01: 52 working hours end to end (its stages: 2 + 1 + 2 + 37.5 + 7.5 + 2). From Thu
+    # 2026-12-31 16:00: 1 h 30 that day; with 元旦 by law and no make-up day, Jan 4–8 (37 h
+    # 30) and Mon Jan 11 (7 h 30), then 3 h 30 and 2 h on Tue Jan 12: due 15:30. Its first
+    # stage, 立案 (2 h), is due Mon Jan 4 09:00.
     moving = report(store, local(2026, 12, 31, 16), "DJ01", 1)
     closed = report(store, local(2026, 12, 31, 16), "DJ01", 2)
     close(store, closed, local(2026, 12, 31, 16, 30))
@@ -151,19 +153,23 @@ def test_entering_a_year_recomputes_the_open_cases_each_with_an_event(store: Sto
     early = report(store, local(2026, 12, 1, 10), "DJ01", 4)  # due long before 2027
     assert not store.catalog.category("CG01").working_hours
     before = {i: store.get(i) for i in (moving, closed, calendar_hours, early)}
-    assert before[moving].deadline == local(2027, 1, 11, 9, 30)
+    assert before[moving].deadline == local(2027, 1, 12, 15, 30)
     published.clear()
     last_seq = store.last_seq()
 
     store.now = lambda: local(2026, 12, 31, 17)
     entered = store.enter_calendar_year(parse_schedule(NEW_YEAR_MAKE_UP_2027), ADMIN)
 
-    # With Sat Jan 2 a make-up workday: 1 h 30 + 7 h 30 + Jan 4–7 (30 h) + 1 h: Fri 09:30.
+    # With Sat Jan 2 a make-up workday, one working day sooner: Mon Jan 11 15:30; and the
+    # 立案 stage under way falls due on that Saturday, 09:00.
     assert entered.recomputed == 1
     after = store.get(moving)
-    assert after.deadline == local(2027, 1, 8, 9, 30)
-    assert after.watch_at == store.sla.deadline(after.created_at, 20, True)
-    assert after.at_risk_at == store.sla.deadline(after.created_at, 32, True)
+    assert before[moving].stage == after.stage == "file"
+    assert before[moving].stage_due_at == local(2027, 1, 4, 9)
+    assert after.stage_due_at == local(2027, 1, 2, 9)
+    assert after.deadline == local(2027, 1, 11, 15, 30)
+    assert after.watch_at == store.sla.deadline(after.created_at, 52 * 0.5, True)
+    assert after.at_risk_at == store.sla.deadline(after.created_at, 52 * 0.8, True)
     assert after.version == before[moving].version + 1
     assert after.status is before[moving].status is Status.REPORTED
     assert after.updated_at == before[moving].updated_at  # not a step of its handling
@@ -179,9 +185,9 @@ def test_entering_a_year_recomputes_the_open_cases_each_with_an_event(store: Sto
         "admin:root",
     )
     assert "2027" in ev.reason
-    assert ev.data["deadline_before"] == "2027-01-11T09:30:00+08:00"
-    assert ev.data["deadline_after"] == "2027-01-08T09:30:00+08:00"
-    assert ev.data["deadline"] == "2027-01-08T09:30:00+08:00"  # the summary screens apply
+    assert ev.data["deadline_before"] == "2027-01-12T15:30:00+08:00"
+    assert ev.data["deadline_after"] == "2027-01-11T15:30:00+08:00"
+    assert ev.data["deadline"] == "2027-01-11T15:30:00+08:00"  # the summary screens apply
     assert [e.seq for e in published] == [ev.seq]
 
     rows = rollup_rows(store)
@@ -193,7 +199,32 @@ def test_entering_a_year_recomputes_the_open_cases_each_with_an_event(store: Sto
     assert store.last_seq() == ev.seq
     # Entering the fuller schedule (Jan 2 no make-up day) moves it back.
     assert store.enter_calendar_year(parse_schedule(SCHEDULE_2027), ADMIN).recomputed == 1
-    assert store.get(moving).deadline == local(2027, 1, 11, 9, 30)
+    assert store.get(moving).deadline == local(2027, 1, 12, 15, 30)
     with store.read() as conn:
         kinds = conn.execute(select(events.c.kind).where(events.c.case_id == moving)).all()
     assert [k for (k,) in kinds].count("case.recomputed") == 2
+
+
+def test_a_stage_under_way_is_re_timed_though_the_case_deadline_stands(store: Store) -> None:
+    # Reported on Tue 2026-12-01, handled on Thu Dec 31 at 16:00: the case is long overdue
+    # (due Dec 9), and its 核查 stage (7 h 30) began at 16:00: 1 h 30 that day, 6 h on the
+    # next working day: Mon Jan 4 16:00 by law, Sat Jan 2 16:00 with the make-up day.
+    case_id = report(store, local(2026, 12, 1, 10), "DJ01", 1)
+    store.now = lambda: local(2026, 12, 31, 16)
+    for name, actor in (("file", OP), ("dispatch", OP), ("accept", LIAISON), ("handle", LIAISON)):
+        store.apply(case_id, name, actor)
+    before = store.get(case_id)
+    assert (before.stage, before.stage_due_at) == ("verify", local(2027, 1, 4, 16))
+
+    store.enter_calendar_year(parse_schedule(NEW_YEAR_MAKE_UP_2027), ADMIN)
+
+    after = store.get(case_id)
+    assert (after.stage, after.stage_due_at) == ("verify", local(2027, 1, 2, 16))
+    assert after.deadline == before.deadline  # the case's own deadline stands
+    ev = store.events_since(store.last_seq() - 1)[0]
+    assert (ev.kind, ev.case_id) == ("case.recomputed", case_id)
+    assert ev.data["deadline_before"] == ev.data["deadline_after"]
+    assert ev.data["stage_due"] == int(local(2027, 1, 2, 16).timestamp())
+    rows = rollup_rows(store)
+    store.rebuild_rollup()
+    assert rollup_rows(store) == rows

@@ -2,69 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from cases import clock
 from cases.kpi import KPIS, compute_kpis, definitions
-from cases.model import Report
 from cases.schema import kpi_rollup
 from cases.store import Store
-from cases.workflow import Actor, Role
-
-OP = Actor("op", Role.OPERATOR)
-LEAD = Actor("lead", Role.LEAD)
-WORKER = Actor("gw", Role.WORKER)
-CG = Actor("li-cg", Role.LIAISON, "chengguan")
-YL = Actor("li-yl", Role.LIAISON, "yuanlin")
-
-
-def at(text: str) -> datetime:
-    """A local (Asia/Shanghai) time as UTC."""
-    return datetime.fromisoformat(text).replace(tzinfo=clock.LOCAL_TZ).astimezone(clock.UTC)
-
-
-class History:
-    """Drives the store through time: every step happens at the moment given."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.n = 0
-
-    def report(self, when: str, cell: str = "370102003002001") -> int:
-        self.store.now = lambda: at(when)
-        self.n += 1
-        case, _ = self.store.open_case(
-            Report(
-                "patrol", "SR03", f"垃圾满溢 {self.n}", 117.0, 36.65, cell, external_id=f"k{self.n}"
-            )
-        )
-        return case.id
-
-    def do(
-        self, when: str, case_id: int, name: str, actor: Actor, reason: str = "", **kw: Any
-    ) -> None:
-        self.store.now = lambda: at(when)
-        self.store.apply(case_id, name, actor, reason, **kw)
-
-    def close(self, case_id: int, reported: str, handled: str, closed: str) -> None:
-        self.do(reported, case_id, "file", OP)
-        self.do(reported, case_id, "dispatch", OP)
-        self.do(handled, case_id, "accept", CG)
-        self.do(handled, case_id, "handle", CG)
-        self.do(closed, case_id, "verify", WORKER)
-        self.do(closed, case_id, "close", OP)
+from tests.cases.history import CG, LEAD, OP, WORKER, YL, History, at
 
 
 @pytest.fixture
 def history(store: Store) -> History:
     h = History(store)
-    # SR03 (垃圾满溢) allows 4 calendar hours: deadline = report + 4 h.
+    # SR03 (垃圾满溢), a normal item on calendar time: 立案 1 h, 派遣 0.5 h, 签收 0.5 h,
+    # 处置 4 h (the item's own), 核查 4 h, 结案 2 h, each from the moment its stage began;
+    # the case's own deadline is the sum, report + 12 h.
     a = h.report("2026-11-10 09:00")
-    h.close(a, "2026-11-10 09:05", "2026-11-10 11:00", "2026-11-10 12:00")  # on time, 3 h
+    # 签收 late (09:05 → 11:00 against 0.5 h), every other stage on time; closed in 3 h.
+    h.close(a, "2026-11-10 09:05", "2026-11-10 11:00", "2026-11-10 12:00")
     h.do("2026-11-10 12:30", a, "rate", OP, rating="satisfied")
 
     b = h.report("2026-11-10 09:00")
@@ -75,7 +33,9 @@ def history(store: Store) -> History:
     h.do("2026-11-11 10:00", b, "rework", WORKER, "未清理干净")
     h.do("2026-11-12 08:00", b, "handle", CG)
     h.do("2026-11-12 09:00", b, "verify", WORKER)
-    h.do("2026-11-12 09:00", b, "close", OP)  # 2 days: within 3 days, late against 4 h
+    h.do("2026-11-12 09:00", b, "close", OP)  # 2 days: within 3 days
+    # 签收 late; the first 处置 came back (late, whatever its time), the second late too
+    # (11-11 10:00 + 4 h); both 核查 on time.
     h.do("2026-11-12 10:00", b, "rate", OP, rating="unsatisfied")
 
     c = h.report("2026-11-10 09:00")
@@ -88,16 +48,20 @@ def history(store: Store) -> History:
     h.do("2026-11-15 09:00", c, "verify", WORKER)
     h.do("2026-11-15 09:00", c, "close", OP)  # 5 days: not within 3, within 7
 
+    # The first dispatch (to 园林) is charged as inaccurate; 园林 returned it after its 签收
+    # was due (late, though returned); the second dispatch on time (10:00 → 10:30 exactly).
+
     d = h.report("2026-11-10 09:00")  # still open at "now", 10 days old, never handled
     h.do("2026-11-10 09:05", d, "file", OP)
     h.do("2026-11-10 09:05", d, "dispatch", OP)
     h.do("2026-11-10 10:00", d, "extend", LEAD, "需协调", hours=8)
+    # The extension came after 签收 was due (09:35): that stage stays late from 09:35.
 
-    e = h.report("2026-11-19 09:00")  # open, overdue since 13:00 yesterday, 1 day old
-    h.do("2026-11-19 09:10", e, "file", OP)
+    e = h.report("2026-11-19 09:00")  # open, past its case deadline (21:00), 1 day old
+    h.do("2026-11-19 09:10", e, "file", OP)  # its 派遣 is due 09:40 and still open
     h.report("2026-11-20 09:30")  # open, not yet due
     g = h.report("2026-11-10 09:00")
-    h.do("2026-11-10 09:10", g, "void", OP, "重复上报")
+    h.do("2026-11-10 09:10", g, "void", OP, "重复上报")  # a 立案 decision, on time
 
     old = h.report("2026-10-20 09:00")  # before the period: must not count
     h.close(old, "2026-10-20 09:05", "2026-10-20 10:00", "2026-10-20 11:00")
@@ -107,16 +71,25 @@ def history(store: Store) -> History:
 NOW = "2026-11-20 10:00"
 EXPECTED = {
     "collected": (7, 7, None),
+    "file_on_time": (1.0, 6, 6),
+    "dispatch_on_time": (5 / 6, 5, 6),  # E's 派遣 open and late
+    "accept_on_time": (0.0, 0, 5),  # A, B, C twice late; D open and late
+    "handle_on_time": (0.5, 2, 4),  # B's first came back, B's second late
+    "verify_on_time": (1.0, 4, 4),
+    "close_on_time": (1.0, 3, 3),
+    "accurate_dispatch": (0.8, 4, 5),
     "closed_3d": (0.5, 2, 4),
     "closed_7d": (0.75, 3, 4),
-    "satisfaction": (0.5, 1, 2),
-    "handled_on_time": (0.2, 1, 5),
     "close_rate": (0.5, 3, 6),
-    "closed_on_time": (0.2, 1, 5),
-    "accurate_dispatch": (0.8, 4, 5),
+    "satisfaction_strict": (0.5, 1, 2),
+    "satisfaction": (0.5, 1, 2),
+    "followup_rate": (2 / 3, 2, 3),
     "rework_rate": (1 / 3, 1, 3),
+    "redo_rate": (0.0, 0, 2),
     "overdue_open": (2 / 3, 2, 3),
     "extension_rate": (1 / 6, 1, 6),
+    "suspended": (0, 0, None),
+    "returns": (1, 1, None),
 }
 
 
@@ -133,9 +106,18 @@ def test_district_kpis_match_the_hand_count(history: History) -> None:
 def test_other_dimensions_split_the_same_counts(history: History) -> None:
     period = (date(2026, 11, 1), date(2026, 11, 20), at(NOW))
     by_dept = compute_kpis(history.store, "department", *period)
-    # C was returned by 园林 and re-dispatched: it counts (with its return) under 城管.
-    assert set(by_dept) == {"chengguan"}
-    assert by_dept["chengguan"]["accurate_dispatch"]["n"] == 4
+    # C was returned by 园林 and re-dispatched to 城管: it counts for both departments that
+    # held it; the inaccurate dispatch is the center's, the return 园林's.
+    assert set(by_dept) == {"center", "chengguan", "yuanlin"}
+    assert by_dept["yuanlin"]["returns"]["n"] == 1
+    assert by_dept["yuanlin"]["accept_on_time"]["d"] == 1  # returned late: counted, late
+    assert by_dept["yuanlin"]["collected"]["n"] == 1
+    assert by_dept["chengguan"]["collected"]["n"] == 4  # A, B, C, D
+    assert by_dept["chengguan"]["returns"]["n"] == 0
+    assert by_dept["center"]["accurate_dispatch"]["n"] == 4
+    assert by_dept["center"]["accurate_dispatch"]["d"] == 5
+    assert by_dept["center"]["file_on_time"]["d"] == 6
+    assert by_dept["chengguan"]["handle_on_time"]["d"] == 4
     assert compute_kpis(history.store, "street", *period)["370102003"]["collected"]["value"] == 7
     assert compute_kpis(history.store, "category", *period)["SR03"]["closed_3d"]["d"] == 4
     with pytest.raises(ValueError):
@@ -143,15 +125,15 @@ def test_other_dimensions_split_the_same_counts(history: History) -> None:
 
 
 def test_open_overdue_counts_as_late_as_time_passes(history: History) -> None:
-    # Earlier, on the 19th at 12:00, E was not yet due and D not yet 7 days old... D was 9 days.
-    early = compute_kpis(
-        history.store, "district", date(2026, 11, 1), date(2026, 11, 20), at("2026-11-19 12:00")
-    )
-    assert early["370102"]["overdue_open"]["n"] == 1  # only D; E falls due at 13:00
-    later = compute_kpis(
-        history.store, "district", date(2026, 11, 1), date(2026, 11, 20), at("2026-11-19 14:00")
-    )
-    assert later["370102"]["overdue_open"]["n"] == 2
+    # On the 19th at 09:30, E's 派遣 (due 09:40) was not yet late; at 09:45 it was. E's
+    # case deadline (21:00) passes later in the evening.
+    period = (date(2026, 11, 1), date(2026, 11, 20))
+    early = compute_kpis(history.store, "district", *period, at("2026-11-19 09:30"))["370102"]
+    later = compute_kpis(history.store, "district", *period, at("2026-11-19 09:45"))["370102"]
+    assert (early["dispatch_on_time"]["d"], later["dispatch_on_time"]["d"]) == (5, 6)
+    assert early["overdue_open"]["n"] == 1  # only D
+    night = compute_kpis(history.store, "district", *period, at("2026-11-19 21:01"))["370102"]
+    assert night["overdue_open"]["n"] == 2
 
 
 def test_rollup_equals_a_rebuild_from_the_cases(history: History) -> None:
@@ -172,3 +154,9 @@ def test_every_kpi_has_a_definition_in_both_languages() -> None:
     targets = {d["code"]: d["target"] for d in definitions()}
     assert targets["closed_3d"] == 0.95 and targets["closed_7d"] == 0.99
     assert targets["satisfaction"] == 0.995
+    formulas = {d["code"]: d["formula"] for d in definitions()}
+    assert formulas["handle_on_time"] == (
+        "按时完成的处置环节数 ÷ (已完成并判定的处置环节数 + 已超时仍未完成的处置环节数)"
+    )
+    assert "基本满意" not in formulas["satisfaction_strict"]
+    assert "基本满意" in formulas["satisfaction"]

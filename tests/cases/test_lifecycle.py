@@ -31,8 +31,13 @@ CASE = Case(
 )
 
 # action: (from states, to state or None, roles that may take it)
+DESK = {"operator", "lead", "system"}
+LEADS = {"lead", "system"}
+WITH_DEPT = {"dispatched", "accepted"}
 EXPECTED = {
-    "file": ({"reported"}, "filed", {"operator", "lead", "system"}),
+    "confirm": ({"reported"}, "confirmed", DESK | {"worker"}),
+    "file": ({"reported", "confirmed"}, "filed", DESK),
+    "reject": ({"reported", "confirmed"}, "rejected", DESK),
     "dispatch": ({"filed", "returned"}, "dispatched", {"operator", "lead", "system"}),
     "accept": ({"dispatched"}, "accepted", {"liaison", "system"}),
     "return": ({"dispatched", "accepted"}, "returned", {"liaison", "system"}),
@@ -40,8 +45,16 @@ EXPECTED = {
     "verify": ({"handled"}, "verified", {"operator", "lead", "worker", "system"}),
     "rework": ({"handled"}, "accepted", {"operator", "lead", "worker", "system"}),
     "close": ({"verified"}, "closed", {"operator", "lead", "system"}),
-    "void": ({"reported", "filed", "returned"}, "void", {"operator", "lead", "system"}),
-    "merge": ({"reported", "filed", "returned"}, "void", {"operator", "lead", "system"}),
+    "void": ({"reported", "confirmed", "filed", "returned"}, "void", DESK),
+    "merge": ({"reported", "confirmed", "filed", "returned"}, "void", DESK),
+    "request_extension": (WITH_DEPT, None, {"liaison", "system"}),
+    "approve_extension": (WITH_DEPT, None, LEADS),
+    "refuse_extension": (WITH_DEPT, None, LEADS),
+    "suspend": ({"accepted"}, "suspended", LEADS),
+    "resume": ({"suspended"}, "accepted", LEADS | {"liaison"}),
+    "supervise": (WITH_DEPT, None, LEADS),
+    "answer_supervision": (WITH_DEPT | {"suspended"}, None, {"liaison", "system"}),
+    "redo": ({"closed"}, "accepted", DESK),
     "extend": ({"dispatched", "accepted"}, None, {"lead", "system"}),
     "reassign": ({"dispatched", "accepted", "returned"}, "dispatched", {"lead", "system"}),
     "undo_reassign": ({"dispatched"}, None, {"lead", "system"}),
@@ -59,11 +72,18 @@ def test_the_table_is_the_documented_lifecycle() -> None:
 
 
 CELLS = [(name, status) for name in EXPECTED for status in Status]
+# What a guarded action needs of the case besides its state (each guard is tested below).
+GUARDED: dict[str, dict[str, object]] = {
+    "approve_extension": {"extension_requested": 4.0},
+    "refuse_extension": {"extension_requested": 4.0},
+    "answer_supervision": {"supervised_at": NOW},
+    "redo": {"rating": "unsatisfied"},
+}
 
 
 @pytest.mark.parametrize(("name", "status"), CELLS)
 def test_each_action_from_each_state(name: str, status: Status) -> None:
-    case = replace(CASE, status=status)
+    case = replace(CASE, status=status, **GUARDED.get(name, {}))  # type: ignore[arg-type]
     if status.value in EXPECTED[name][0]:
         check(action(name), case)
     else:
@@ -101,11 +121,30 @@ def test_rating_twice_and_unknown_actions_are_refused() -> None:
         action("teleport")
 
 
+@pytest.mark.parametrize(
+    ("name", "without"),
+    [
+        ("approve_extension", "no extension request waiting"),
+        ("refuse_extension", "no extension request waiting"),
+        ("answer_supervision", "not under 督办"),
+        ("redo", "only after an unsatisfied follow-up"),
+    ],
+)
+def test_guarded_actions_need_what_they_act_on(name: str, without: str) -> None:
+    source = next(iter(action(name).sources))
+    with pytest.raises(InvalidTransition, match=without):
+        check(action(name), replace(CASE, status=source))
+    if name == "redo":
+        with pytest.raises(InvalidTransition, match=without):
+            check(action(name), replace(CASE, status=source, rating="basic"))
+
+
 def test_closed_states_are_final() -> None:
     for name in EXPECTED:
-        if name != "rate":
+        if name not in ("rate", "redo"):
             assert Status.CLOSED not in action(name).sources
         assert Status.VOID not in action(name).sources
+        assert Status.REJECTED not in action(name).sources
     assert Status.CLOSED.is_open is False and Status.DISPATCHED.is_open is True
 
 
@@ -121,6 +160,8 @@ def test_each_action_declares_its_parameters_and_checks_them() -> None:
     assert {a.name: [p.name for p in a.params] for a in ACTIONS.values() if a.params} == {
         "dispatch": ["department"],
         "extend": ["hours"],
+        "request_extension": ["hours"],
+        "suspend": ["review"],
         "reassign": ["department"],
         "merge": ["into"],
         "rate": ["rating"],
@@ -160,12 +201,23 @@ def test_each_action_declares_its_parameters_and_checks_them() -> None:
 def test_screens_read_the_actions_an_actor_may_take_now() -> None:
     from cases.workflow import available, forward_action
 
-    dispatched = replace(CASE, status=Status.DISPATCHED)
+    early = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    dispatched = replace(CASE, status=Status.DISPATCHED, deadline=NOW, created_at=early)
     lead = Actor("l", Role.LEAD)
     liaison = Actor("li", Role.LIAISON, department="chengguan")
     other = Actor("li", Role.LIAISON, department="shizheng")
-    assert [a.name for a in available(lead, dispatched)] == ["extend", "reassign"]
-    assert [a.name for a in available(liaison, dispatched)] == ["accept", "return"]
+    # 督办 is offered on a late case only (the case is due at NOW).
+    assert [a.name for a in available(lead, dispatched, early)] == ["extend", "reassign"]
+    assert [a.name for a in available(lead, dispatched, NOW)] == [
+        "extend",
+        "supervise",
+        "reassign",
+    ]
+    assert [a.name for a in available(liaison, dispatched, early)] == [
+        "accept",
+        "return",
+        "request_extension",
+    ]
     assert available(other, dispatched) == []
     assert available(Actor("w", Role.WALL), dispatched) == []
     path = []

@@ -61,8 +61,10 @@ def test_open_case_writes_case_and_event_in_one_go(store: Store) -> None:
     assert created
     assert case.status is Status.REPORTED
     assert case.department == "chengguan"
-    # SR01 allows 8 working hours: the deadline is on the working calendar, after now.
-    assert case.allowed_hours == 8 and case.working_hours
+    # SR01 allows 1 working day (7.5 h) to handle; the case's own clock is the sum of its
+    # stages' limits (22 working hours), on the working calendar, after now.
+    assert case.allowed_hours == 22 and case.working_hours
+    assert (case.stage, case.stage_holder) == ("file", "center")
     assert case.created_at < case.watch_at < case.at_risk_at < case.deadline  # type: ignore[operator]
     assert store.get(case.id) == case
     [ev] = store.events_since(0)
@@ -125,7 +127,7 @@ def test_side_paths_return_rework_extend_reassign_void(store: Store) -> None:
     before = store.get(case.id).deadline
     store.apply(case.id, "extend", LEAD, reason="材料待补", hours=16)
     extended = store.get(case.id)
-    assert extended.deadline > before and extended.allowed_hours == 24
+    assert extended.deadline > before and extended.allowed_hours == 22 + 16
     assert extended.extension_count == 1 and extended.status is Status.DISPATCHED
     store.apply(case.id, "accept", LIAISON)
     store.apply(case.id, "handle", LIAISON)
@@ -295,12 +297,14 @@ def test_cell_state_counts_risk_as_time_passes(store: Store) -> None:
     def state(minutes: int) -> dict[str, object]:
         return store.cell_state(start + timedelta(minutes=minutes))["370102001001001"]
 
+    # The parking case's own clock: every stage's limit, on calendar hours (T minutes).
+    t = round(store.catalog.case_hours(store.catalog.category("CG01")) * 60)
     assert state(0) == {"open": 2, "at_risk": 0, "overdue": 0, "worst": "ok"}
-    assert state(61)["worst"] == "watch"  # parking past 50% of 2 h
-    assert state(100) == {"open": 2, "at_risk": 1, "overdue": 0, "worst": "at_risk"}
-    assert state(121) == {"open": 2, "at_risk": 0, "overdue": 1, "worst": "overdue"}
+    assert state(t // 2 + 1)["worst"] == "watch"  # parking past 50%
+    assert state(t * 8 // 10 + 1) == {"open": 2, "at_risk": 1, "overdue": 0, "worst": "at_risk"}
+    assert state(t + 1) == {"open": 2, "at_risk": 0, "overdue": 1, "worst": "overdue"}
     assert "370102001001002" not in store.cell_state(start)  # voided: no open case there
-    assert store.get(a.id).risk(start + timedelta(minutes=121)) == "overdue"
+    assert store.get(a.id).risk(start + timedelta(minutes=t + 1)) == "overdue"
 
 
 def test_processes_starting_together_on_an_empty_store(database_url: str) -> None:

@@ -82,7 +82,7 @@ def test_an_admin_enters_a_year_and_the_open_cases_are_recomputed(
         "/api/reports", json={"category": "DJ01", "description": "x", "lon": lon, "lat": lat}
     )
     case_id = made.json["case_id"]
-    assert g.store.get(case_id).deadline == _utc("2027-01-11T09:30")
+    assert g.store.get(case_id).deadline == _utc("2027-01-12T15:30")
     admin = login(g, "admin")
     coverage = admin.get("/api/admin/calendar?year=2026").json
     assert coverage["covered_until"] == "2026-12-31" and coverage["warn_days"] == 60
@@ -98,7 +98,7 @@ def test_an_admin_enters_a_year_and_the_open_cases_are_recomputed(
     r = post_schedule(admin, NEW_YEAR_MAKE_UP_2027)
     assert r.status_code == 200, r.json
     assert r.json == {"year": 2027, "days": 2, "replaced": None, "recomputed": 1, "notice": None}
-    assert g.store.get(case_id).deadline == _utc("2027-01-08T09:30")
+    assert g.store.get(case_id).deadline == _utc("2027-01-11T15:30")
     coverage = admin.get("/api/admin/calendar").json
     assert coverage["years"][-1]["source"] == "admin"
     assert coverage["years"][-1]["entered_by"] == "admin:admin"

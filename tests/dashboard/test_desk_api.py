@@ -124,7 +124,7 @@ def test_the_sheet_offers_this_actor_s_actions_with_their_parameters(
     assert lead["sla"]["working_hours"] is True and lead["sla"]["left_hours"] > 0
     assert lead["reporter"] is not None
     li = login(g, "li-cg").get(f"/api/cases/{case_id}/sheet").json
-    assert [a["label"] for a in li["actions"]] == ["签收", "退回"]
+    assert [a["label"] for a in li["actions"]] == ["签收", "退回", "延期申请"]
     assert login(g, "li-sz").get(f"/api/cases/{case_id}/sheet").status_code == 404
     assert login(g, "admin").get(f"/api/cases/{case_id}/sheet").json["actions"] == []
     assert "reporter" not in login(g, "admin").get(f"/api/cases/{case_id}/sheet").json

@@ -62,8 +62,8 @@ def test_catalog_text_no_store_can_hold_is_refused(
         "name_zh": "测试",
         "name_en": "Test",
         "department": "chengguan",
-        "limit_hours": 4,
-        "working_hours": True,
+        "limit": 4,
+        "unit": "wh",
         "priority": "normal",
     }
     for kind, body in (
@@ -84,7 +84,7 @@ def test_a_category_weight_is_a_finite_number(
     g, tokens = center
     row = (
         '{"class_zh": "c", "class_en": "c", "name_zh": "n", "name_en": "n", '
-        '"department": "chengguan", "limit_hours": 4, "working_hours": true, '
+        '"department": "chengguan", "limit": 4, "unit": "wh", '
         f'"priority": "normal", "weight": {weight}}}'
     )
     r = send(g.server.test_client(), "PUT", "/api/catalog/categories/T9", row, tokens["admin"])

@@ -84,8 +84,8 @@ def test_only_admins_edit_the_catalog_and_edits_apply_at_once(
         "name_zh": "暴露垃圾",
         "name_en": "Exposed garbage",
         "department": "huanbao",
-        "limit_hours": 6,
-        "working_hours": True,
+        "limit": 6,
+        "unit": "wh",
         "priority": "urgent",
         "weight": 14,
     }
@@ -98,7 +98,10 @@ def test_only_admins_edit_the_catalog_and_edits_apply_at_once(
     assert admin.put("/api/catalog/categories/SR01", json=row).status_code == 200
     case_id, _ = open_case(g, grid)
     case = g.store.get(case_id)
-    assert (case.department, case.priority, case.allowed_hours) == ("huanbao", "urgent", 6)
+    # 6 working hours to handle, plus the urgent working-time stages' limits.
+    allowed = g.store.catalog.case_hours(g.store.catalog.category("SR01"))
+    assert allowed == 6 + 0.5 + 0.5 + 1 + 4 + 1
+    assert (case.department, case.priority, case.allowed_hours) == ("huanbao", "urgent", allowed)
 
 
 def test_concurrent_actions_over_http_one_wins_one_conflicts(

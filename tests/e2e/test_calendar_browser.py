@@ -27,9 +27,9 @@ from tests.serving import running_server
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 30_000
-# A 积存垃圾渣土 case (16 working hours) reported on Mon 2026-11-30 09:00 and extended by
-# 360 hours: due in February 2027, where the entered schedule and the statutory fallback
-# differ (2027-02-11 and 02-12 are rest days in the schedule).
+# A 积存垃圾渣土 case (29.5 working hours end to end) reported on Mon 2026-11-30 09:00 and
+# extended by 360 hours: due in February 2027, where the entered schedule and the statutory
+# fallback differ (2027-02-11 and 02-12 are rest days in the schedule).
 REPORTED = datetime(2026, 11, 30, 9, 0, tzinfo=clock.LOCAL_TZ)
 EXTENSION_H = 360.0
 HEADER_HEIGHT = "document.querySelector('.wall-header').getBoundingClientRect().height"
@@ -83,7 +83,7 @@ def served(tmp_path: Path, grid: Grid) -> Iterator[tuple[str, int]]:
 
 
 def _shown(moment: datetime) -> str:
-    """A deadline as the desk's table shows it (zh-CN: 02/15 10:00)."""
+    """A deadline as the desk's table shows it (zh-CN: 02/16 17:30)."""
     return moment.astimezone(clock.LOCAL_TZ).strftime("%m/%d %H:%M")
 
 
@@ -92,10 +92,13 @@ def test_the_wall_warns_until_an_admin_enters_the_year_and_deadlines_move(
 ) -> None:
     base, case_id = served
     old_clock, new_clock = _calendars()
-    allowed = 16 + EXTENSION_H
+    from cases.catalog import load_catalog
+
+    catalog = load_catalog()
+    allowed = catalog.case_hours(catalog.category("SR02")) + EXTENSION_H
     before = old_clock.deadline(REPORTED, allowed, working=True)
     after = new_clock.deadline(REPORTED, allowed, working=True)
-    assert _shown(before) == "02/15 10:00" and _shown(after) == "02/17 10:00"
+    assert _shown(before) == "02/16 17:30" and _shown(after) == "02/18 17:30"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # The wall (an admin may watch it too), at a command center's 1920×1080.
@@ -153,7 +156,7 @@ def test_the_wall_warns_until_an_admin_enters_the_year_and_deadlines_move(
     dept.click(f"#case-table tr[data-case='{case_id}'] td.col-category")
     dept.wait_for_selector(f"#case-view.open .cv-id:text-is('#{case_id}')", timeout=WAIT_MS)
     sla = dept.inner_text("#case-view .cv-sla-detail")
-    assert "02-17 10:00" in sla, sla
+    assert "02-18 17:30" in sla, sla
     note = dept.inner_text("#case-view .cv-events")
-    assert "工作日历变更，时限 02-15 10:00 → 02-17 10:00" in note, note
+    assert "工作日历变更，时限 02-16 17:30 → 02-18 17:30" in note, note
     assert admin.errors == [] and wall.errors == [] and dept.errors == []

@@ -197,7 +197,7 @@ def test_one_request_in_xml_element_by_element(center: Center) -> None:
         "service_code": "SR01",
         "description": "井盖",
         "agency_responsible": "城管",
-        "service_notice": "由城管负责处置，处置时限8个工作小时",
+        "service_notice": "由城管负责处置，处置时限1个工作日",
         "requested_datetime": case.created_at.astimezone(_cst()).isoformat(timespec="seconds"),
         "updated_datetime": case.updated_at.astimezone(_cst()).isoformat(timespec="seconds"),
         "expected_datetime": case.deadline.astimezone(_cst()).isoformat(timespec="seconds"),
