@@ -312,6 +312,7 @@ def build_core(settings: Settings) -> Core:
     from cases.db import make_engine
     from cases.keys import KeyRing
     from cases.refusal_spool import RefusalSpool
+    from cases.routing import place_units
     from cases.sessions import SessionBook
     from cases.store import Store
     from cases.users import UserDirectory
@@ -323,6 +324,9 @@ def build_core(settings: Settings) -> Core:
     spool = RefusalSpool(settings.spool_dir)
     store = Store(engine, load_catalog(), publish=bus.publish, spool=spool)
     store.create_schema()
+    # The grid's streets and communities answer for cases as departments do (routing).
+    cells = zip(grid.codes, grid.street_names, grid.community_names, strict=True)
+    store.register_units(place_units(cells))
     return Core(
         settings,
         store,

@@ -22,7 +22,23 @@ DEMO_USERS = [
     ("admin", "admin", None),
     ("wall", "wall", None),
     *((f"liaison-{d}", "liaison", d) for d in ("chengguan", "shizheng", "jiaojing", "huanbao")),
+    # the utility companies, each a responsible unit of its own
+    *((f"liaison-{d}", "liaison", d) for d in ("gongdian", "gongshui", "ranqi", "reli", "tongxin")),
 ]
+# One street's office as a responsible unit (routing): 姚家, the first site, when the grid
+# has it, else the grid's first street.
+DEMO_STREET = "street_370102009"
+
+
+def demo_users(unit_codes: list[str]) -> list[tuple[str, str, str | None]]:
+    """The demo's users: one per role, a liaison per listed department and utility, and
+    one for a street's office among ``unit_codes`` (the store's units)."""
+    from cases.routing import unit_kind
+
+    streets = [code for code in unit_codes if unit_kind(code) == "street"]
+    street = DEMO_STREET if DEMO_STREET in streets else min(streets, default=None)
+    known = [u for u in DEMO_USERS if u[2] is None or u[2] in unit_codes]
+    return known + ([(f"liaison-{street}", "liaison", street)] if street else [])
 
 
 def seed_demo_users(gridcc: GridCC) -> tuple[str, list[tuple[str, str, str]]]:
@@ -36,7 +52,7 @@ def seed_demo_users(gridcc: GridCC) -> tuple[str, list[tuple[str, str, str]]]:
         return "", []
     password = "demo-" + secrets.token_urlsafe(9)
     made = []
-    for username, role, department in DEMO_USERS:
+    for username, role, department in demo_users(list(gridcc.store.catalog.departments)):
         token = gridcc.users.add(username, Role(role), password, department=department)
         made.append((username, role, token))
     return password, made
@@ -73,7 +89,7 @@ def _serve(args: argparse.Namespace) -> None:
     if getattr(args, "demo_users", False):
         password, made = seed_demo_users(gridcc)
         for username, role, token in made:
-            print(f"demo user {username:<20} role {role:<9} API token {token}")
+            print(f"demo user {username:<26} role {role:<9} API token {token}")
         if made:
             print(f"demo users' password: {password}")
     rate = args.simulate if args.simulate is not None else settings.simulate_rate

@@ -101,7 +101,10 @@ def register(subparsers: Any) -> None:
     p = user_sub.add_parser("add", help="add a user (asks for the password)")
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.SYSTEM])
-    p.add_argument("--department", help="for liaisons: the department code (e.g. chengguan)")
+    p.add_argument(
+        "--department",
+        help="for liaisons: the unit's code (e.g. chengguan, ranqi, street_370102009)",
+    )
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.set_defaults(func=_user_add)
     p = user_sub.add_parser("deactivate", help="deactivate a user and end their sessions")

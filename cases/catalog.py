@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cases.model import storable
+from cases.routing import ROUTES, unit_order
 from cases.sla import DEFAULT_HOURS
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -54,7 +55,12 @@ class Department:
 
 @dataclass(frozen=True)
 class Category:
-    """One item of grid management: who handles it and how long they have."""
+    """One item of grid management: who handles it and how long they have.
+
+    ``route`` says who: the ``department`` named, or the ``street`` or ``community``
+    office of the cell a case is reported in (cases/routing.py); the department then
+    answers only where the place has no unit of its own.
+    """
 
     code: str
     class_zh: str
@@ -66,6 +72,7 @@ class Category:
     unit: str  # LIMIT_UNITS: h (calendar hours), wh (working hours) or wd (working days)
     priority: str
     weight: float  # relative frequency, used by the simulator
+    route: str = "department"  # routing.ROUTES
 
     @property
     def working_hours(self) -> bool:
@@ -111,11 +118,17 @@ class Catalog:
                 "class_en": c.class_en,
                 "priority": c.priority,
                 "department": c.department,
+                "route": c.route,
                 "department_zh": self.departments[c.department].name_zh,
                 "department_en": self.departments[c.department].name_en,
             }
             for c in self.categories.values()
         }
+
+    def units(self) -> list[Department]:
+        """Every responsible unit, as lists show them: departments (utilities among them),
+        then streets, then communities."""
+        return sorted(self.departments.values(), key=lambda d: unit_order(d.code))
 
     def department_names(self) -> dict[str, dict[str, str]]:
         return {d.code: {"zh": d.name_zh, "en": d.name_en} for d in self.departments.values()}
@@ -139,6 +152,7 @@ def make_category(fields: dict[str, Any], departments: dict[str, Department]) ->
             unit=str(fields["unit"]).strip(),
             priority=str(fields["priority"]).strip(),
             weight=float(fields.get("weight", 1.0)),
+            route=str(fields.get("route") or "department").strip(),
         )
     except KeyError as missing:
         raise CatalogError(f"missing field {missing}") from None
@@ -153,6 +167,8 @@ def make_category(fields: dict[str, Any], departments: dict[str, Department]) ->
         raise CatalogError("name_zh: required")
     if category.department not in departments:
         raise CatalogError(f"department: unknown {category.department!r}")
+    if category.route not in ROUTES:
+        raise CatalogError(f"route: one of {', '.join(ROUTES)}")
     if category.unit not in LIMIT_UNITS:
         raise CatalogError(f"unit: one of {', '.join(LIMIT_UNITS)} (hours, working hours, days)")
     if not 0 < category.limit_hours <= 24 * 90:
@@ -224,7 +240,10 @@ def _stage_limits(limits: Sequence[StageLimit]) -> dict[tuple[str, str, str], St
 def catalog_from_rows(
     department_rows: Sequence[Any], category_rows: Sequence[Any], limit_rows: Sequence[Any]
 ) -> Catalog:
-    departments = {r.code: Department(r.code, r.name_zh, r.name_en) for r in department_rows}
+    departments = {
+        r.code: Department(r.code, r.name_zh, r.name_en)
+        for r in sorted(department_rows, key=lambda r: unit_order(r.code))
+    }
     categories = {
         r.code: Category(
             code=r.code,
@@ -237,6 +256,7 @@ def catalog_from_rows(
             unit=r.unit,
             priority=r.priority,
             weight=float(r.weight),
+            route=r.route,
         )
         for r in category_rows
     }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cases import access
 from cases.catalog import (
@@ -69,6 +70,27 @@ class CatalogAdmin(StoreBase):
             raise CatalogError("names: no NUL and no lone surrogate")
         row = {"code": code, "name_zh": name_zh, "name_en": name_en}
         self._upsert(departments, departments.c.code, code, row)
+
+    def register_units(self, units: Iterable[tuple[str, str, str]]) -> int:
+        """Make the units of the store's grid known, as (code, name_zh, name_en)
+        (``routing.place_units``): those missing are added, those known are left as they
+        are (an admin may have renamed them). Returns how many were added."""
+        rows = [{"code": code, "name_zh": zh, "name_en": en} for code, zh, en in units]
+        missing: list[dict[str, str]] = []
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    known = set(conn.execute(select(departments.c.code)).scalars())
+                    missing = [row for row in rows if row["code"] not in known]
+                    if missing:
+                        conn.execute(insert(departments), missing)
+                        self._bump_catalog(conn)
+                break
+            except IntegrityError:  # another process registered them at the same moment
+                if attempt == 2:
+                    raise
+        self._catalog = None
+        return len(missing)
 
     def _upsert(self, table: Any, key: Any, code: str, row: dict[str, Any]) -> None:
         with self.engine.begin() as conn:

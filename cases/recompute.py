@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 
 from cases import clock, stages
 from cases.catalog import Catalog
-from cases.effects import Clock
+from cases.effects import SUPERVISE_ANSWER_HOURS, Clock
 from cases.model import CLOSED_STATES, Case, Event
 from cases.records import case_from_row
 from cases.schema import cases
@@ -47,15 +47,20 @@ class Recount:
 
 
 def _recomputed(case: Case, sla: Clock) -> Case | None:
-    """``case`` with its own deadlines counted on ``sla``'s calendar; None when none moved.
-    (``updated_at`` stays: it is when the case last changed hands, which the desks' queues
-    order by; a recount is not a step of its handling.)"""
-    watch, at_risk, deadline = sla.crossings(
-        case.created_at, case.allowed_hours, case.working_hours
+    """``case`` with its own deadlines counted on ``sla``'s calendar — the case's, and a
+    督办's answer clock still waiting (as ``effects.supervise`` set it) — ; None when none
+    moved. (``updated_at`` stays: it is when the case last changed hands, which the desks'
+    queues order by; a recount is not a step of its handling.)"""
+    working = case.working_hours
+    watch, at_risk, deadline = sla.crossings(case.created_at, case.allowed_hours, working)
+    answer_by = case.supervise_due_at
+    if case.supervised_at is not None and case.supervise_answered_at is None:
+        hours = SUPERVISE_ANSWER_HOURS[working]
+        answer_by = sla.deadline(case.supervised_at, hours, working)
+    after = replace(
+        case, watch_at=watch, at_risk_at=at_risk, deadline=deadline, supervise_due_at=answer_by
     )
-    if (watch, at_risk, deadline) == (case.watch_at, case.at_risk_at, case.deadline):
-        return None
-    return replace(case, watch_at=watch, at_risk_at=at_risk, deadline=deadline)
+    return None if after == case else after
 
 
 class Recompute(Writes):

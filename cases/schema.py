@@ -207,6 +207,8 @@ categories = Table(
     Column("unit", String(4), nullable=False),  # h | wh | wd (catalog.LIMIT_UNITS)
     Column("priority", String(16), nullable=False),
     Column("weight", Float, nullable=False),
+    # department | street | community (routing.ROUTES): who a case of the item goes to
+    Column("route", String(16), nullable=False, default="department"),
 )
 
 # Each stage's limit but handling's (the item's own), by priority and the item's clock.

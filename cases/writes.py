@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from cases import access, rollup, stages
+from cases import access, rollup, routing, stages
 from cases.catalog import Catalog, Category
 from cases.catalog_admin import CatalogAdmin
 from cases.model import (
@@ -90,7 +90,7 @@ class Writes(CatalogAdmin):
                     lat=report.lat,
                     cell_code=report.cell_code,
                     place=report.place,
-                    department=category.department,
+                    department=routing.responsible_unit(catalog, category, report.cell_code),
                     status=Status.REPORTED,
                     created_at=now,
                     updated_at=now,

@@ -45,7 +45,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
     words = labels(lang)
     if not _allowed(ctx):
         return denied(ctx.auth, words, lang, words["admin_page"], "/admin")
-    departments = sorted(ctx.store.catalog.departments.values(), key=lambda d: d.code)
+    departments = ctx.store.catalog.units()
     create = html.Div(
         className="admin-form",
         children=[

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from cases import access, clock
+from cases import access, clock, routing
 from cases.model import Case, Event
 from cases.store import Store
 from cases.users import UserDirectory
@@ -44,7 +44,10 @@ def case_row(store: Store, grid: Grid, case: Case, now: datetime, lang: str) -> 
         "status_label": case.status.value if en else case.status.label_zh,
         "category": case.category_code,
         "category_name": (category.name_en if en else category.name_zh) if category else "",
-        "suggested_department": category.department if category else case.department,
+        # where a case of its category reported in its cell goes (the desk's `d` key)
+        "suggested_department": routing.responsible_unit(catalog, category, case.cell_code)
+        if category
+        else case.department,
         "department": case.department,
         "department_name": (department.name_en if en else department.name_zh)
         if department

@@ -20,7 +20,7 @@ PAGE = "lead"
 
 
 def filters(ctx: WallContext, lang: str, words: dict[str, str]) -> list[Any]:
-    config_departments = sorted(ctx.store.catalog.departments.values(), key=lambda d: d.code)
+    config_departments = ctx.store.catalog.units()
     en = lang == "en"
     return [
         desk_map.select("category", words["all_categories"], desk_map.category_options(ctx, lang)),
@@ -36,7 +36,7 @@ def filters(ctx: WallContext, lang: str, words: dict[str, str]) -> list[Any]:
 
 def reassign_bar(ctx: WallContext, lang: str, words: dict[str, str]) -> html.Div:
     """The selected cases' action: to which department, why; hidden until a case is ticked."""
-    departments = sorted(ctx.store.catalog.departments.values(), key=lambda d: d.code)
+    departments = ctx.store.catalog.units()
     en = lang == "en"
     return html.Div(
         id=ids.CASE_ACTIONS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cases.catalog import LIMIT_UNITS, PRIORITIES
 from cases.rollup import DIMENSIONS
+from cases.routing import ROUTES
 from dashboard.cases_api import MAX_PERIOD_DAYS
 from dashboard.openapi.common import (
     PUBLIC,
@@ -38,6 +39,8 @@ def category_schema() -> Schema:
             "unit": {"type": "string", "enum": list(LIMIT_UNITS)},
             "priority": {"type": "string", "enum": list(PRIORITIES)},
             "weight": {**number, "minimum": 0},
+            # department (default), or the street or community office of the case's cell
+            "route": {"type": "string", "enum": list(ROUTES)},
         },
         (
             "code",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases import access, clock
+from cases import access, clock, routing
 from cases.catalog import Catalog, Category
 from cases.model import Case, Status
 from geo.grid import Grid
@@ -81,7 +81,7 @@ def case_notice(agency: str, case: Case, category: Category | None) -> str:
 
 def service(category: Category, catalog: Catalog) -> dict[str, Any]:
     """One entry of GET services."""
-    agency = _agency(catalog, category.department)
+    agency = routing.PLACE_ZH.get(category.route) or _agency(catalog, category.department)
     notice = service_notice(agency, category.limit, category.unit)
     return {
         "service_code": category.code,

@@ -2,6 +2,8 @@
 
 The department table is data (feeds/data/departments_ops.csv); the rest are the fields of
 ``OpsParams``, each with a default that leaves the district near the article's figures.
+Each street's and each community's office (cases/routing.py) works as the table's row
+``street`` or ``community`` says.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from cases.routing import unit_kind
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DEPARTMENTS_OPS = DATA / "departments_ops.csv"
@@ -131,4 +135,7 @@ class OpsParams:
     basic_overdue: float = 0.1
 
     def department(self, code: str) -> DepartmentOps:
-        return self.departments.get(code, FALLBACK_DEPARTMENT)
+        """How the unit ``code`` works: its row, its kind's (a street's or a community's
+        office), or the fallback's."""
+        found = self.departments.get(code) or self.departments.get(unit_kind(code))
+        return found or FALLBACK_DEPARTMENT

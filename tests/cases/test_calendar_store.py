@@ -228,3 +228,22 @@ def test_a_stage_under_way_is_re_timed_though_the_case_deadline_stands(store: St
     rows = rollup_rows(store)
     store.rebuild_rollup()
     assert rollup_rows(store) == rows
+
+
+def test_a_supervision_s_answer_clock_still_waiting_is_re_timed(store: Store) -> None:
+    # Overdue since December, 督办 by the lead on Thu Dec 31 at 16:00: the department owes
+    # an answer within 2 working hours, 1 h 30 that day and 30 min on the next working day.
+    case_id = report(store, local(2026, 12, 1, 10), "DJ01", 1)
+    store.now = lambda: local(2026, 12, 1, 10, 5)
+    store.apply(case_id, "file", OP)
+    store.apply(case_id, "dispatch", OP)
+    store.now = lambda: local(2026, 12, 31, 16)
+    store.apply(case_id, "supervise", Actor("lead", Role.LEAD), "逾期未处置")
+    assert store.get(case_id).supervise_due_at == local(2027, 1, 4, 9)
+
+    store.enter_calendar_year(parse_schedule(NEW_YEAR_MAKE_UP_2027), ADMIN)
+
+    assert store.get(case_id).supervise_due_at == local(2027, 1, 2, 9)
+    last = store.events_since(store.last_seq() - 1)[0]
+    assert last.kind == "case.recomputed"
+    assert last.data["answer_by"] == int(local(2027, 1, 2, 9).timestamp())

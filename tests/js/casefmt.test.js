@@ -42,13 +42,13 @@ test("a waiting time grows every second, from when the case last moved", () => {
 test("the clock counts down while its calendar runs, and stands still when it does not", () => {
   const sla = desk.sheets.reported.sla;
   assert.equal(sla.ticking, true);
-  assert.equal(F.timeLeft(sla, 0, W).text, "剩余 2小时55分");
-  const later = F.timeLeft(sla, 2 * 3600 * 1000, W);
+  assert.equal(F.timeLeft(sla, 0, W).text, "剩余 6小时55分");
+  const later = F.timeLeft(sla, 6 * 3600 * 1000, W);
   assert.equal(later.text, "剩余 55分钟");
-  const past = F.timeLeft(sla, 4 * 3600 * 1000, W);
+  const past = F.timeLeft(sla, 8 * 3600 * 1000, W);
   assert.deepEqual([past.overdue, past.text], [true, "超时 1小时04分"]);
   const still = { ...sla, ticking: false };
-  assert.equal(F.timeLeft(still, 4 * 3600 * 1000, W).text, "剩余 2小时55分");
+  assert.equal(F.timeLeft(still, 8 * 3600 * 1000, W).text, "剩余 6小时55分");
   assert.equal(F.timeLeft({ ...sla, open: false }, 0, W).text, W.cv_clock_done);
   const working = { ...sla, working_hours: true, left_hours: 30 };
   assert.equal(F.timeLeft(working, 0, WE).text, "30 h 00 min left");

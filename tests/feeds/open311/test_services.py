@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cases import access
+from cases.catalog import as_row
+from cases.workflow import Actor, Role
 from tests.feeds.open311.conftest import (
     BASE,
     Center,
@@ -135,3 +137,18 @@ def test_a_format_other_than_xml_or_json_is_404_in_xml(center: Center) -> None:
     assert r.status_code == 404
     [(status, description)] = error_list(r, "xml")
     assert status == 404 and "csv" in description
+
+
+def test_an_item_routed_by_place_names_the_place_as_its_agency(center: Center) -> None:
+    store = center.g.store
+    row = as_row(store.catalog.category("MS03"))  # 小区路灯不亮, public
+    store.save_category({**row, "route": "community"}, Actor("a", Role.ADMIN))
+    body = json_body(center.client.get(f"{BASE}/services.json"))
+    ms03 = next(s for s in body if s["service_code"] == "MS03")
+    assert "由所在社区负责处置" in ms03["description"]
+    assert "社区/物业" not in ms03["description"]  # not the department it falls back to
+    request_id = center.file("MS03")
+    [request] = json_body(center.client.get(f"{BASE}/requests/{request_id}.json"))
+    unit = store.catalog.departments[store.get(request_id).department]
+    assert unit.code.startswith("community_")
+    assert request["agency_responsible"] == unit.name_zh
