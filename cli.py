@@ -117,7 +117,7 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
     from cases import clock
     from cases.kpi import compute_kpis, definitions
     from dashboard import rates
-    from feeds.operations import OpsParams, run_operations
+    from feeds.operations import OpsParams, run_operations, then_and_now
 
     with tqdm(total=100, desc="simulating", unit="%", file=sys.stderr, disable=None) as bar:
         done = [0]
@@ -141,14 +141,27 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
     end: date = clock.as_utc(summary.start).astimezone(clock.LOCAL_TZ).date()
     end += timedelta(days=max(0, int(args.days) - 1))
     start = end - timedelta(days=max(0, int(args.days) - 1))
-    result = compute_kpis(core.store, "district", start, end).get("370102", {})
+    now = core.store.now()
+    result = compute_kpis(core.store, "district", start, end, now).get("370102", {})
+    # Beside each rate, the rate that stood in its place before stage clocks, on the same
+    # history (feeds/operations/then_and_now.py).
+    then = then_and_now.old_rates(core.store, start, end, now)
+    print(f"  {'rate':<24} {'now':>8} {'n/d':>12}   {'before (same history)':<30}")
     for d in definitions("zh"):
         v = result.get(d["code"])
         if v is None:
             continue
-        shown = rates.percent(v["value"], d["higher_is_better"]) if d["rate"] else str(v["value"])
-        target = f"  (目标 {d['target'] * 100:g}%)" if d["target"] else ""
-        print(f"  {d['name']:<8} {shown:>8}  {v['n']}/{v['d'] or '-'}{target}")
+        higher = d["higher_is_better"]
+        shown = rates.percent(v["value"], higher) if d["rate"] else str(v["value"])
+        target = f"  目标 {d['target'] * 100:g}%" if d["target"] else ""
+        old = ""
+        if d["code"] in then:
+            n, den = then[d["code"]]
+            value = n / den if den else None
+            name = then_and_now.OLD_NAMES[d["code"]]
+            old = f"{name} {rates.percent(value, higher)} ({n}/{den})"
+        fraction = f"{v['n']}/{v['d'] or '-'}"
+        print(f"  {d['name']:<24} {shown:>8} {fraction:>12}   {old:<30}{target}")
 
 
 def _simulate(args: argparse.Namespace) -> None:

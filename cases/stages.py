@@ -231,8 +231,10 @@ def _mark_handling_came_back(rows: list[Stage]) -> None:
             return
 
 
-_IDENTITY = ("stage", "holder", "started_at", "ended_at", "outcome", "accurate", "returned_by")
-_IDENTITY += ("extended_hours", "paused_hours")
+_IDENTITY: tuple[str, ...] = (
+    *("stage", "holder", "started_at", "ended_at", "outcome", "accurate", "returned_by"),
+    *("extended_hours", "paused_hours"),
+)
 
 
 def _keep_judged(row: Stage, old: Stage | None) -> Stage:

@@ -17,54 +17,17 @@ read the actions an actor may take, and their parameters, from here.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from cases import effects
-from cases.effects import Context, Effect, Param
-from cases.model import Case, CaseError, Forbidden, InvalidTransition, OutOfView, Status
-from cases.stages import DONE, NO_STEP, REASSIGNED, RETURNED, StageStep
+from cases.action import Action, authorize, check
+from cases.actors import ROLE_ZH, Actor, Role
+from cases.effects import Context
+from cases.model import Case, CaseError, Status
+from cases.stages import DONE, REASSIGNED, RETURNED, StageStep
 
-
-class Role(enum.StrEnum):
-    OPERATOR = "operator"  # 值班员/受理员
-    LEAD = "lead"  # 值班长
-    LIAISON = "liaison"  # 部门联络员 (acts only on own department's cases)
-    WORKER = "worker"  # 网格员
-    ADMIN = "admin"
-    WALL = "wall"  # the wall display: sees, never acts
-    SYSTEM = "system"  # feeds and simulators acting on the center's behalf
-
-
-ROLE_ZH = {
-    Role.OPERATOR: "值班员",
-    Role.LEAD: "值班长",
-    Role.LIAISON: "部门联络员",
-    Role.WORKER: "网格员",
-    Role.ADMIN: "管理员",
-    Role.WALL: "大屏",
-    Role.SYSTEM: "系统",
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a name for the audit log, a role, and a department for liaisons.
-
-    ``scope`` is set when a system acts with an API key (``access.KEY_SCOPES``): the key's
-    scope, not a person's role, bounds what it may do."""
-
-    name: str
-    role: Role
-    department: str | None = None
-    scope: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.role.value}:{self.name}"
+__all__ = ["ROLE_ZH", "Action", "Actor", "Context", "Role", "authorize", "check"]
 
 
 # The vocabulary the table is written in (kept importable from here, its old home).
@@ -74,64 +37,6 @@ MAX_EXTENSION_HOURS = effects.MAX_EXTENSION_HOURS
 UNDO_WINDOW = effects.UNDO_WINDOW
 DEPARTMENT, HOURS, RATING, INTO = effects.DEPARTMENT, effects.HOURS, effects.RATING, effects.INTO
 REVIEW = effects.REVIEW
-
-
-# -- the table ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label_zh: str
-    label_en: str
-    sources: frozenset[Status]
-    target: Status | None  # None: the case stays where it is (extend, rate)
-    roles: frozenset[Role]
-    needs_reason: bool = False
-    takes_note: bool = False  # asks for an optional note (kept as the event's reason)
-    own_department: bool = False  # liaisons act only on their department's cases
-    params: tuple[Param, ...] = field(default_factory=tuple)
-    forward: bool = False  # the main path's next step from its source states
-    effect: Effect = effects.nothing
-    # A refusal beyond the state; ``now`` is None where a screen lists what it may offer
-    # without a clock (a guard on time then lets it through, and ``take`` decides).
-    guard: Callable[[Case, datetime | None], str | None] | None = None
-    # Offered as a button on a case (False: taken from elsewhere, an undo right after
-    # the step it compensates).
-    offered: bool = True
-    needs_last_event: bool = False  # the effect reads the case's last event (Context)
-    stage: StageStep = NO_STEP  # what it does to the stages and their clocks
-
-    def take(
-        self, case: Case, reason: str, given: Mapping[str, Any], ctx: Context
-    ) -> tuple[Case, dict[str, Any]]:
-        """The case after this action, and what its event should say; refusals raise."""
-        check(self, case, ctx.now)
-        if self.needs_reason and not reason:
-            raise CaseError(
-                f"{self.name} ({self.label_zh}) needs a reason", f"「{self.label_zh}」需要填写理由"
-            )
-        args = {}
-        for param in self.params:
-            value = given.get(param.name)
-            if value in (None, "") and not param.required:
-                continue
-            args[param.name] = param.parse(value, ctx)
-        changes, extra = self.effect(case, args, ctx)
-        changes.update(updated_at=ctx.now, version=case.version + 1)
-        if self.target is not None:
-            changes["status"] = self.target
-        return replace(case, **changes), extra
-
-    def as_json(self, lang: str) -> dict[str, Any]:
-        """What a screen needs to offer this action: its name, label, whether it asks for
-        a reason, and each parameter it declares."""
-        return {
-            "name": self.name,
-            "label": self.label_en if lang == "en" else self.label_zh,
-            "needs_reason": self.needs_reason,
-            "takes_note": self.takes_note and not self.needs_reason,
-            "forward": self.forward,
-            "params": [p.as_json(lang) for p in self.params],
-        }
 
 
 S = Status
@@ -448,30 +353,6 @@ def action(name: str) -> Action:
 def forward_action(status: Status) -> Action | None:
     """The main path's next action from ``status`` (None where the path ends)."""
     return FORWARD.get(status)
-
-
-def authorize(act: Action, actor: Actor, case: Case) -> None:
-    """Raise Forbidden unless ``actor`` may take ``act`` on ``case``."""
-    if actor.role not in act.roles:
-        allowed = ", ".join(sorted(r.value for r in act.roles if r is not Role.SYSTEM))
-        allowed_zh = "、".join(sorted(ROLE_ZH[r] for r in act.roles if r is not Role.SYSTEM))
-        raise Forbidden(
-            f"{act.name} ({act.label_zh}) is for {allowed}; you are {actor.role.value}",
-            f"「{act.label_zh}」由{allowed_zh}办理",
-        )
-    if act.own_department and actor.role is Role.LIAISON and actor.department != case.department:
-        raise OutOfView(case.id)
-
-
-def check(act: Action, case: Case, now: datetime | None = None) -> None:
-    """Raise InvalidTransition unless ``case`` is in a state ``act`` starts from."""
-    if case.status not in act.sources:
-        raise InvalidTransition(case.id, case.status, f"{act.name} ({act.label_zh})", act.label_zh)
-    refusal = act.guard(case, now) if act.guard else None
-    if refusal:
-        raise InvalidTransition(
-            case.id, case.status, f"{act.name} ({act.label_zh}): {refusal}", act.label_zh
-        )
 
 
 def available(actor: Actor, case: Case, now: datetime | None = None) -> list[Action]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from cases.catalog import PRIORITIES
-from cases.workflow import ACTIONS, MAX_EXTENSION_HOURS, PARAM_NAMES, Param, Role
+from cases.effects import Param
+from cases.workflow import ACTIONS, MAX_EXTENSION_HOURS, PARAM_NAMES, Role
 from dashboard.openapi.common import (
     SIGNED_IN,
     Paths,

@@ -261,7 +261,7 @@ class Casework:
         self.cases.pop(case.id, None)
         if ev is not None:
             self.counts["rated"] += 1
-            self.counts["satisfied"] += rating != "unsatisfied"
+            self.counts["satisfied"] += rating == "satisfied"  # 满意 alone, as the rollup
 
     # -- leads ----------------------------------------------------------------------------
     def _at_risk(self, arg: tuple[DistrictCase, int]) -> None:

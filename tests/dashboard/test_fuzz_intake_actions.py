@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import GridCC
+from cases import clock
 from cases.access import DISTRICT
 from cases.model import UnknownCase
 from cases.workflow import ACTIONS, PARAM_NAMES, RATINGS, available
@@ -218,12 +220,21 @@ def test_actions_never_fail_and_a_refusal_changes_nothing(
         "hours": st.one_of(numbers(), nasty_text(), st.sampled_from(["12", "nan", "inf", "1e3"])),
         "rating": st.one_of(st.sampled_from(RATINGS), nasty_text()),
         "into": st.one_of(st.sampled_from(case_ids), st.integers(-(2**70), 2**70), nasty_text()),
+        "review": st.one_of(
+            st.sampled_from(["2026-02-30", "1900-01-01", "9999-12-31", "tomorrow", ""]),
+            st.dates().map(date.isoformat),
+            nasty_text(),
+        ),
     }
+    today = g.store.now().astimezone(clock.LOCAL_TZ).date()
     good_values = {
         "department": st.sampled_from(sorted(g.store.catalog.departments)),
         "hours": st.floats(0.5, 720),
         "rating": st.sampled_from(RATINGS),
         "into": st.sampled_from(case_ids),
+        "review": st.dates(today + timedelta(days=1), today + timedelta(days=300)).map(
+            date.isoformat
+        ),
     }
     assert set(param_values) == set(good_values) == PARAM_NAMES  # a new one is fuzzed too
 

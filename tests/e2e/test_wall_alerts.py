@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from cases import clock
+from cases.catalog import load_catalog
 from geo.grid import Grid
 from tests.e2e.wall_cases import add_operator, open_case, opened_store, signed_in
 from tests.e2e.wall_page import eventually
@@ -29,25 +30,34 @@ ROWS = """() => Array.from(document.querySelectorAll('#alerts .alert-row')).map(
 }))"""
 
 H, M, S = timedelta(hours=1), timedelta(minutes=1), timedelta(seconds=1)
+_CATALOG = load_catalog()
+
+
+def allowed(code: str) -> timedelta:
+    """A case's own allowance: every stage's limit, end to end (the wall's risk clock)."""
+    return timedelta(hours=_CATALOG.case_hours(_CATALOG.category(code)))
+
+
+P, U = allowed("CG01"), allowed("SR10")  # 违章停车 (calendar hours), 渣土车撒漏 (urgent)
 
 
 def test_alert_list_is_worst_first_and_moves_with_the_clock_and_events(
     page: Any, grid: Grid, tmp_path: Path
 ) -> None:
-    """CG01 违章停车 allows 2 calendar hours (at risk from 1 h 36); SR10 渣土车撒漏 4 hours
-    and is urgent. Two cases cross a line while the page watches: one into the list, one
+    """CG01 违章停车 allows P calendar hours (at risk from 0.8 P); SR10 渣土车撒漏 is urgent.
+    Two cases cross a line while the page watches: one into the list, one
     from at risk to overdue; a voided case leaves the list at once."""
     url = f"sqlite:///{tmp_path / 'alerts.db'}"
     ages = {
-        "over_1h": ("CG01", 3 * H),
-        "over_30m": ("CG01", 2 * H + 30 * M),
-        "left_10m": ("CG01", H + 50 * M),
-        "left_20m": ("CG01", H + 40 * M),
-        "urgent_left_30m": ("SR10", 3 * H + 30 * M),
+        "over_1h": ("CG01", P + H),
+        "over_30m": ("CG01", P + 30 * M),
+        "left_10m": ("CG01", P - 10 * M),
+        "left_20m": ("CG01", P - 20 * M),
+        "urgent_left_30m": ("SR10", U - 30 * M),
         "ok": ("CG01", 30 * M),
         # Written last, so their lines are crossed soonest after the page is up.
-        "enters": ("CG01", H + 36 * M - 30 * S),
-        "turns_overdue": ("CG01", 2 * H - 30 * S),
+        "enters": ("CG01", P * 0.8 - 30 * S),
+        "turns_overdue": ("CG01", P - 30 * S),
     }
     with opened_store(url) as store:
         cases = {
@@ -86,8 +96,9 @@ def test_alert_list_is_worst_first_and_moves_with_the_clock_and_events(
             page.wait_for_timeout(50)  # the list is redrawn in the next frame
             return [r["id"] for r in page.evaluate(ROWS)]
 
-        moved = ["over_1h", "over_30m", "turns_overdue", "left_10m", "left_20m", "enters"]
-        want = [ids[k] for k in [*moved, "urgent_left_30m"]]
+        # By time left: "enters" has a fifth of P left, more than the urgent case's 30 min.
+        moved = ["over_1h", "over_30m", "turns_overdue", "left_10m", "left_20m"]
+        want = [ids[k] for k in [*moved, "urgent_left_30m", "enters"]]
         assert eventually(ticked, want) == want
         turned = {r["id"]: r for r in page.evaluate(ROWS)}[ids["turns_overdue"]]
         assert turned["time"].startswith("超时 "), turned
@@ -113,7 +124,7 @@ def test_the_alert_list_caps_its_rows_and_says_how_many_more(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'many.db'}"
     with opened_store(url) as store:
-        ids = [open_case(store, grid, "CG01", 3 * H + i * M, 200 + 13 * i).id for i in range(40)]
+        ids = [open_case(store, grid, "CG01", P + H + i * M, 200 + 13 * i).id for i in range(40)]
     with running_server(url) as base:
         page.goto(base + "/")
         page.wait_for_function("document.querySelectorAll('#alerts .alert-row').length > 0")

@@ -32,14 +32,19 @@ def test_risk_mode_colours_cells_as_time_passes(page: Any, grid: Grid, tmp_path:
     from cases.store import Store
 
     url = f"sqlite:///{tmp_path / 'risk.db'}"
-    # CG01 违章停车 allows 2 calendar hours: watch at 1 h, at risk at 1 h 36, overdue at 2 h.
+    # CG01 违章停车: its own clock is every stage's limit (P calendar hours): watch at half,
+    # at risk at 80%, overdue at P.
+    from cases.catalog import load_catalog
+
+    catalog = load_catalog()
+    p = timedelta(hours=catalog.case_hours(catalog.category("CG01")))
     crossing_in_s = 12
     ages = {
         1: timedelta(0),
-        2: timedelta(minutes=65),
-        3: timedelta(minutes=100),
-        4: timedelta(minutes=125),
-        "soon": timedelta(hours=1) - timedelta(seconds=crossing_in_s),
+        2: p / 2 + timedelta(minutes=5),
+        3: p * 0.8 + timedelta(minutes=4),
+        4: p + timedelta(minutes=5),
+        "soon": p / 2 - timedelta(seconds=crossing_in_s),
     }
     cells: dict[Any, str] = {}
     watch_at: dict[Any, Any] = {}

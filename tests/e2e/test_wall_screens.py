@@ -52,7 +52,8 @@ def test_the_wall_fills_a_room_screen_at_1080p_and_4k(
         # (written first: the ticker shows the simulated district's newest reports) ...
         for i in range(16):
             category = "SR10" if i % 4 == 0 else "CG01"
-            age = timedelta(minutes=100 + 9 * i)
+            limit = store.catalog.case_hours(store.catalog.category(category))
+            age = timedelta(hours=limit * 0.8, minutes=9 * i)
             open_case(store, grid, category, age, 40 + 61 * i, "占用消防通道，影响通行")
         # ... and five days of the district's work, to now.
         run_operations(
