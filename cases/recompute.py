@@ -47,8 +47,8 @@ class Recount:
 
 
 def _recomputed(case: Case, sla: Clock) -> Case | None:
-    """``case`` with its own deadlines counted on ``sla``'s calendar — the case's, and a
-    督办's answer clock still waiting (as ``effects.supervise`` set it) — ; None when none
+    """``case`` with its own deadlines counted on ``sla``'s calendar (the case's, and a
+    督办's answer clock still waiting, as ``effects.supervise`` set it); None when none
     moved. (``updated_at`` stays: it is when the case last changed hands, which the desks'
     queues order by; a recount is not a step of its handling.)"""
     working = case.working_hours
