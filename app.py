@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cases.calendar import WARN_DAYS
+
 if TYPE_CHECKING:
     from dash import Dash
     from flask import Flask
@@ -134,6 +136,12 @@ SETTINGS: list[tuple[str, str, str]] = [
         "(browsers re-announce every third of it); a crashed process's presence runs out so.",
     ),
     (
+        "CALENDAR_WARN_DAYS",
+        str(WARN_DAYS),
+        "Days before the first day past the working calendar (a year whose official schedule "
+        "is not entered) from which the wall and the admin page warn.",
+    ),
+    (
         "SIMULATE_RATE",
         "0",
         "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
@@ -167,6 +175,7 @@ class Settings:
     public_rate_limit: str = "300/minute"
     intake_stream_setting: str = ""
     presence_seconds: float = 90.0
+    calendar_warn_days: int = WARN_DAYS
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -199,6 +208,7 @@ class Settings:
             public_rate_limit=values["PUBLIC_RATE_LIMIT"],
             intake_stream_setting=values["INTAKE_STREAM"],
             presence_seconds=float(values["PRESENCE_SECONDS"]),
+            calendar_warn_days=int(values["CALENDAR_WARN_DAYS"]),
         )
         if settings.env != "development" and (
             settings.secret_key == DEV_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH

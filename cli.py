@@ -285,7 +285,20 @@ def build_parser() -> argparse.ArgumentParser:
     from feeds.stream_cli import register as register_queue_commands
 
     register_queue_commands(sub)
+    from cases.calendar_cli import register as register_calendar_commands
+
+    register_calendar_commands(sub, redis_fanout)
     return parser
+
+
+def redis_fanout(settings: Settings) -> Any:
+    """What sends a command's events to the open browsers: through Redis when the deployment
+    has it (None without: browsers catch up at their next heartbeat)."""
+    if not settings.redis_url:
+        return None
+    from dashboard.hub import Hub
+
+    return Hub(socketio_for(settings)).publish
 
 
 def main(argv: list[str] | None = None) -> None:

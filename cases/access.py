@@ -316,6 +316,17 @@ def may_edit_catalog(actor: Actor | None) -> bool:
     return is_person(actor) and actor is not None and actor.role is Role.ADMIN
 
 
+def may_read_calendar_notice(actor: Actor | None) -> bool:
+    """Whether the working calendar runs out soon: every screen may show it (the wall too)."""
+    return actor is not None and actor.role in VIEWER_ROLES
+
+
+def may_edit_calendar(actor: Actor | None) -> bool:
+    """Entering a year's working calendar (which moves open cases' deadlines): an admin,
+    signed in as a person."""
+    return is_person(actor) and actor is not None and actor.role is Role.ADMIN
+
+
 def may_manage_access(actor: Actor | None) -> bool:
     """API keys, users' sessions and accounts: an admin, signed in as a person."""
     return is_person(actor) and actor is not None and actor.role is Role.ADMIN

@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     Index,
@@ -327,4 +328,27 @@ case_photos = Table(
     Column("uploaded_at", DateTime(timezone=True), nullable=False),
     # Also the index of a case's photos (its leading column).
     UniqueConstraint("case_id", "sha256", name="uq_case_photos_case_sha256"),
+)
+
+# The working calendar (cases/calendar.py): per covered year, the days its official schedule
+# names that differ from Monday–Friday (a weekday of rest, a weekend day of work) ...
+work_calendar = Table(
+    "work_calendar",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("working", Boolean, nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("source", String(64), nullable=False),  # chinesecalendar | admin | the file's name
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    Column("entered_by", String(128), nullable=False),
+)
+
+# ... and the years covered: past them the statutory fallback counts (and the wall warns).
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("source", String(64), nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+    Column("entered_by", String(128), nullable=False),
 )

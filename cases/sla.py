@@ -2,10 +2,12 @@
 
 A case's category gives it a time limit in hours. The limit runs either on calendar hours
 or on working hours: the working periods (``WorkingHours``, local Asia/Shanghai time) of the
-days that the Chinese working-day calendar calls working days. That calendar comes from the
-``chinesecalendar`` package (import name ``chinese_calendar``) and includes statutory
-holidays and make-up workdays (调休). An approved extension (延期) adds hours of the same
-kind to the allowed time: ``allowed = limit + extensions``.
+days that the working calendar (``cases.calendar.WorkCalendar``: statutory holidays and
+make-up workdays (调休) of the years whose schedule is entered, the statutory holidays alone
+past them) calls working days. A store gives its clock the calendar it keeps and swaps it
+when an admin enters a year (``use_calendar``); a clock made alone counts on the calendar of
+the ``chinesecalendar`` package. An approved extension (延期) adds hours of the same kind to
+the allowed time: ``allowed = limit + extensions``.
 
 Risk is ``elapsed / allowed``: ok < 50% ≤ watch < 80% ≤ at_risk < 100% ≤ overdue.
 
@@ -23,8 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-import chinese_calendar
-
+from cases.calendar import WorkCalendar, default_calendar
 from cases.clock import LOCAL_TZ
 
 RISK_LEVELS = ("ok", "watch", "at_risk", "overdue")
@@ -41,22 +42,6 @@ WorkingDay = tuple[Periods, int]  # a day's periods and their total length in µ
 def risk_level(fraction: float) -> str:
     """The risk level of a case that has used ``fraction`` of its allowed time."""
     return RISK_LEVELS[bisect_right(RISK_THRESHOLDS, fraction)]
-
-
-@lru_cache(maxsize=8192)
-def is_working_day(day: date) -> bool:
-    """Whether ``day`` (a local calendar date) is a working day in mainland China.
-
-    Statutory holidays are rest days and make-up workdays (调休) are working days, as
-    published by the State Council and shipped in ``chinesecalendar``. The package covers
-    a fixed range of years (2004–2026 in 1.11) and raises ``NotImplementedError`` outside
-    it; there we fall back to Monday–Friday, so a deadline past the covered years is still
-    computed, but it ignores that year's holidays until the package is upgraded.
-    """
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -119,14 +104,24 @@ def _local_ordinal(us: int) -> int:
 class SlaClock:
     """Deadlines and elapsed time on calendar or working hours."""
 
-    def __init__(self, hours: WorkingHours = DEFAULT_HOURS) -> None:
+    def __init__(
+        self, hours: WorkingHours = DEFAULT_HOURS, calendar: WorkCalendar | None = None
+    ) -> None:
         self.hours = hours
-        # Per instance, because the periods depend on ``hours``; keyed by date ordinal.
-        self._working_day = lru_cache(maxsize=8192)(self._compute_working_day)
+        self._days = _Days(hours, calendar or default_calendar())
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self._days.calendar
+
+    def use_calendar(self, calendar: WorkCalendar) -> None:
+        """Count on ``calendar`` from now on (its per-day table starts afresh); a deadline
+        being computed meanwhile finishes on the calendar it began with."""
+        self._days = _Days(self.hours, calendar)
 
     def is_working_day(self, day: date) -> bool:
-        """See the module-level ``is_working_day`` (with its fallback outside 2004–2026)."""
-        return is_working_day(day)
+        """Whether ``day`` (a local calendar date) is a working day on this clock's calendar."""
+        return self._days.calendar.is_working_day(day)
 
     def deadline(self, start: datetime, limit_hours: float, working: bool) -> datetime:
         """The instant (UTC) at which ``limit_hours`` have run since ``start``.
@@ -164,19 +159,6 @@ class SlaClock:
         watch, at_risk, overdue = self._reach(start, amounts, working)
         return watch, at_risk, overdue
 
-    def _compute_working_day(self, ordinal: int) -> WorkingDay:
-        day = date.fromordinal(ordinal)
-        if not is_working_day(day):
-            return (), 0
-        periods = tuple(
-            (
-                _to_us(datetime.combine(day, begin, tzinfo=LOCAL_TZ)),
-                _to_us(datetime.combine(day, end, tzinfo=LOCAL_TZ)),
-            )
-            for begin, end in self.hours.periods
-        )
-        return periods, sum(end - begin for begin, end in periods)
-
     def _reach(self, start: datetime, amounts: list[int], working: bool) -> list[datetime]:
         """The instants at which the elapsed time reaches each of ``amounts`` (ascending, µs)."""
         start_us = _to_us(start)
@@ -187,9 +169,11 @@ class SlaClock:
         if not pending:
             return [_from_us(us) for us in reached]
         at, worked, ordinal = start_us, 0, _local_ordinal(start_us)
-        # Ends: every week has working days (Mon–Fri at worst), and periods are non-empty.
+        working_day = self._days.working_day  # one calendar for the whole walk
+        # Ends: a covered year has the working days its schedule leaves, and past the
+        # covered years every week has some (Mon–Fri less holidays); periods are non-empty.
         while True:
-            periods, day_total = self._working_day(ordinal)
+            periods, day_total = working_day(ordinal)
             ordinal += 1
             if not periods:
                 continue
@@ -217,9 +201,10 @@ class SlaClock:
     def _worked(self, start_us: int, end_us: int) -> int:
         """Working microseconds in [start_us, end_us)."""
         first, last = _local_ordinal(start_us), _local_ordinal(end_us)
+        working_day = self._days.working_day
         total = 0
         for ordinal in range(first, last + 1):
-            periods, day_total = self._working_day(ordinal)
+            periods, day_total = working_day(ordinal)
             if first < ordinal < last:  # a whole day between the two
                 total += day_total
                 continue
@@ -228,3 +213,26 @@ class SlaClock:
                 if overlap > 0:
                     total += overlap
         return total
+
+
+class _Days:
+    """One calendar's working periods by local day (keyed by date ordinal), cached: a new
+    calendar gets a new table, so no day is ever read from a calendar's stale cache."""
+
+    def __init__(self, hours: WorkingHours, calendar: WorkCalendar) -> None:
+        self.hours = hours
+        self.calendar = calendar
+        self.working_day = lru_cache(maxsize=8192)(self._compute)
+
+    def _compute(self, ordinal: int) -> WorkingDay:
+        day = date.fromordinal(ordinal)
+        if not self.calendar.is_working_day(day):
+            return (), 0
+        periods = tuple(
+            (
+                _to_us(datetime.combine(day, begin, tzinfo=LOCAL_TZ)),
+                _to_us(datetime.combine(day, end, tzinfo=LOCAL_TZ)),
+            )
+            for begin, end in self.hours.periods
+        )
+        return periods, sum(end - begin for begin, end in periods)

@@ -1,7 +1,8 @@
 """The store's foundation: the engine, the schema, and its two kinds of transaction.
 
 A write transaction takes the next event sequence number first (the writers' lock, so
-numbers are gap-free and in commit order); a read transaction sees one consistent snapshot.
+numbers are gap-free and in commit order), then makes sure the SLA clock counts on the
+working calendar as stored; a read transaction sees one consistent snapshot.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from cases import access, clock
+from cases.calendar import WorkCalendar
+from cases.calendar_rows import CALENDAR_VERSION, load_calendar, seed_from_package
 from cases.catalog import Catalog, as_row, load_catalog
 from cases.model import Event
 from cases.refusal_spool import RefusalSpool
@@ -32,6 +35,7 @@ from cases.sla import SlaClock
 
 EVENT_SEQUENCE = "events"
 CATALOG_VERSION = "catalog"
+CALENDAR_TTL_S = 2.0  # how stale a read may find the calendar (a write never does)
 
 
 class StoreOutdated(RuntimeError):
@@ -59,6 +63,8 @@ class StoreBase:
         self.sla = sla or SlaClock()
         self._catalog: tuple[int, Catalog] | None = None
         self._catalog_checked = 0.0
+        self._calendar_version: int | None = None  # of the calendar self.sla counts on
+        self._calendar_checked = 0.0
 
     # -- schema ---------------------------------------------------------------------------
     def create_schema(self) -> None:
@@ -89,7 +95,7 @@ class StoreBase:
 
     def _seed_rows(self) -> None:
         with self.engine.begin() as conn:
-            for name in (EVENT_SEQUENCE, CATALOG_VERSION):
+            for name in (EVENT_SEQUENCE, CATALOG_VERSION, CALENDAR_VERSION):
                 exists = conn.execute(
                     select(sequences.c.value).where(sequences.c.name == name)
                 ).first()
@@ -107,6 +113,7 @@ class StoreBase:
                     insert(stage_limits), [as_row(s) for s in self._seed.stage_limits.values()]
                 )
             _seed_heads(conn)
+            seed_from_package(conn, self.now())  # the package's years the store lacks
 
     def _refuse_older_schema(self) -> None:
         # No migrations yet: say so plainly rather than failing on a missing column later.
@@ -134,6 +141,8 @@ class StoreBase:
                 .values(value=sequences.c.value + 1)
                 .returning(sequences.c.value)
             ).scalar_one()
+            # Under the writers' lock, so a write after a calendar change counts on it.
+            self._calendar_in(conn)
             yield conn, seq
 
     @contextmanager
@@ -152,6 +161,32 @@ class StoreBase:
         return int(
             conn.execute(select(sequences.c.value).where(sequences.c.name == name)).scalar_one()
         )
+
+    # -- the working calendar ---------------------------------------------------------------
+    @property
+    def work_calendar(self) -> WorkCalendar:
+        """The working calendar as stored (re-read when it changed; checked every 2 s), the
+        one ``self.sla`` counts on. Never ask inside a write: a write re-reads it itself.
+        While the store is away the calendar last read stands."""
+        moment = time.monotonic()
+        if self._calendar_version is None or moment - self._calendar_checked >= CALENDAR_TTL_S:
+            try:
+                with self.read() as conn:
+                    self._calendar_in(conn)
+            except OperationalError:
+                pass
+            self._calendar_checked = moment
+        return self.sla.calendar
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` (local) is a working day on the stored calendar."""
+        return self.work_calendar.is_working_day(day)
+
+    def _calendar_in(self, conn: Connection) -> None:
+        version = self._counter(conn, CALENDAR_VERSION)
+        if version != self._calendar_version:
+            self.sla.use_calendar(load_calendar(conn))
+            self._calendar_version = version
 
     def last_seq(self) -> int:
         with self.read() as conn:

@@ -1,4 +1,5 @@
-"""/admin: API keys (made, shown once, revoked) and people's sessions (ended, deactivated).
+"""/admin: API keys (made, shown once, revoked), people's sessions (ended, deactivated) and
+the working calendar (dashboard/admin_calendar.py).
 
 Every callback asks the access policy itself; the page's buttons are no protection. The
 rules live where the HTTP routes find them too (``cases.keys``, ``cases.sessions``).
@@ -16,6 +17,7 @@ from dash.exceptions import PreventUpdate
 from cases import access, clock
 from cases.keys import KeyRefused
 from cases.model import storable
+from dashboard import admin_calendar
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
 from dashboard.wall import page
@@ -31,7 +33,7 @@ USERNAME = "admin-username"
 END_SESSIONS = "admin-end-sessions"
 DEACTIVATE = "admin-deactivate"
 USER_RESULT = "admin-user-result"
-LANG = "admin-lang"
+LANG = admin_calendar.LANG
 
 
 def _allowed(ctx: Any) -> bool:
@@ -94,6 +96,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
                     html.P(id=USER_RESULT, className="admin-result"),
                 ],
             ),
+            admin_calendar.section(ctx, words, lang),
         ],
     )
 
@@ -192,6 +195,8 @@ def register_callbacks(app: Dash, ctx: Any) -> None:
         ended = ctx.auth.sessions.revoke_user(username, "ended_by_admin")
         return f"{username}: {ended}"
 
+    admin_calendar.register_callbacks(app, ctx)
+
 
 def skeleton() -> html.Div:
     """Every id the callbacks name, for Dash's validation layout."""
@@ -208,5 +213,6 @@ def skeleton() -> html.Div:
             html.Button(id=END_SESSIONS),
             html.Button(id=DEACTIVATE),
             html.P(id=USER_RESULT),
+            *admin_calendar.skeleton(),
         ]
     )

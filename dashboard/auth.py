@@ -21,7 +21,7 @@ from cases.keys import KeyRing
 from cases.model import storable
 from cases.sessions import KIOSK, SessionBook
 from cases.users import User, UserDirectory
-from cases.workflow import Actor, Role
+from cases.workflow import ROLE_ZH, Actor, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 Policy = Callable[[Actor], bool]
@@ -155,12 +155,19 @@ class Auth:
             def guarded(*args: Any, **kwargs: Any) -> Any:
                 actor = self.current_actor()
                 if actor is None:
-                    return jsonify({"error": "unauthenticated", "message": "log in first"}), 401
+                    return jsonify(
+                        {
+                            "error": "unauthenticated",
+                            "message": "log in first",
+                            "message_zh": "请先登录",
+                        }
+                    ), 401
                 if not allowed(actor):
                     return jsonify(
                         {
                             "error": "forbidden",
                             "message": f"not open to your role ({actor.role.value})",
+                            "message_zh": f"您的角色（{ROLE_ZH[actor.role]}）无权进行此操作",
                         }
                     ), 403
                 return view(*args, **kwargs)

@@ -133,6 +133,8 @@ TIMELINE_DATA = (
     "merged_into",
     "undoes",
     "photo_id",
+    "deadline_before",  # a recount on a new working calendar (cases/recompute.py)
+    "deadline_after",
 )
 
 

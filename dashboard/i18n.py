@@ -76,6 +76,19 @@ LABELS: dict[str, dict[str, str]] = {
         "state_active": "有效",
         "state_revoked": "已吊销",
         "users_title": "用户会话",
+        "calendar_title": "工作日历",
+        "calendar_help": "国务院公布某年节假日安排后，在此粘贴该年的安排文件并录入"
+        "（格式见 README「工作日历」，示例 cases/data/calendar-2026.txt）。"
+        "录入即生效，在办案件的处置时限按新日历重新计算。",
+        "calendar_enter": "录入该年安排",
+        "calendar_covered": "已录入至 {date}",
+        "calendar_entered": "已录入 {year} 年安排（{days} 天）；"
+        "{n} 件在办案件的处置时限已重新计算。",
+        "calendar_year": "年份",
+        "calendar_source": "来源",
+        "calendar_entered_at": "录入时间",
+        "calendar_entered_by": "录入人",
+        "calendar_days": "调整天数",
         "username": "用户名",
         "end_sessions": "结束全部会话",
         "deactivate": "停用用户",
@@ -219,6 +232,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cv_merged_into": "并入 #{id}",
         "cv_extended": "延期 {h} 小时",
         "cv_undoes": "撤销第 {seq} 号记录",
+        "cv_recomputed": "工作日历变更，时限 {before} → {after}",
         "cv_rating": "评价：{rating}",
         "cv_sending": "提交中…",
         "cv_loading": "载入中…",
@@ -317,6 +331,20 @@ LABELS: dict[str, dict[str, str]] = {
         "state_active": "in force",
         "state_revoked": "revoked",
         "users_title": "Users' sessions",
+        "calendar_title": "Working calendar",
+        "calendar_help": "When the State Council publishes a year's holiday schedule, paste that "
+        "year's file here and enter it (format: README, 工作日历; example: "
+        "cases/data/calendar-2026.txt). It is in force at once, and open cases' deadlines are "
+        "counted again on it.",
+        "calendar_enter": "Enter the year's schedule",
+        "calendar_covered": "Entered up to {date}",
+        "calendar_entered": "{year} schedule entered ({days} days); {n} open cases' deadlines "
+        "counted again.",
+        "calendar_year": "Year",
+        "calendar_source": "Source",
+        "calendar_entered_at": "Entered",
+        "calendar_entered_by": "By",
+        "calendar_days": "Days named",
         "username": "User name",
         "end_sessions": "End all sessions",
         "deactivate": "Deactivate user",
@@ -461,6 +489,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cv_merged_into": "merged into #{id}",
         "cv_extended": "extended by {h} h",
         "cv_undoes": "undoes entry {seq}",
+        "cv_recomputed": "working calendar changed: deadline {before} → {after}",
         "cv_rating": "rating: {rating}",
         "cv_sending": "Sending…",
         "cv_loading": "Loading…",

@@ -16,6 +16,7 @@ ALERTS = "alerts"
 ALERTS_MORE = "alerts-more"
 ALERT_COUNT = "alert-count"
 LINK = "link-status"
+CALENDAR_NOTICE = "calendar-notice"  # the working calendar runs out soon (calendar_notice.py)
 
 # The operators' desk (dashboard/desk_page.py, assets/gridcc/desk.js).
 DESK_QUEUE = "desk-queue"
@@ -70,6 +71,7 @@ def browser_ids() -> dict[str, object]:
         "clock": CLOCK,
         "link": LINK,
         "counters": dict(COUNTERS),
+        "calendarNotice": CALENDAR_NOTICE,
     }
 
 

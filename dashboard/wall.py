@@ -14,6 +14,7 @@ from typing import Any
 from dash import html
 
 from cases import access, clock, sla
+from cases.calendar import WARN_DAYS
 from cases.kpi import compute_kpis, definitions
 from cases.model import CLOSED_STATES, Status
 from cases.rollup import DISTRICT
@@ -21,6 +22,7 @@ from cases.store import Store
 from dashboard import ids, rates
 from dashboard.api import LEVELS, MAX_EVENTS
 from dashboard.auth import Auth
+from dashboard.calendar_notice import notice_strip, notice_url
 from dashboard.figures import RISK_LEVELS, map_look, risk_color, risk_word
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
@@ -35,6 +37,7 @@ BROWSER_TIMING = {
     "staleMs": 30_000,  # no word from the server this long: the status pill turns red
     "riskTickMs": 30_000,  # risk colours and counters move with time, not only with events
     "kpiRefreshMs": 60_000,  # the KPI strip, from /api/kpis
+    "calendarRefreshMs": 300_000,  # whether the working calendar runs out soon
     "paintWatchdogMs": 10_000,  # a map paint that never settles is abandoned
     "retryMs": 2_000,  # a failed catch-up or snapshot is asked again
     "requestMs": 30_000,  # a request unanswered this long has failed (then it is retried)
@@ -52,6 +55,7 @@ class WallContext:
     grid: Grid
     auth: Auth
     tile_url: str = ""  # raster tiles under the map ({z}/{x}/{y}); empty: none
+    calendar_warn_days: int = WARN_DAYS  # warn this long before the calendar runs out
 
 
 def may_view(auth: Auth, page_name: str = "wall") -> bool:
@@ -59,16 +63,22 @@ def may_view(auth: Auth, page_name: str = "wall") -> bool:
     return access.may_view_page(auth.current_actor(), page_name)
 
 
-def page(lang: str, class_name: str, title: list[Any], right: Any, body: list[Any]) -> html.Div:
-    """A screen: the header (title on the left, ``right`` on the right), then ``body``."""
+def page(
+    lang: str,
+    class_name: str,
+    title: list[Any],
+    right: Any,
+    body: list[Any],
+    middle: Any = None,
+) -> html.Div:
+    """A screen: the header (title on the left, ``middle`` between, ``right`` on the right),
+    then ``body``."""
+    head = [html.Div(className="wall-title", children=title), middle, right]
     return html.Div(
         className=class_name,
         lang="zh-CN" if lang == "zh" else "en",
         children=[
-            html.Header(
-                className="wall-header",
-                children=[html.Div(className="wall-title", children=title), right],
-            ),
+            html.Header(className="wall-header", children=[c for c in head if c is not None]),
             *body,
         ],
     )
@@ -196,6 +206,7 @@ def browser_config(ctx: WallContext, lang: str) -> dict[str, Any]:
             for level in LEVELS
         },
         "kpisUrl": "/api/kpis?dim=district",
+        "calendarUrl": notice_url(lang),
         "eventsUrl": "/api/events",
         "snapshotUrl": "/api/snapshot",
         "seqUrl": "/api/seq",
@@ -346,6 +357,8 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 },
             ),
         ],
+        # In the header, so the map keeps its room (and the wall its rows of alerts).
+        middle=notice_strip(ctx.store, ctx.calendar_warn_days, lang),
     )
 
 

@@ -22,6 +22,7 @@ from dashboard import errors, guards
 from dashboard.admin_api import admin_api
 from dashboard.api import read_api
 from dashboard.auth import Auth
+from dashboard.calendar_api import calendar_api
 from dashboard.cases_api import cases_api
 from dashboard.desk_api import desk_api
 from dashboard.export_api import export_api
@@ -110,7 +111,8 @@ def start(
 
 
 def add_routes(web: Web, core: Core, settings: Settings) -> None:
-    """The dashboard's API: reads, case work, the desks, photos, presence, exports."""
+    """The dashboard's API: reads, case work, the desks, photos, presence, exports, the
+    working calendar."""
     server, auth = web.server, web.auth
     server.register_blueprint(read_api(core.store, core.grid, auth))
     server.register_blueprint(cases_api(core.store, auth))
@@ -122,11 +124,14 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
     server.register_blueprint(presence_api(web.presence, auth))
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
+    server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))
 
 
 def finish(web: Web, core: Core, settings: Settings, assets: Path) -> Dash:
     """The Dash pages, then the guards with the CSP of every inline script now known."""
-    pages = PageContext(core.store, core.grid, web.auth, settings.tile_url)
+    pages = PageContext(
+        core.store, core.grid, web.auth, settings.tile_url, settings.calendar_warn_days
+    )
     dash_app = build_dash(web.server, pages, assets)
     csp = guards.content_security_policy(settings.tile_url, dash_app.csp_hashes())
     guards.init_app(web.server, web.auth, csp)

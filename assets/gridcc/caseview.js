@@ -292,6 +292,10 @@
       if (ev.hours) notes.push(F.fill(w.cv_extended, { h: ev.hours }));
       if (ev.undoes) notes.push(F.fill(w.cv_undoes, { seq: ev.undoes }));
       if (ev.rating) notes.push(F.fill(w.cv_rating, { rating: ev.rating }));
+      if (ev.deadline_after) {
+        notes.push(F.fill(w.cv_recomputed,
+          { before: F.localTime(ev.deadline_before), after: F.localTime(ev.deadline_after) }));
+      }
       return h("li", { className: "cv-ev", dataset: { seq: ev.seq } }, [
         h("span", { className: "cv-ev-at", text: F.localTime(ev.at) }),
         h("span", { className: "cv-ev-step", text: (ev.from ? ev.from + " → " : "") + ev.to }),

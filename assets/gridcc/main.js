@@ -149,7 +149,7 @@
     }, { stats: stats, resyncGap: timing.resyncGap, retryMs: timing.retryMs });
     // Read by the browser tests; riskTick: what the clock's passing changes (risk, counters).
     G.wall = { core: core, map: map, state: function () { return state; }, riskTick: riskTick,
-      refreshKpis: refreshKpis };
+      refreshKpis: refreshKpis, refreshCalendar: refreshCalendar };
 
     function riskTick() {
       counters.queue();
@@ -159,6 +159,17 @@
 
     function refreshKpis() {
       return getJSON(cfg.kpisUrl).then(function (body) { kpis.show(body); }, function () { /* stale pill */ });
+    }
+
+    // The strip saying the working calendar runs out: the server decides whether and what.
+    function refreshCalendar() {
+      return getJSON(cfg.calendarUrl).then(function (body) {
+        var strip = el(ids.calendarNotice);
+        if (!strip) return;
+        strip.textContent = body.notice ? body.notice.text : "";
+        strip.setAttribute("data-first-uncovered", body.notice ? body.notice.first_uncovered : "");
+        strip.hidden = !body.notice;
+      }, function () { /* stale pill */ });
     }
 
     function tick() {
@@ -193,6 +204,7 @@
     setInterval(core.heartbeat, timing.heartbeatMs);
     setInterval(riskTick, timing.riskTickMs);
     setInterval(refreshKpis, timing.kpiRefreshMs);
+    setInterval(refreshCalendar, timing.calendarRefreshMs);
     tick();
     attachMap(map, el(ids.map));
   }

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, jsonify
 from dashboard.openapi import (
     admin_paths,
     auth_paths,
+    calendar_paths,
     cases_paths,
     desk_paths,
     export_paths,
@@ -40,6 +41,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     photos_paths.paths,
     open311_paths.paths,
     presence_paths.paths,
+    calendar_paths.paths,
 )
 
 

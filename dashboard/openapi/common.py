@@ -37,6 +37,7 @@ ERROR: Schema = {
     "properties": {
         "error": {"type": "string", "description": "a stable code: unknown_case, conflict…"},
         "message": {"type": "string", "description": "for people; may change"},
+        "message_zh": {"type": "string", "description": "the same in Chinese, where given"},
         "fields": {
             "type": "object",
             "additionalProperties": {"type": "string"},

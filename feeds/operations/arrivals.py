@@ -1,9 +1,10 @@
 """When reports arrive: a Poisson process shaped by the day's rhythm.
 
 The rhythm is the hour of the day (quiet at night, busy mid-morning and afternoon, local
-time) times the kind of day (working day, or a rest day on the Chinese calendar with its
-holidays and make-up workdays). A live demo may put a floor under it, so that the wall
-moves at 03:00 too while the district keeps its shape by day.
+time) times the kind of day (working day, or a rest day on the working calendar with its
+holidays and make-up workdays: the store's, the one its SLA clock counts on). A live demo
+may put a floor under it, so that the wall moves at 03:00 too while the district keeps its
+shape by day.
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 
 import numpy as np
 
 from cases import clock
-from cases.sla import is_working_day
+from cases.calendar import WorkingDays, default_calendar
 
 
-@cache
-def working_day(day_number: int) -> bool:
-    """Whether local day ``day_number`` (days since 1970-01-01) is a working day."""
-    return is_working_day(clock.day_number_date(day_number))
+def working_day(days: WorkingDays, day_number: int) -> bool:
+    """Whether local day ``day_number`` (days since 1970-01-01) is a working day on ``days``
+    (a district's store: the calendar its SLA clock counts on)."""
+    return days.is_working_day(clock.day_number_date(day_number))
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,19 @@ class DayRhythm:
     ``hourly`` gives the hour-of-day profile (mean 1 over a day, e.g. Simulator.rhythm);
     a rest day has ``weekend_rate`` of a working day's reports, the two scaled so that an
     ordinary week (5 working, 2 rest days) averages 1. ``floor``: never quieter than this
-    (0: the district as it is; 1: the mean rate is a minimum, busier by day).
+    (0: the district as it is; 1: the mean rate is a minimum, busier by day). ``days``:
+    which days are working days (None: ``cases.calendar.default_calendar()``).
     """
 
     hourly: Callable[[datetime], float]
     weekend_rate: float = 0.6
     floor: float = 0.0
+    days: WorkingDays | None = None
 
     def at(self, epoch_s: float) -> float:
         norm = (5 + 2 * self.weekend_rate) / 7
-        day = 1.0 if working_day(clock.local_day_number(epoch_s)) else self.weekend_rate
+        days = self.days or default_calendar()
+        day = 1.0 if working_day(days, clock.local_day_number(epoch_s)) else self.weekend_rate
         shape = self.hourly(datetime.fromtimestamp(epoch_s, UTC)) * (day / norm)
         return max(self.floor, shape)
 

@@ -125,7 +125,7 @@ class Casework:
             when = self.t + self.minutes(dept.accept_median_min * night)
         else:
             opens = next_open(self.t, self.staff.liaison_window(case.department))
-            slow = 1.0 if working_day(clock.local_day_number(opens)) else 2.0
+            slow = 1.0 if working_day(self.d.store, clock.local_day_number(opens)) else 2.0
             when = opens + self.minutes(dept.accept_median_min * slow)
         step = self._return if self.rng.random() < return_p else self._accept
         self.at(when, step, case)
@@ -196,7 +196,7 @@ class Casework:
 
     def _to_verification(self, case: DistrictCase) -> None:
         opens = next_open(self.t, self.staff.patrol_window)
-        working = working_day(clock.local_day_number(opens))
+        working = working_day(self.d.store, clock.local_day_number(opens))
         factor = 1.0 if working else self.p.rest_day_verify_factor
         if opens > self.t and case.duty:  # at night an operator checks the photos
             when = self.t + self.minutes(self.p.night_verify_median_min)

@@ -114,7 +114,7 @@ class District:
         self.bodies: list[dict[str, Any]] = []
         self.stream: Iterator[float] = iter(())
         self.stream_id = 0
-        self.staff = Staff(params, store.catalog, self.rng)
+        self.staff = Staff(params, store.catalog, self.rng, store)
         self.casework = Casework(self)
 
     # -- the virtual clock --------------------------------------------------------------
@@ -133,7 +133,7 @@ class District:
 
     def rhythm(self, floor: float = 0.0) -> DayRhythm:
         """The district's day rhythm (its reporters' hours, its rest days), with a floor."""
-        return DayRhythm(self.reporters.rhythm, self.p.weekend_rate, floor)
+        return DayRhythm(self.reporters.rhythm, self.p.weekend_rate, floor, self.store)
 
     def begin(
         self,

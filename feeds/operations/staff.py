@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 
 from cases import clock
+from cases.calendar import WorkingDays
 from cases.catalog import Catalog
 from cases.workflow import Actor, Role
 from feeds.operations.arrivals import working_day
@@ -84,9 +85,12 @@ class Pool:
 class Staff:
     """Everyone on the district's payroll, their shifts, and who takes which step."""
 
-    def __init__(self, params: OpsParams, catalog: Catalog, rng: random.Random) -> None:
+    def __init__(
+        self, params: OpsParams, catalog: Catalog, rng: random.Random, days: WorkingDays
+    ) -> None:
         self.p = params
         self.rng = rng
+        self.days = days  # which days are working days (the store's calendar)
         self.operators = [Actor(person(i), Role.OPERATOR) for i in range(12)]
         self.leads = [Actor(person(40 + i), Role.LEAD) for i in range(4)]
         self.liaisons = {
@@ -147,7 +151,7 @@ class Staff:
 
         def capacity(t: float) -> int:
             hour = clock.local_hour(t)
-            if working_day(clock.local_day_number(t)):
+            if working_day(self.days, clock.local_day_number(t)):
                 return weekday if office[0] <= hour < office[1] else 0
             return weekend if rest_day[0] <= hour < rest_day[1] else 0
 
@@ -162,7 +166,7 @@ class Staff:
         dept = self.p.department(department)
 
         def window(day: int) -> tuple[float, float] | None:
-            if working_day(day) or dept.weekend_share > 0:
+            if working_day(self.days, day) or dept.weekend_share > 0:
                 return self.p.liaison_hours
             return None
 

@@ -11,7 +11,7 @@ import chinese_calendar
 import pytest
 
 from cases.clock import LOCAL_TZ
-from cases.sla import RISK_LEVELS, SlaClock, WorkingHours, is_working_day, risk_level
+from cases.sla import RISK_LEVELS, SlaClock, WorkingHours, risk_level
 
 
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -234,24 +234,28 @@ def test_risk_level_thresholds() -> None:
 # --- outside the calendar's years ------------------------------------------------------------
 
 
-def test_years_outside_the_library_fall_back_to_monday_to_friday(clock: SlaClock) -> None:
+def test_years_outside_the_package_count_statutory_holidays(clock: SlaClock) -> None:
     with pytest.raises(NotImplementedError):
-        chinese_calendar.is_workday(date(2040, 1, 2))  # the library itself gives up
-    assert clock.is_working_day(date(2040, 1, 2)) is True  # Monday
+        chinese_calendar.is_workday(date(2040, 1, 2))  # the package itself gives up
+    # Past it: the statutory holidays (``holidays``), weekends, and no make-up workdays.
+    assert clock.is_working_day(date(2040, 1, 2)) is False  # Monday, 元旦 in lieu of Sunday
+    assert clock.is_working_day(date(2040, 1, 3)) is True  # Tuesday
     assert clock.is_working_day(date(2040, 1, 7)) is False  # Saturday
-    assert clock.is_working_day(date(2003, 1, 1)) is True  # a Wednesday; no data for 2003
-    assert is_working_day(date(2003, 1, 4)) is False  # Saturday
+    assert clock.is_working_day(date(2003, 1, 1)) is False  # 元旦, before the package's years
+    assert clock.is_working_day(date(2003, 1, 2)) is True  # a Thursday
+    assert clock.is_working_day(date(2003, 1, 4)) is False  # Saturday
 
 
 def test_deadline_runs_across_the_end_of_the_calendar(clock: SlaClock) -> None:
-    # Thu 2026-12-31 16:00, 4 h: 16:00–17:30 = 1 h 30; Fri 2027-01-01 is taken as a working
-    # day (Monday–Friday fallback, though it will surely be 元旦): 08:30 + 2 h 30 = 11:00.
+    # Thu 2026-12-31 16:00, 4 h: 16:00–17:30 = 1 h 30; Fri 2027-01-01 is 元旦 by law (the
+    # package's years end with 2026), then the weekend: Mon 08:30 + 2 h 30 = 11:00.
     start = local(2026, 12, 31, 16, 0)
-    assert clock.deadline(start, 4, working=True) == local(2027, 1, 1, 11, 0)
-    # a long case far outside the data: Mon 2040-01-02 08:30 + 168 h = 22 days of 7.5 h and
-    # 3 h more: 22 working days from Mon Jan 2 end on Tue Jan 31; Wed Feb 1 08:30 + 3 h = 11:30
+    assert clock.deadline(start, 4, working=True) == local(2027, 1, 4, 11, 0)
+    # a long case far outside the data: Mon 2040-01-02 is 元旦 in lieu, so from Tue Jan 3,
+    # 168 h = 22 days of 7.5 h and 3 h more: 22 working days end on Thu Feb 1; Fri 08:30 +
+    # 3 h = 11:30
     start = local(2040, 1, 2, 8, 30)
-    assert clock.deadline(start, 168, working=True) == local(2040, 2, 1, 11, 30)
+    assert clock.deadline(start, 168, working=True) == local(2040, 2, 2, 11, 30)
 
 
 # --- other working hours and bad input -------------------------------------------------------
