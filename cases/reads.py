@@ -180,7 +180,9 @@ class Reads(StoreBase):
             "day_start": clock.iso_local(day_start),
             "open_by_cell": open_by_cell,
             # [case id, cell, watch_at, at_risk_at, deadline (epoch seconds), category,
-            # department, priority]: risk and the alert list in the browser
+            # department, priority, status]: risk and the alert list in the browser (a
+            # suspended case's clock stands still: the browser counts it apart, as
+            # Case.risk does)
             "open_cases": [
                 [
                     r.id,
@@ -192,6 +194,7 @@ class Reads(StoreBase):
                     r.category_code,
                     r.department,
                     r.priority,
+                    r.status,
                 ]
                 for r in open_rows
             ],
@@ -217,6 +220,7 @@ class Reads(StoreBase):
                     c.category_code,
                     c.department,
                     c.priority,
+                    c.status,
                 )
                 .where(*where)
                 .order_by(c.id)

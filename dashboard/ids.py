@@ -8,6 +8,7 @@ COUNTER_TODAY = "counter-today"
 COUNTER_CLOSED = "counter-closed-today"
 COUNTER_AT_RISK = "counter-at-risk"
 COUNTER_OVERDUE = "counter-overdue"
+COUNTER_SUSPENDED = "counter-suspended"
 KPI_STRIP = "kpi-strip"
 MAP_MODE = "map-mode"
 MAP_TITLE = "map-title"
@@ -47,13 +48,15 @@ PAGE_LABELS = {
     "admin": "admin_page",
 }
 
-# Each headline counter by what it shows: the snapshot's counter names, or a risk level.
+# Each headline counter by what it shows: the snapshot's counter names, a risk level, or
+# "suspended" (the open cases 挂账, counted apart: assets/gridcc/state.js risk).
 COUNTERS = {
     "open": COUNTER_OPEN,
     "today": COUNTER_TODAY,
     "closed_today": COUNTER_CLOSED,
     "at_risk": COUNTER_AT_RISK,
     "overdue": COUNTER_OVERDUE,
+    "suspended": COUNTER_SUSPENDED,
 }
 
 

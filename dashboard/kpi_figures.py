@@ -29,8 +29,13 @@ def _style(fig: go.Figure, title: str) -> go.Figure:
     return fig
 
 
-def closure_histogram(hours: Sequence[float], words: Mapping[str, str]) -> go.Figure:
-    """How long closed cases took, in 6-hour bins to 10 days, with the 3- and 7-day lines."""
+def closure_histogram(
+    hours: Sequence[float], words: Mapping[str, str], marks: Sequence[tuple[float, str]]
+) -> go.Figure:
+    """How long closed cases took, in 6-hour bins to 10 days, with a line at each of
+    ``marks`` (days, and the text beside the line). The text is the caller's: on the KPI
+    page, the KPI of that name with its own n/d (never a share of the closed cases under
+    the KPI's name: one name, one number)."""
     values = np.asarray(hours, dtype=float)
     edges = np.arange(0, 240 + 6, 6)
     counts, _ = np.histogram(np.clip(values, 0, 239.99), bins=edges)
@@ -40,15 +45,13 @@ def closure_histogram(hours: Sequence[float], words: Mapping[str, str]) -> go.Fi
     fig = go.Figure(
         go.Bar(x=centers / 24, y=counts, width=0.25, marker={"color": colors}, hovertemplate=hover)
     )
-    n = len(values)
-    for days, label in ((3, words["line_3d"]), (7, words["line_7d"])):
-        share = float((values <= days * 24).mean()) if n else 0.0
+    for row, (days, text) in enumerate(marks):
         fig.add_vline(x=days, line={"color": INK, "dash": "dash", "width": 1.5})
         fig.add_annotation(
             x=days,
-            y=1,
+            y=1 - 0.09 * row,
             yref="paper",
-            text=f"{label} {rates.percent(share)}",
+            text=text,
             showarrow=False,
             xanchor="left",
             yanchor="top",
@@ -57,7 +60,8 @@ def closure_histogram(hours: Sequence[float], words: Mapping[str, str]) -> go.Fi
         )
     fig.update_xaxes(title=words["days_to_close"], range=[0, 10])
     fig.update_yaxes(title=words["cases_unit"])
-    return _style(fig, f"{words['closure_title']} (n={n})")
+    title = words["closure_title"].format(n=len(values))
+    return _style(fig, title)
 
 
 def kpi_trend(
@@ -73,17 +77,20 @@ def kpi_trend(
     by_code = {d["code"]: d for d in definitions}
     for color, code in zip(palette, codes, strict=False):
         d = by_code[code]
-        ys = [per_day[day][code]["value"] for day in days]
+        results = [per_day[day][code] for day in days]
+        # Each point where its shown value says (tenths, rounded toward worse), so the line
+        # and its label never disagree.
+        ys = [None if r.get("tenths") is None else r["tenths"] / 10 for r in results]
         fig.add_trace(
             go.Scatter(
                 x=days,
-                y=[None if y is None else y * 100 for y in ys],
+                y=ys,
                 name=d["name"],
                 mode="lines+markers",
                 line={"color": color, "width": 2},
                 connectgaps=False,
                 # Shown as every rate is (dashboard/rates.py), not by plotly's rounding.
-                customdata=[rates.percent(y, d.get("higher_is_better", True)) for y in ys],
+                customdata=[rates.percent(r) for r in results],
                 hovertemplate="%{x}<br>%{customdata}<extra>" + d["name"] + "</extra>",
             )
         )

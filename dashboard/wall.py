@@ -28,7 +28,10 @@ from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
 from geo.grid import Grid
 
-WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction")
+WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction_strict", "satisfaction")
+KPI_DAYS = 30  # the strip's period: the last 30 local days, today included
+# The KPI page's section of every KPI's definition and formula (/kpi#definitions).
+DEFINITIONS_ANCHOR = "definitions"
 OUTLINE_URL = "/geo/outline.geojson"
 LABELLED = {"cell": "street"}  # a level whose own shapes are too small to name: whose names
 # How the browser paces itself (milliseconds unless named otherwise).
@@ -110,38 +113,43 @@ def _risk_counter(counter_id: str, level: str, words: dict[str, str]) -> html.Di
     return _counter(counter_id, risk_word(words, level), "—", "risk", style)
 
 
-def kpi_strip(ctx: WallContext, lang: str) -> list[html.Div]:
-    """The article's targets, live: last 30 days, district-wide, with each definition. A rate
-    is shown as dashboard/rates.py shows every rate: never rounded up to a target it misses."""
+def kpi_strip(ctx: WallContext, lang: str) -> list[Any]:
+    """The article's targets, live: last 30 days, district-wide, with each definition and
+    formula. A rate is shown from its ``tenths`` (rounded toward worse, exactly) and toned
+    from its ``meets`` (decided on the exact fraction), through dashboard/rates.py: never
+    rounded up to a target it misses. Then a link to every KPI's definition."""
+    words = labels(lang)
     today = clock.as_utc(ctx.store.now()).astimezone(clock.LOCAL_TZ).date()
-    result = compute_kpis(ctx.store, "district", today - timedelta(days=29), today)
+    result = compute_kpis(ctx.store, "district", today - timedelta(days=KPI_DAYS - 1), today)
     values = result.get(DISTRICT, {})
-    cells = []
+    cells: list[Any] = []
     for d in definitions(lang):
         if d["code"] not in WALL_KPIS:
             continue
-        v = values.get(d["code"], {"value": None, "n": 0, "d": 0})
-        higher = d["higher_is_better"]
-        tone = rates.tone(v["value"], d["target"], higher)
+        v = values.get(d["code"], {"value": None, "n": 0, "d": 0, "tenths": None, "meets": None})
+        target = f"{words['target']} {d['target'] * 100:g}% · " if d["target"] else ""
         cells.append(
             html.Div(
-                className=f"kpi {tone}".strip(),
-                title=f"{d['definition']}",
+                className=f"kpi {rates.tone(v)}".strip(),
+                title=f"{d['definition']}\n{words['formula']}: {d['formula']}",
                 **{
                     "data-kpi": d["code"],
-                    "data-target": str(d["target"]),
-                    "data-higher": "1" if higher else "0",
+                    "data-higher": "1" if d["higher_is_better"] else "0",
                 },
                 children=[
                     html.Div(d["name"], className="kpi-label"),
-                    html.Div(rates.percent(v["value"], higher), className="kpi-value"),
-                    html.Div(
-                        f"{labels(lang)['target']} {d['target'] * 100:g}% · {v['n']}/{v['d'] or 0}",
-                        className="kpi-target",
-                    ),
+                    html.Div(rates.percent(v), className="kpi-value"),
+                    html.Div(f"{target}{v['n']}/{v['d'] or 0}", className="kpi-target"),
                 ],
             )
         )
+    cells.append(
+        html.A(
+            words["kpi_definitions_link"],
+            href=f"/kpi?lang={lang}#{DEFINITIONS_ANCHOR}",
+            className="kpi-definitions-link",
+        )
+    )
     return cells
 
 
@@ -153,6 +161,8 @@ def browser_rules() -> dict[str, Any]:
         "timeZone": clock.LOCAL_TZ.key,
         "closedStates": sorted(s.value for s in CLOSED_STATES),
         "closedStatus": Status.CLOSED.value,  # "closed today" counts this one (void is no close)
+        # 挂账: open, its clocks standing still (ok at any time, as Case.risk), counted apart
+        "suspendedStatus": Status.SUSPENDED.value,
         # a department's view drops a case in these states (cases.access.holds)
         "releasedStates": sorted(s.value for s in access.RELEASED_BY_DEPARTMENT),
         # A risk-map value is an index in riskLevels (0: no open case). An open case is
@@ -239,10 +249,18 @@ def header_status(ctx: WallContext, words: dict[str, str], lang: str) -> html.Di
     )
 
 
+def suspended_count(open_cases: list[list[Any]]) -> int:
+    """The open cases 挂账, from the snapshot's rows (their last field is the status), as
+    the browser counts them from then on (assets/gridcc/state.js)."""
+    return sum(1 for row in open_cases if row[-1] == Status.SUSPENDED.value)
+
+
 def stats_bar(
-    ctx: WallContext, counters: dict[str, int], words: dict[str, str], lang: str
+    ctx: WallContext, snapshot: dict[str, Any], words: dict[str, str], lang: str
 ) -> html.Div:
-    """The headline counters and the KPI strip."""
+    """The headline counters (挂账 apart: open, but their clocks stand still) and the KPI
+    strip."""
+    counters, snapshot_rows = snapshot["counters"], snapshot["open_cases"]
     return html.Div(
         className="stats-bar",
         children=[
@@ -256,6 +274,12 @@ def stats_bar(
                     ),
                     _risk_counter(ids.COUNTER_AT_RISK, "at_risk", words),
                     _risk_counter(ids.COUNTER_OVERDUE, "overdue", words),
+                    _counter(
+                        ids.COUNTER_SUSPENDED,
+                        words["suspended"],
+                        suspended_count(snapshot_rows),
+                        "suspended",
+                    ),
                 ],
             ),
             html.Div(id=ids.KPI_STRIP, className="kpi-strip", children=kpi_strip(ctx, lang)),
@@ -330,7 +354,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
         [html.H1(words["title"]), html.Span(words["site"], className="wall-site")],
         header_status(ctx, words, lang),
         [
-            stats_bar(ctx, snapshot["counters"], words, lang),
+            stats_bar(ctx, snapshot, words, lang),
             html.Main(
                 className="wall-body",
                 children=[

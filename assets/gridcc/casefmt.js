@@ -59,6 +59,34 @@
     return { hours: hours, overdue: overdue, text: text };
   }
 
+  // The clock of the stage under way (sheet.stage_clock: {left_hours, late, late_at, ticking,
+  // working_hours}) `elapsedMs` after it was read: time left, or how late, on the case's own
+  // calendar; a stage whose clock stands still (挂账: left_hours null) says so.
+  function stageLeft(stage, elapsedMs, words) {
+    if (!stage) return { text: words.cv_no_stage, late: false, stopped: false };
+    if (stage.left_hours === null || stage.left_hours === undefined) {
+      return { text: words.cv_stage_stopped, late: Boolean(stage.late), stopped: true };
+    }
+    var hours = stage.left_hours - (stage.ticking ? elapsedMs / 3600000 : 0);
+    var byDays = !stage.working_hours;
+    if (hours < 0) return { text: fill(words.cv_stage_late, { t: duration(hours, words, byDays) }), late: true, stopped: false };
+    var text = fill(words.cv_stage_left, { t: duration(hours, words, byDays) });
+    // Late already though time is left: it ran out before an extension came (late stays late).
+    if (stage.late && stage.late_at) text += " · " + fill(words.cv_stage_late_since, { t: localTime(stage.late_at) });
+    return { text: text, late: Boolean(stage.late), stopped: false };
+  }
+
+  // A 督办's response clock: wall time left to answerBy (epoch s) at nowSec, to the second
+  // ("反馈剩余 1:02:03"), or "已超时" once past it. null answerBy: nothing waiting (null).
+  function answerClock(answerBy, nowSec, words) {
+    if (answerBy === null || answerBy === undefined) return null;
+    var s = Math.floor(answerBy - nowSec);
+    if (s <= 0) return { text: words.answer_late, late: true, seconds: 0 };
+    var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600);
+    var t = (d > 0 ? fill(words.wait_days, { d: d }) : "") + h + ":" + pad(Math.floor(s % 3600 / 60)) + ":" + pad(s % 60);
+    return { text: fill(words.answer_left, { t: t }), late: false, seconds: s };
+  }
+
   // The risk level at `nowSec` of a case with risk_at [watch, at_risk, deadline] (epoch s),
   // in the words of the page's rules (cfg.riskOpen, cfg.riskAt: the wall's, from the server).
   function riskNow(riskAt, nowSec, rules, open) {
@@ -97,6 +125,8 @@
         field.options.unshift({ value: "", label: words.cv_choose || "" });
       } else if (p.kind === "hours" || p.kind === "case") {
         field.input = "number";
+      } else if (p.kind === "date") {
+        field.input = "date";  // YYYY-MM-DD, as the server reads a date (挂账's review date)
       }
       var known = field.input !== "select" ||
         field.options.some(function (o) { return o.value === String(given); });
@@ -205,6 +235,7 @@
 
   return {
     fill: fill, localTime: localTime, duration: duration, waiting: waiting, timeLeft: timeLeft,
+    stageLeft: stageLeft, answerClock: answerClock,
     riskNow: riskNow, riskLook: riskLook, actionForm: actionForm, formBody: formBody,
     refusal: refusal, message: message, shortCell: shortCell, bbox: bbox, presentOn: presentOn, presenceText: presenceText
   };

@@ -17,7 +17,7 @@
           return h("option", { value: o.value, text: o.label, selected: o.value === f.value });
         }));
       } else {
-        input = h("input", { name: f.name, type: f.input === "number" ? "number" : "text",
+        input = h("input", { name: f.name, type: f.input === "number" || f.input === "date" ? f.input : "text",
           value: f.value, required: f.required,
           min: f.kind === "hours" ? "0.5" : (f.kind === "case" ? "1" : null),
           step: f.kind === "hours" ? "0.5" : (f.kind === "case" ? "1" : null) });

@@ -27,7 +27,9 @@
     },
     created: { word: "col_created", sort: "created", time: "created_at" },
     deadline: { word: "col_deadline", sort: "deadline", time: "deadline" },
-    risk: { word: "col_risk" }
+    risk: { word: "col_risk" },
+    // 督办 waiting for the department's answer (a response clock) and 延期申请 pending
+    flags: { word: "col_flags" }
   };
 
   // table, pager: elements; cfg: the desk's config; opts: columns (names of COLUMNS),
@@ -122,6 +124,7 @@
     }
     opts.columns.forEach(function (name) { tr.appendChild(self.cell(name, r)); });
     if (r.priority === "urgent") tr.classList.add("urgent");
+    if (r.answer_by !== null && r.answer_by !== undefined) tr.classList.add("supervised");
     if (opts.openId && opts.openId() === r.id) tr.classList.add("open-case");
     if (opts.onOpen) {
       tr.classList.add("openable");
@@ -140,11 +143,41 @@
       chip.style.setProperty("--risk", risk.color);
       return td;
     }
+    if (name === "flags") return this.flags(r);
     if (col.time) return node("td", "col-" + name, r[col.time] ? this.time.format(new Date(r[col.time])) : "");
     var text = col.cell(r), cell = node("td", "col-" + name, text);
     // The whole text where the column cuts it; a category says what was reported.
     cell.title = name === "category" && r.description ? text + " — " + r.description : text;
     return cell;
+  };
+
+  // A 督办 waiting for an answer: red, with its response clock (counted down each second by
+  // tickClocks); a pending extension request: how many hours were asked for.
+  CaseTable.prototype.flags = function (r) {
+    var td = node("td", "col-flags"), w = this.words, F = G.casefmt;
+    if (r.answer_by !== null && r.answer_by !== undefined) {
+      var chip = td.appendChild(node("span", "flag-supervised"));
+      chip.appendChild(node("b", null, w.flag_supervised));
+      var clock = chip.appendChild(node("span", "answer-clock"));
+      clock.setAttribute("data-answer-by", r.answer_by);
+      this.showClock(clock);
+    }
+    if (r.extension_requested !== null && r.extension_requested !== undefined) {
+      td.appendChild(node("span", "flag-extension", F.fill(w.flag_extension, { h: r.extension_requested })));
+    }
+    return td;
+  };
+
+  CaseTable.prototype.showClock = function (clock) {
+    var said = G.casefmt.answerClock(Number(clock.getAttribute("data-answer-by")), this.opts.nowS(), this.words);
+    if (clock.textContent !== said.text) clock.textContent = said.text;
+    clock.classList.toggle("late", said.late);
+  };
+
+  // Every second: the response clocks of the rows shown (no request, no re-render).
+  CaseTable.prototype.tickClocks = function () {
+    var self = this;
+    Array.prototype.forEach.call(this.el.querySelectorAll(".answer-clock"), function (c) { self.showClock(c); });
   };
 
   CaseTable.prototype.renderPager = function (span) {

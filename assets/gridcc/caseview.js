@@ -220,13 +220,19 @@
     ]);
   };
 
+  // The case's clock and, beside it, the stage under way with its own clock; above them
+  // what presses on the case: a 督办 waiting for an answer (its response clock), a pending
+  // extension request, a 挂账 with its review date.
   P.clockSection = function () {
-    var h = G.dom.h, w = this.words, sla = this.sheet.sla, F = G.casefmt;
+    var h = G.dom.h, w = this.words, s = this.sheet, sla = s.sla, F = G.casefmt;
     var left = h("span", { className: "cv-left" });
     var risk = h("span", { className: "cv-risk" });
     var paused = h("span", { className: "cv-paused", text: w.cv_paused });
-    this.clockNodes = { left: left, risk: risk, paused: paused };
-    return h("section", { className: "cv-sla" }, [
+    var stageLeft = h("span", { className: "cv-stage-left" });
+    var answer = h("span", { className: "cv-answer-clock" });
+    this.clockNodes = { left: left, risk: risk, paused: paused, stageLeft: stageLeft, answer: answer };
+    var caseClock = h("div", { className: "cv-clock cv-clock-case" }, [
+      h("div", { className: "cv-clock-title", text: w.cv_case_clock }),
       h("div", { className: "cv-sla-main" }, [risk, left]),
       h("div", { className: "cv-sla-detail" }, [
         h("span", { text: w.cv_deadline + " " + F.localTime(sla.deadline) }),
@@ -235,6 +241,53 @@
         paused
       ])
     ]);
+    return h("div", { className: "cv-clocks" }, [
+      this.pressSection(answer),
+      h("section", { className: "cv-sla" }, [caseClock, this.stageSection(stageLeft)])
+    ]);
+  };
+
+  P.stageSection = function (stageLeft) {
+    var h = G.dom.h, w = this.words, st = this.sheet.stage_clock, F = G.casefmt;
+    if (!st) {
+      return h("div", { className: "cv-clock cv-clock-stage none" }, [
+        h("div", { className: "cv-clock-title", text: w.cv_stage }),
+        h("div", { className: "cv-stage-main", text: w.cv_no_stage })
+      ]);
+    }
+    return h("div", { className: "cv-clock cv-clock-stage", dataset: { stage: st.stage } }, [
+      h("div", { className: "cv-clock-title", text: w.cv_stage }),
+      h("div", { className: "cv-stage-main" }, [
+        h("span", { className: "cv-stage-name", text: st.label }),
+        h("span", { className: "cv-stage-holder", text: F.fill(w.cv_stage_holder, { who: st.holder_name }) }),
+        stageLeft
+      ]),
+      st.due ? h("div", { className: "cv-sla-detail" }, [
+        h("span", { text: F.fill(w.cv_stage_due, { t: F.localTime(st.due) }) })
+      ]) : null
+    ]);
+  };
+
+  P.pressSection = function (answer) {
+    var h = G.dom.h, w = this.words, s = this.sheet, F = G.casefmt, rows = [];
+    var sup = s.supervision;
+    if (sup && !sup.answered_at && s.answer_by !== null && s.answer_by !== undefined) {
+      rows.push(h("div", { className: "cv-press cv-supervised" }, [
+        h("span", { className: "cv-press-text", text: F.fill(w.cv_supervised, { t: F.localTime(sup.answer_by) }) }),
+        answer
+      ]));
+    } else if (sup && sup.answered_at) {
+      rows.push(h("div", { className: "cv-press cv-answered", text: F.fill(w.cv_answered, { t: F.localTime(sup.answered_at) }) }));
+    }
+    if (s.extension_requested !== null && s.extension_requested !== undefined) {
+      rows.push(h("div", { className: "cv-press cv-extension",
+        text: F.fill(w.cv_extension_waiting, { h: s.extension_requested }) }));
+    }
+    if (s.status === (this.cfg.suspendedStatus || "suspended") && s.review_at) {
+      rows.push(h("div", { className: "cv-press cv-suspended",
+        text: F.fill(w.cv_suspended_review, { t: F.localTime(s.review_at) }) }));
+    }
+    return rows.length ? h("div", { className: "cv-presses" }, rows) : null;
   };
 
   // Every second: the time left, and the risk as the clock passes its thresholds.
@@ -249,7 +302,13 @@
     n.risk.textContent = look.word;
     n.risk.style.setProperty("background", look.color);
     n.risk.dataset.risk = level;
-    n.paused.hidden = sla.ticking || sla.open === false;
+    n.paused.hidden = sla.ticking || sla.open === false || sla.stopped === true;
+    var stage = F.stageLeft(this.sheet.stage_clock, Date.now() - this.readAt, this.words);
+    n.stageLeft.textContent = this.sheet.stage_clock ? stage.text : "";
+    n.stageLeft.classList.toggle("late", stage.late);
+    var answer = F.answerClock(this.sheet.answer_by, this.nowMs() / 1000, this.words);
+    n.answer.textContent = answer ? answer.text : "";
+    n.answer.classList.toggle("late", Boolean(answer && answer.late));
   };
 
   // Now and then the clock is read again from the server (its calendar is the server's).
@@ -261,6 +320,7 @@
       if (fresh.version !== self.sheet.version) { self.reload(); return; }
       self.sheet.sla = fresh.sla;
       self.sheet.risk_at = fresh.risk_at;
+      self.sheet.stage_clock = fresh.stage_clock;
       self.readAt = Date.now();
       self.tick();
     }, function () { /* the next read tries again */ });
@@ -281,7 +341,7 @@
   };
 
   P.timelineSection = function () {
-    var h = G.dom.h, w = this.words, F = G.casefmt, depts = {};
+    var h = G.dom.h, w = this.words, F = G.casefmt, depts = {}, self = this;
     (this.cfg.departments || []).forEach(function (d) { depts[d.code] = d.name; });
     var items = this.events.slice().reverse().map(function (ev) {
       var notes = [];
@@ -296,9 +356,18 @@
         notes.push(F.fill(w.cv_recomputed,
           { before: F.localTime(ev.deadline_before), after: F.localTime(ev.deadline_after) }));
       }
-      return h("li", { className: "cv-ev", dataset: { seq: ev.seq } }, [
+      if (ev.answer_by) notes.push(F.fill(w.cv_answer_by, { t: F.localTime(ev.answer_by) }));
+      if (ev.review) notes.push(F.fill(w.cv_review_on, { t: F.localTime(ev.review) }));
+      if (ev.stood_hours) notes.push(F.fill(w.cv_stood, { t: F.duration(ev.stood_hours, w) }));
+      // The step in words (督办, 延期申请, …), then the state it moved between, where it moved.
+      var paren = self.cfg.lang === "en" ? [" (", ")"] : ["（", "）"];
+      var moved = ev.from && ev.from !== ev.to ? paren[0] + ev.from + " → " + ev.to + paren[1] : "";
+      return h("li", { className: "cv-ev", dataset: { seq: ev.seq, kind: ev.kind } }, [
         h("span", { className: "cv-ev-at", text: F.localTime(ev.at) }),
-        h("span", { className: "cv-ev-step", text: (ev.from ? ev.from + " → " : "") + ev.to }),
+        h("span", { className: "cv-ev-step" }, [
+          h("b", { className: "cv-ev-name", text: ev.step || ev.kind }),
+          moved ? h("span", { className: "cv-ev-move", text: moved }) : null
+        ]),
         h("span", { className: "cv-ev-actor", text: ev.actor }),
         notes.length ? h("span", { className: "cv-ev-note", text: notes.join(" · ") }) : null,
         ev.reason ? h("div", { className: "cv-ev-reason", text: ev.reason }) : null

@@ -2,7 +2,9 @@
  * holds, from its own snapshot and events) and a server-paged, sortable table of its open
  * cases (filters: category, state, street / community, risk). A click on a cell (or a box)
  * narrows the table to those cells. A case opens in the shared case view, whose buttons are
- * the workflow's (签收, 退回, 处置反馈); the table re-reads on every event of the department.
+ * the workflow's (签收, 退回, 处置反馈, 延期申请, 督办反馈); the table re-reads on every event of
+ * the department. A case under 督办 shows red with its response clock; a pending extension
+ * request says so.
  */
 (function (root) {
   "use strict";
@@ -10,7 +12,7 @@
   var G = root.gridcc = root.gridcc || {};
   var MODULES = ["core", "state", "map", "mapview", "mapoverlay", "mapdiff", "mapcolor", "counters",
     "status", "http", "live", "caselist", "casetable", "deskpanel", "livemap"];
-  var COLUMNS = ["id", "category", "status", "place", "created", "deadline", "risk"];
+  var COLUMNS = ["id", "category", "status", "place", "created", "deadline", "risk", "flags"];
 
   function configNode() { return document.querySelector('[data-md-page="dept"][data-md-config]'); }
 
@@ -39,6 +41,8 @@
       extraQuery: function (query) { if (!query.status && cfg.heldStates) query.status = cfg.heldStates.slice(); }
     });
     root.setInterval(function () { self.panel.table.recolour(); }, cfg.timing.riskTickMs);
+    // A 督办's response clock counts down to the second.
+    root.setInterval(function () { self.panel.table.tickClocks(); }, 1000);
     this.panel.reload.poke();
   }
 

@@ -1,6 +1,6 @@
-/* gridcc KPI strip: the district's last 30 days (GET /api/kpis?dim=district), each KPI
- * against the target the server wrote into its data-target, shown as every rate is shown
- * (rates.js: never rounded up to a target it misses). */
+/* gridcc KPI strip: the district's last 30 days (GET /api/kpis?dim=district), each KPI as
+ * the server computed it: shown from its `tenths` and toned from its `meets` (rates.js), so
+ * the strip never rounds a rate up to a target it misses and never decides "meets" itself. */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
   else { root.gridcc = root.gridcc || {}; root.gridcc.kpis = factory(); }
@@ -18,12 +18,10 @@
     Array.prototype.forEach.call(document.getElementById(this.stripId).querySelectorAll("[data-kpi]"), function (node) {
       var v = values[node.getAttribute("data-kpi")];
       if (!v) return;
-      var target = Number(node.getAttribute("data-target"));
-      var higher = node.getAttribute("data-higher") !== "0";
-      node.querySelector(".kpi-value").textContent = R.percent(v.value, higher);
+      node.querySelector(".kpi-value").textContent = R.percent(v);
       var tgt = node.querySelector(".kpi-target");
       tgt.textContent = tgt.textContent.replace(/\d+\/\d+$/, v.n + "/" + (v.d || 0));
-      var tone = R.tone(v.value, target, higher);
+      var tone = R.tone(v);
       node.classList.toggle("meets", tone === "meets");
       node.classList.toggle("misses", tone === "misses");
     });

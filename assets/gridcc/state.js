@@ -23,6 +23,9 @@
     (rules.releasedStates || []).forEach(function (s) { released[s] = true; });
     this.released = released;
     this.closedStatus = rules.closedStatus;
+    // 挂账: open, but its clock stands still (ok whatever its instants say, as the server's
+    // Case.risk) and counted apart.
+    this.suspendedStatus = rules.suspendedStatus || null;
     this.department = (view && view.department) || null;
     this.levels = rules.riskLevels;
     this.openLevel = rules.riskLevels.indexOf(rules.riskOpen);
@@ -36,7 +39,7 @@
     });
     this.openByCell = {};
     // case id -> [cell, watch_at, at_risk_at, deadline (epoch s), category, department,
-    // priority]: a snapshot's open_cases row without its id
+    // priority, status]: a snapshot's open_cases row without its id
     this.openCases = {};
     this.counters = { open: 0, today: 0, closed_today: 0 };
     this.day = null;       // the day the counters count
@@ -69,7 +72,7 @@
     var now = this.inView(ev);
     if (was) this.count(was[0], -1, change);
     if (now) {
-      this.openCases[ev.case_id] = [ev.cell].concat(ev.risk_at, [ev.category, ev.department, ev.priority]);
+      this.openCases[ev.case_id] = [ev.cell].concat(ev.risk_at, [ev.category, ev.department, ev.priority, ev.to]);
       this.count(ev.cell, 1, change);
     } else {
       delete this.openCases[ev.case_id];
@@ -108,6 +111,7 @@
   // instants of its risk_at move it on.
   State.prototype.level = function (c, nowS) {
     var level = this.openLevel;
+    if (this.suspendedStatus !== null && c[7] === this.suspendedStatus) return level;
     for (var i = 0; i < this.crossings.length; i++) {
       var at = c[1 + i];
       if (at !== null && at !== undefined && nowS >= at) level = this.crossings[i];
@@ -115,13 +119,15 @@
     return level;
   };
 
-  // Per cell the worst level; per level name the number of open cases at it.
+  // Per cell the worst level; per level name the number of open cases at it, and under
+  // "suspended" the number of them 挂账 (at the open level: their clocks stand still).
   State.prototype.risk = function (nowS) {
-    var worst = {}, count = {}, cases = this.openCases, self = this;
+    var worst = {}, count = { suspended: 0 }, cases = this.openCases, self = this;
     this.levels.forEach(function (name) { count[name] = 0; });
     Object.keys(cases).forEach(function (id) {
       var c = cases[id], level = self.level(c, nowS);
       count[self.levels[level]] += 1;
+      if (self.suspendedStatus !== null && c[7] === self.suspendedStatus) count.suspended += 1;
       if (!(worst[c[0]] >= level)) worst[c[0]] = level;
     });
     return { worst: worst, count: count };

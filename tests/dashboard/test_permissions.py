@@ -150,6 +150,7 @@ def test_the_kpi_callback_and_pages_check_the_role(center: tuple[GridCC, dict[st
             {"id": kpi_page.TICK, "property": "n_intervals", "value": 1},
             {"id": kpi_page.PERIOD, "property": "value", "value": 30},
             {"id": kpi_page.DIM, "property": "value", "value": "department"},
+            {"id": kpi_page.SORT, "property": "value", "value": "handle_on_time"},
             {"id": kpi_page.LANG, "property": "data", "value": "zh"},
         ],
         "changedPropIds": [f"{kpi_page.TICK}.n_intervals"],
@@ -159,7 +160,10 @@ def test_the_kpi_callback_and_pages_check_the_role(center: tuple[GridCC, dict[st
     assert anon.post("/_dash-update-component", json=payload).status_code == 204
     r = login(g, "op").post("/_dash-update-component", json=payload)
     assert r.status_code == 200
-    assert kpi_page.CLOSURE in json.loads(r.data)["response"]
+    shown = json.loads(r.data)["response"]
+    assert kpi_page.CLOSURE in shown
+    # The league names the order it is in, and the center's own desks have their row.
+    assert "按「按期处置率」排序" in json.dumps(shown[kpi_page.LEAGUE], ensure_ascii=False)
     # The page layouts themselves refuse to render data for an anonymous browser.
     ctx = wall.WallContext(store=g.store, grid=g.grid, auth=g.server.extensions["gridcc_auth"])
     with g.server.test_request_context("/"):

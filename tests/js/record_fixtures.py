@@ -23,9 +23,10 @@ from typing import Any
 from cases import access, clock
 from cases.catalog import load_catalog
 from cases.db import make_engine
+from cases.model import Status
 from cases.records import event_payload
 from cases.store import Store
-from cases.workflow import Actor, Role
+from cases.workflow import ACTIONS, Actor, Role
 from dashboard.wall import browser_rules
 from feeds.intake import Intake
 from geo.grid import Grid, load_default_grid
@@ -86,7 +87,7 @@ class District:
 
     def act(self, case_id: int, action: str, actor: Actor = OPERATOR, **params: Any) -> None:
         self.tick()
-        reason = "fixture" if action in ("return", "rework", "void", "extend", "reassign") else ""
+        reason = "fixture" if ACTIONS[action].needs_reason else ""
         if action in ("accept", "return", "handle"):
             actor = Actor("联络员", Role.LIAISON, self.store.get(case_id).department)
         self.store.apply(case_id, action, actor, reason=reason, **params)
@@ -137,13 +138,22 @@ def work(d: District) -> None:
     d.act(day2[5], "reassign", LEAD, department="chengguan")  # enters chengguan's view
     for action in ("file", "dispatch", "accept", "return"):  # handed back: out of its queue
         d.act(day2[6], action)
+    for action in ("file", "dispatch", "accept"):
+        d.act(day2[8], action)
+    d.snapshot("before-suspend")
+    # 挂账: open, but its clock stands still: ok at any later instant (Case.risk), counted
+    # apart; a case under 督办 keeps its risk.
+    review = (d.clock.at + timedelta(days=10)).date().isoformat()
+    d.act(day2[8], "suspend", LEAD, review=review)
+    for action in ("file", "dispatch", "accept"):
+        d.act(day2[10], action)
     d.snapshot("end")
 
 
 def expected(store: Store, now: datetime) -> dict[str, Any]:
     """What the browser must arrive at, from the store: risk as time passes, departments."""
     risk = []
-    for hours in (0, 1, 4, 24, 72):
+    for hours in (0, 1, 4, 24, 72, 240):
         at = now + timedelta(hours=hours)
         cells = store.cell_state(at)
         risk.append(
@@ -152,6 +162,7 @@ def expected(store: Store, now: datetime) -> dict[str, Any]:
                 "worst": {code: s["worst"] for code, s in sorted(cells.items())},
                 "at_risk": sum(s["at_risk"] for s in cells.values()),
                 "overdue": sum(s["overdue"] for s in cells.values()),
+                "suspended": sum(c.status is Status.SUSPENDED for c in store.open_cases()),
             }
         )
     departments: dict[str, Any] = {}

@@ -92,7 +92,25 @@ test("risk at a given now: the store's worst level per cell, at risk and overdue
       assert.deepEqual(worst, want.worst, name + " at " + want.now);
       assert.equal(risk.count.at_risk, want.at_risk);
       assert.equal(risk.count.overdue, want.overdue);
+      assert.equal(risk.count.suspended, want.suspended);
     }
+  }
+});
+
+test("a 挂账 case is counted apart and its clock stands still, from an event or a snapshot", () => {
+  const suspend = event("case.suspend")[0];
+  assert.ok(suspend && suspend.to === rules.suspendedStatus);
+  const latest = log.expected.risk[log.expected.risk.length - 1].now;
+  for (const name of ["before-suspend", "end"]) {
+    const { state } = from(name);
+    const c = state.openCases[suspend.case_id];
+    assert.ok(c, name);  // open all the same
+    assert.equal(c[7], rules.suspendedStatus, name);
+    // Past its deadline by its instants, yet at the open level (as Case.risk says).
+    assert.ok(latest >= suspend.risk_at[2], "the fixture reaches past its deadline");
+    assert.equal(rules.riskLevels[state.level(c, latest)], rules.riskOpen, name);
+    assert.equal(state.risk(latest).count.suspended, 1, name);
+    assert.ok(!state.alerting(latest).some((a) => a.id === suspend.case_id), name);
   }
 });
 

@@ -16,14 +16,19 @@ def test_recorded_log_is_current(tmp_path: Path, grid: Grid) -> None:
 
 
 def test_browser_rules_name_what_the_server_sends() -> None:
-    """Each counter the wall shows is a snapshot counter or a risk level; risk names agree."""
+    """Each counter the wall shows is a snapshot counter, a risk level or the open cases 挂账
+    (state.js counts them from the rows' status); risk names agree."""
     from dashboard.wall import browser_rules
 
     rules = browser_rules()
     fixture = json.loads((FIXTURES / LOG_FILE).read_text(encoding="utf-8"))
     with_counters = set(fixture["snapshots"][-1]["counters"])
     levels = rules["riskLevels"]
-    assert set(rules["ids"]["counters"]) <= with_counters | set(levels)
+    assert set(rules["ids"]["counters"]) <= with_counters | set(levels) | {"suspended"}
+    assert rules["suspendedStatus"] not in rules["closedStates"]  # open, its clock stopped
+    # The snapshot's rows end with the status the browser counts 挂账 from.
+    rows = fixture["snapshots"][-1]["open_cases"]
+    assert rules["suspendedStatus"] in {row[-1] for row in rows}
     assert [rules["riskOpen"], *rules["riskAt"]] == levels[1:]
     assert rules["closedStatus"] in rules["closedStates"]
 
