@@ -196,6 +196,17 @@ TIMELINE_DATA = (
     "review",  # 挂账: when it is to be looked at again
     "stood_hours",  # 恢复办理: how long the clock stood still
 )
+TIMELINE_INSTANTS = ("answer_by", "review")
+
+
+def _local(instant: str) -> str:
+    """An ISO instant as the view reads every time: local (Asia/Shanghai), with its offset."""
+    try:
+        return clock.iso_local(datetime.fromisoformat(instant))
+    except (TypeError, ValueError):
+        return instant
+
+
 # Steps that are not the workflow's actions, by event kind (the words' key).
 OTHER_STEPS = {
     "case.reported": "ev_reported",
@@ -230,6 +241,8 @@ def timeline_entry(event: Event, names: ActorNames, lang: str) -> dict[str, Any]
         "to": event.to_status.value if en else event.to_status.label_zh,
         "reason": event.reason,
         **{k: data[k] for k in TIMELINE_DATA if k in data and k != "department"},
+        # instants an event keeps (in UTC), as every time the view shows: local
+        **{k: _local(data[k]) for k in TIMELINE_INSTANTS if data.get(k)},
         # the department after this step (a reassign names both)
         "department": data.get("department"),
     }

@@ -75,7 +75,9 @@ def kpi_trend(
     fig = go.Figure()
     palette = ["#3fb6ff", "#2f9e6e", "#e0b341", "#c678dd"]
     by_code = {d["code"]: d for d in definitions}
-    for color, code in zip(palette, codes, strict=False):
+    # Targets close together (99% and 99.5%) are labelled on either side of their lines.
+    places = ["bottom right", "top left", "top right", "bottom left"]
+    for color, code, place in zip(palette, codes, places, strict=False):
         d = by_code[code]
         results = [per_day[day][code] for day in days]
         # Each point where its shown value says (tenths, rounded toward worse), so the line
@@ -100,7 +102,7 @@ def kpi_trend(
                 line={"color": color, "dash": "dot", "width": 1},
                 annotation_text=f"{words['target']} {d['target'] * 100:g}%",
                 annotation_font={"color": color},
-                annotation_position="bottom right",
+                annotation_position=place,
             )
     shown = [y for trace in fig.data for y in trace.y if y is not None]
     fig.update_yaxes(title="%", range=[min([80.0, *shown]) - 2, 100.5])

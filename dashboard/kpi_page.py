@@ -101,7 +101,7 @@ def definitions_section(lang: str) -> html.Section:
             html.Th(words["def_kpi"]),
             html.Th(words["def_words"]),
             html.Th(words["formula"]),
-            html.Th(words["target"]),
+            html.Th(words["target"][:1].upper() + words["target"][1:]),
         ]
     )
     return html.Section(

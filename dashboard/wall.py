@@ -113,11 +113,21 @@ def _risk_counter(counter_id: str, level: str, words: dict[str, str]) -> html.Di
     return _counter(counter_id, risk_word(words, level), "—", "risk", style)
 
 
+def _kpi_label(name: str) -> list[Any] | str:
+    """A KPI's whole name, its qualifier in smaller type ("满意率" + "（满意+基本满意）"), so
+    the wall says exactly what the KPI page says without the strip outgrowing the screen."""
+    for mark in ("（", " ("):
+        at = name.find(mark)
+        if at > 0:
+            return [html.Span(name[:at]), html.Span(name[at:], className="kpi-label-sub")]
+    return name
+
+
 def kpi_strip(ctx: WallContext, lang: str) -> list[Any]:
     """The article's targets, live: last 30 days, district-wide, with each definition and
     formula. A rate is shown from its ``tenths`` (rounded toward worse, exactly) and toned
     from its ``meets`` (decided on the exact fraction), through dashboard/rates.py: never
-    rounded up to a target it misses. Then a link to every KPI's definition."""
+    rounded up to a target it misses. (The header links every KPI's definition.)"""
     words = labels(lang)
     today = clock.as_utc(ctx.store.now()).astimezone(clock.LOCAL_TZ).date()
     result = compute_kpis(ctx.store, "district", today - timedelta(days=KPI_DAYS - 1), today)
@@ -137,19 +147,12 @@ def kpi_strip(ctx: WallContext, lang: str) -> list[Any]:
                     "data-higher": "1" if d["higher_is_better"] else "0",
                 },
                 children=[
-                    html.Div(d["name"], className="kpi-label"),
+                    html.Div(_kpi_label(d["name"]), className="kpi-label"),
                     html.Div(rates.percent(v), className="kpi-value"),
                     html.Div(f"{target}{v['n']}/{v['d'] or 0}", className="kpi-target"),
                 ],
             )
         )
-    cells.append(
-        html.A(
-            words["kpi_definitions_link"],
-            href=f"/kpi?lang={lang}#{DEFINITIONS_ANCHOR}",
-            className="kpi-definitions-link",
-        )
-    )
     return cells
 
 
@@ -228,7 +231,11 @@ def header_status(ctx: WallContext, words: dict[str, str], lang: str) -> html.Di
     block holds them when there is one)."""
     other = "en" if lang == "zh" else "zh"
     signed_in = who(ctx.auth, words, lang, here="wall")
-    links = [html.A(words["other_lang"], href=f"?lang={other}")]
+    links = [
+        # every KPI's definition in words and its formula (the KPI page's section)
+        html.A(words["kpi_definitions_link"], href=f"/kpi?lang={lang}#{DEFINITIONS_ANCHOR}"),
+        html.A(words["other_lang"], href=f"?lang={other}"),
+    ]
     if signed_in is None:
         links.insert(0, html.A(words["nav_kpi"], href=f"/kpi?lang={lang}"))
     return html.Div(

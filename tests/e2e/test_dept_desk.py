@@ -1,15 +1,20 @@
 """A department's desk in a real browser: its liaison opens cases from the table into the
 shared case view and works them with the workflow's buttons — accepts one (签收), returns
 one with a reason (退回: it leaves the desk), attaches a site photo and reports one handled
-(处置反馈) — each change reaching the table and the map without a reload."""
+(处置反馈) — each change reaching the table and the map without a reload. A lead's 督办 on a
+late case turns its row red with a response clock counting down; the liaison answers it
+(督办反馈) from the case view, which shows the stage under way and its own clock. A pending
+extension request shows on its row."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from PIL import Image
 
 from geo.grid import Grid
@@ -28,6 +33,7 @@ STATUS = """(id) => (document.querySelector(`#case-table tr[data-case='${id}'] .
 
 
 def _store(url: str, grid: Grid) -> dict[str, int]:
+    from cases.clock import utcnow
     from cases.db import make_engine
     from cases.model import Report
     from cases.store import Store
@@ -37,7 +43,9 @@ def _store(url: str, grid: Grid) -> dict[str, int]:
     engine = make_engine(url)
     store = Store(engine)
     store.create_schema()
-    UserDirectory(engine).add("li-cg", Role.LIAISON, PASSWORD, department="chengguan")
+    users = UserDirectory(engine)
+    users.add("li-cg", Role.LIAISON, PASSWORD, department="chengguan")
+    users.add("lead-1", Role.LEAD, PASSWORD)
     op = Actor("op", Role.OPERATOR)
     made = {}
     for name, index, category, steps in (
@@ -45,7 +53,10 @@ def _store(url: str, grid: Grid) -> dict[str, int]:
         ("to_return", 340, "SR02", ("file", "dispatch")),
         ("to_handle", 380, "SR03", ("file", "dispatch", "accept")),
         ("theirs", 300, "AQ05", ("file", "dispatch")),  # 市政's, in the same cell
+        ("late", 420, "SR03", ("file", "dispatch", "accept")),  # two days ago: long late
     ):
+        # The late one happened two days ago (its 处置 had 4 calendar hours).
+        store.now = (lambda: utcnow() - timedelta(days=2)) if name == "late" else utcnow
         lon, lat = grid.geometries[index].representative_point().coords[0]
         case, _ = store.open_case(
             Report("patrol", category, name, lon, lat, grid.codes[index], grid.names[index])
@@ -54,6 +65,9 @@ def _store(url: str, grid: Grid) -> dict[str, int]:
             actor = Actor("li-cg", Role.LIAISON, "chengguan") if action == "accept" else op
             store.apply(case.id, action, actor)
         made[name] = case.id
+    store.now = utcnow
+    liaison = Actor("li-cg", Role.LIAISON, "chengguan")
+    store.apply(made["to_accept"], "request_extension", liaison, "需协调物业", hours=8)
     engine.dispose()
     return made
 
@@ -91,8 +105,11 @@ def test_a_liaison_accepts_returns_and_reports_handled_with_a_photo(
     base, made = desk
     page = signed_in(browser, base, "li-cg", "/dept")
     map_ready(page, "dept")
-    mine = {made["to_accept"], made["to_return"], made["to_handle"]}
+    mine = {made["to_accept"], made["to_return"], made["to_handle"], made["late"]}
     assert eventually(lambda: set(listed(page)), mine) == mine  # never 市政's case
+    # A pending extension request says so on its row.
+    ext = f"#case-table tr[data-case='{made['to_accept']}'] .flag-extension"
+    assert page.locator(ext).inner_text() == "延期待批 8小时"
 
     # 签收: the case view's button, from the workflow; the table says so without a reload.
     _open(page, made["to_accept"])
@@ -124,5 +141,50 @@ def test_a_liaison_accepts_returns_and_reports_handled_with_a_photo(
     _act(page, "handle")
     assert eventually(lambda: status(made["to_handle"]), "处置反馈") == "处置反馈"
     assert page.locator("#case-view .cv-status").inner_text() == "处置反馈"
+
+    # 督办: a lead presses the department on its late case (over the API, as the lead's
+    # desk does); its row turns red at once, with a response clock counting down.
+    _supervise(base, made["late"], "已超期两天，请今日办结")
+    row = f"#case-table tr[data-case='{made['late']}']"
+    page.wait_for_selector(f"{row}.supervised .flag-supervised .answer-clock", timeout=20_000)
+    clock = page.locator(f"{row} .answer-clock")
+    first = clock.inner_text()
+    assert first.startswith("反馈剩余 0:5"), first  # 1 calendar hour to answer
+    assert eventually(lambda: clock.inner_text() != first, True), "it counts down"
+    assert (
+        page.evaluate(f'getComputedStyle(document.querySelector("{row} td")).backgroundColor')
+        != "rgba(0, 0, 0, 0)"
+    )
+    _open(page, made["late"])
+    page.wait_for_selector("#case-view .cv-supervised .cv-answer-clock:has-text('反馈剩余')")
+    # The stage under way, who holds it and its own clock, beside the case's.
+    assert page.locator("#case-view .cv-stage-name").inner_text() == "处置"
+    assert page.locator("#case-view .cv-stage-holder").inner_text() == "承办：城管"
+    assert page.locator("#case-view .cv-stage-left").inner_text().startswith("本环节已超时 ")
+    assert page.locator("#case-view .cv-ev-name").first.inner_text() == "督办"
+    page.screenshot(path=str(SCREENSHOTS / "dept-desk-duban.png"))
+
+    # 督办反馈 from the case view's button: the row is red no more.
+    _act(page, "answer_supervision", "已安排今日清运")
+    page.wait_for_selector(f"{row}:not(.supervised)", timeout=20_000)
+    assert page.locator(f"{row} .flag-supervised").count() == 0
+    page.wait_for_selector("#case-view .cv-answered")
+    assert page.locator("#case-view .cv-ev-name").first.inner_text() == "督办反馈"
     assert page.errors == []
     page.context.close()
+
+
+def _supervise(base: str, case_id: int, reason: str) -> None:
+    lead = requests.Session()
+    r = lead.post(
+        f"{base}/api/login", json={"username": "lead-1", "password": PASSWORD}, timeout=10
+    )
+    assert r.status_code == 200, r.text
+    lead.headers["X-CSRFToken"] = r.json()["csrf_token"]
+    version = lead.get(f"{base}/api/cases/{case_id}", timeout=10).json()["case"]["version"]
+    r = lead.post(
+        f"{base}/api/cases/{case_id}/actions/supervise",
+        json={"expected_version": version, "reason": reason},
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text

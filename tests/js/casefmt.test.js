@@ -197,3 +197,39 @@ test("the desks' views never parse server text as HTML", () => {
     assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, name);
   }
 });
+
+test("the stage under way has its own clock: time left, how late, or standing still", () => {
+  const stage = desk.sheets.reported.stage_clock; // 立案, at the center's desk, recorded late
+  assert.deepEqual([stage.label, stage.holder_name], ["立案", "指挥中心"]);
+  assert.deepEqual(F.stageLeft(stage, 0, W), { text: "本环节已超时 49分钟", late: true, stopped: false });
+  const ahead = { ...stage, left_hours: 2, late: false };
+  assert.equal(F.stageLeft(ahead, 30 * 60000, W).text, "本环节剩余 1小时30分");
+  assert.equal(F.stageLeft({ ...ahead, ticking: false }, 30 * 60000, W).text, "本环节剩余 2小时00分");
+  assert.equal(F.stageLeft(ahead, 3 * 3600000, WE).text, "stage 1 h 00 min late");
+  // Late already though time is left (an extension came after it ran out): late stays late.
+  const extended = { ...ahead, late: true, late_at: "2026-11-24T09:22:00+08:00" };
+  assert.deepEqual([F.stageLeft(extended, 0, W).text, F.stageLeft(extended, 0, W).late],
+    ["本环节剩余 2小时00分 · 本环节自 11-24 09:22 起计为超时", true]);
+  assert.equal(F.stageLeft({ ...stage, left_hours: null }, 0, W).text, W.cv_stage_stopped);
+  assert.equal(F.stageLeft(null, 0, W).text, W.cv_no_stage);
+  assert.equal(desk.sheets.filed_en.stage_clock.label, "dispatch");
+});
+
+test("a 督办's response clock counts down to the second, then says it is late", () => {
+  const by = 1_000_000;
+  assert.equal(F.answerClock(null, by, W), null);
+  assert.deepEqual(F.answerClock(by, by - 3723, W), { text: "反馈剩余 1:02:03", late: false, seconds: 3723 });
+  assert.equal(F.answerClock(by, by - 59.5, WE).text, "0:00:59 to answer");
+  assert.deepEqual(F.answerClock(by, by, W), { text: "已超时", late: true, seconds: 0 });
+  assert.equal(F.answerClock(by, by + 600, WE).text, "answer overdue");
+  assert.equal(F.answerClock(by, by - 90000, W).text, "反馈剩余 1天 1:00:00");
+});
+
+test("a date parameter (挂账's review date) is asked with a date input", () => {
+  const suspend = { name: "suspend", label: "挂账", needs_reason: true,
+    params: [{ name: "review", label: "复查日期", kind: "date", required: true }] };
+  const form = F.actionForm(suspend, { words: W });
+  assert.equal(form.fields[0].input, "date");
+  const filled = F.formBody(form, { review: "2026-12-01" }, "待施工", 3);
+  assert.deepEqual(filled.body, { expected_version: 3, review: "2026-12-01", reason: "待施工" });
+});
