@@ -222,7 +222,8 @@ def test_snapshot_counts_open_cases_by_cell_and_today(store: Store) -> None:
     [row] = snap["open_cases"]
     assert row[:2] == [a.id, "370102001001001"]
     assert row[2:5] == [int(t.timestamp()) for t in (a.watch_at, a.at_risk_at, a.deadline)]
-    assert row[5:] == ["SR01", a.department, "normal"]
+    # and its status, last: a 挂账 case is counted apart and its clock stands still
+    assert row[5:] == ["SR01", a.department, "normal", "reported"]
 
 
 def test_rejections_are_kept(store: Store) -> None:
