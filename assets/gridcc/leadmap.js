@@ -11,8 +11,7 @@
   var G = root.gridcc = root.gridcc || {};
   var MODULES = ["core", "state", "map", "mapview", "mapoverlay", "mapdiff", "mapcolor", "counters",
     "status", "http", "live", "caselist", "casetable", "deskpanel", "livemap"];
-  // flags: a 督办 the department has yet to answer (its clock), an extension request pending
-  var COLUMNS = ["id", "category", "department", "status", "place", "deadline", "risk", "flags"];
+  var COLUMNS = ["id", "category", "department", "status", "place", "deadline", "risk"];
   // This screen knows the server's clock to a second or so (the snapshot's whole seconds,
   // the time a request takes): the undo bar closes this much before the server's window.
   var UNDO_MARGIN_MS = 2000;
@@ -53,7 +52,7 @@
     this.actions = document.getElementById(ids.actions);
     this.undoBar = document.getElementById(ids.undo);
     this.actions.querySelector(".case-reassign").addEventListener("click", function () { self.reassign(); });
-    root.setInterval(function () { self.showUndo(); self.panel.table.tickClocks(); }, 1000);
+    root.setInterval(function () { self.showUndo(); }, 1000);
     root.setInterval(function () { self.panel.table.recolour(); }, cfg.timing.riskTickMs);
     this.panel.reload.poke();
   }
