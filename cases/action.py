@@ -31,7 +31,8 @@ class Action:
     effect: Effect = effects.nothing
     # A refusal beyond the state; ``now`` is None where a screen lists what it may offer
     # without a clock (a guard on time then lets it through, and ``take`` decides).
-    guard: Callable[[Case, datetime | None], str | None] | None = None
+    # (A guard may give its refusal in both languages: (English, Chinese).)
+    guard: Callable[[Case, datetime | None], str | tuple[str, str] | None] | None = None
     # Offered as a button on a case (False: taken from elsewhere, an undo right after
     # the step it compensates).
     offered: bool = True
@@ -91,6 +92,7 @@ def check(act: Action, case: Case, now: datetime | None = None) -> None:
         raise InvalidTransition(case.id, case.status, f"{act.name} ({act.label_zh})", act.label_zh)
     refusal = act.guard(case, now) if act.guard else None
     if refusal:
+        en, zh = refusal if isinstance(refusal, tuple) else (refusal, "")
         raise InvalidTransition(
-            case.id, case.status, f"{act.name} ({act.label_zh}): {refusal}", act.label_zh
+            case.id, case.status, f"{act.name} ({act.label_zh}): {en}", act.label_zh, zh
         )

@@ -277,20 +277,23 @@ def _stage_late(case: Case, now: datetime) -> bool:
     return case.stage_late_at is not None and now > case.stage_late_at
 
 
-def request_extension(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
-    """延期申请: only while the stage has time left, one request at a time."""
-    if case.extension_requested is not None:
-        raise CaseError(
-            f"case {case.id} already has an extension request waiting",
-            f"案件 {case.id} 已有待审批的延期申请",
-        )
-    if _stage_late(case, ctx.now):
-        raise CaseError(
-            f"case {case.id}: its stage is already past its time limit; an extension must be "
-            "asked for before the deadline",
-            f"案件 {case.id} 本环节已超时，延期须在时限之前申请",
-        )
+def request_extension(
+    _case: Case, args: Mapping[str, Any], _ctx: Context
+) -> tuple[Changes, Changes]:
     return {"extension_requested": args["hours"]}, {"hours": args["hours"]}
+
+
+def requestable(case: Case, now: datetime | None = None) -> tuple[str, str] | None:
+    """延期申请: one at a time, and only while the stage has time left (a request once the
+    stage is late is not offered, and refused if sent)."""
+    if case.extension_requested is not None:
+        return "already has an extension request waiting", "已有待审批的延期申请"
+    if now is not None and _stage_late(case, now):
+        return (
+            "its stage is already past its time limit; ask before the deadline",
+            "本环节已超时，延期须在时限之前申请",
+        )
+    return None
 
 
 def approve_extension(

@@ -62,10 +62,13 @@ class CaseError(Exception):
 
 
 class InvalidTransition(CaseError):
-    def __init__(self, case_id: int, current: Status, action: str, action_zh: str = "") -> None:
+    def __init__(
+        self, case_id: int, current: Status, action: str, action_zh: str = "", why_zh: str = ""
+    ) -> None:
+        zh = f"案件 {case_id} 现为「{current.label_zh}」，现在不能「{action_zh or action}」"
         super().__init__(
             f"case {case_id} is {current.value} ({current.label_zh}); {action} is not possible now",
-            f"案件 {case_id} 现为「{current.label_zh}」，现在不能「{action_zh or action}」",
+            f"{zh}：{why_zh}" if why_zh else zh,
         )
         self.case_id = case_id
         self.current = current

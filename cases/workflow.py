@@ -208,6 +208,7 @@ ACTIONS: dict[str, Action] = {
             own_department=True,
             params=(HOURS,),
             effect=effects.request_extension,
+            guard=effects.requestable,
         ),
         Action(
             "approve_extension",

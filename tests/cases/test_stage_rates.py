@@ -86,6 +86,12 @@ def test_a_request_is_refused_once_the_stage_is_late_and_a_late_approval_stays_l
     with pytest.raises(CaseError, match="before the deadline") as late:
         h.do("2026-11-10 13:21", c, "request_extension", CG, "来不及了", hours=4)
     assert "时限之前申请" in late.value.zh
+    from cases.workflow import available
+
+    offered = [a.name for a in available(CG, h.store.get(c), at("2026-11-10 13:21"))]
+    assert "request_extension" not in offered  # not offered once late, refused if sent
+    offered = [a.name for a in available(CG, h.store.get(c), at("2026-11-10 13:00"))]
+    assert "request_extension" in offered
     h.do("2026-11-10 13:00", c, "request_extension", CG, "需要吊车", hours=4)
     h.do("2026-11-10 14:00", c, "approve_extension", LEAD)  # approved after 13:20
     h.do("2026-11-10 15:00", c, "handle", CG)
