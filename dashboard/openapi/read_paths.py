@@ -55,12 +55,12 @@ def snapshot_schema() -> Schema:
             "open_cases": {
                 "type": "array",
                 "description": "[case id, cell, watch_at, at_risk_at, deadline (epoch s),"
-                " category, department, priority]",
+                " category, department, priority, status]",
                 "items": {
                     "type": "array",
                     "items": {"type": ["integer", "string"]},
-                    "minItems": 8,
-                    "maxItems": 8,
+                    "minItems": 9,
+                    "maxItems": 9,
                 },
             },
             "counters": obj(
