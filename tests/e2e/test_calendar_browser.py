@@ -140,7 +140,7 @@ def test_the_wall_warns_until_an_admin_enters_the_year_and_deadlines_move(
     admin.click("#admin-calendar-enter")
     result = admin.locator("#admin-calendar-result")
     result.filter(has_text="已录入 2027 年安排").wait_for(timeout=WAIT_MS)
-    assert result.inner_text() == "已录入 2027 年安排（21 天）；1 件在办案件的处置时限已重新计算。"
+    assert result.inner_text() == "已录入 2027 年安排（21 天）；1 件在办案件的时限已重新计算。"
     notice.wait_for(state="hidden", timeout=WAIT_MS)
     assert "已录入至 2027-12-31" in admin.inner_text(".calendar-until")
     admin.screenshot(path=str(SCREENSHOTS / "admin-calendar-entered.png"), full_page=True)
