@@ -80,8 +80,7 @@ LABELS: dict[str, dict[str, str]] = {
         "录入即生效，在办案件的时限按新日历重新计算。",
         "calendar_enter": "录入该年安排",
         "calendar_covered": "已录入至 {date}",
-        "calendar_entered": "已录入 {year} 年安排（{days} 天）；"
-        "{n} 件在办案件的时限已重新计算。",
+        "calendar_entered": "已录入 {year} 年安排（{days} 天）；{n} 件在办案件的时限已重新计算。",
         "calendar_year": "年份",
         "calendar_source": "来源",
         "calendar_entered_at": "录入时间",
