@@ -79,7 +79,8 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 def _open_counts(
     conn: Any, dim: str, start: datetime, end: datetime, now: datetime
 ) -> dict[str, Counts]:
-    """What depends on the clock, per key of ``dim``: open cases, those past the case
+    """What depends on the clock, per key of ``dim`` (or per local day of report, "day"):
+    open cases, those past the case
     deadline or older than 3 or 7 days, those suspended, and each stage open and late. A
     department's are the cases it holds now (a case it held before counts in its settled
     counters) and the stages it holds; the center's desks are the key ``center``."""
@@ -111,7 +112,8 @@ def _open_counts(
         ).all()
         rows = [*held, *stages]
     else:
-        key = _dimension_column(dim).label("key")
+        column = _local_day(conn.dialect.name) if dim == "day" else _dimension_column(dim)
+        key = column.label("key")
         rows = conn.execute(
             select(key, *case_level, *stage_level).where(*in_period).group_by(key)
         ).all()
@@ -167,10 +169,11 @@ def daily(
             )
             .group_by(kpi_rollup.c.day)
         ).all()
+        open_by_day = _open_counts(conn, "day", start, end, now)
     per_day: dict[str, Counts] = {}
     for row in rows:
         per_day[row.day] = {name: int(getattr(row, name)) for name in KPI_COUNTERS}
-    for day, live in _open_by_day(store, start, end, now).items():
+    for day, live in open_by_day.items():
         per_day.setdefault(day, {name: 0 for name in KPI_COUNTERS}).update(live)
     for c in per_day.values():
         for name in OPEN_COUNTERS:
@@ -178,21 +181,15 @@ def daily(
     return {day: evaluate(c) for day, c in sorted(per_day.items())}
 
 
-def _open_by_day(store: Any, start: datetime, end: datetime, now: datetime) -> dict[str, Counts]:
-    """The district's clock-dependent counters per local day of report."""
-    out: dict[str, Counts] = {}
-    day_start = clock.local_day_start
-    one_day = timedelta(days=1)
-    moment = start
-    while moment < end:
-        following = day_start(moment + one_day + timedelta(hours=12))
-        with store.read() as conn:
-            found = _open_counts(conn, "district", moment, following, now)
-        for live in found.values():
-            day = clock.as_utc(moment).astimezone(clock.LOCAL_TZ).date().isoformat()
-            out[day] = live
-        moment = following
-    return out
+def _local_day(dialect: str) -> ColumnElement[str]:
+    """The local (Asia/Shanghai) day a case was reported, as 'YYYY-MM-DD' (the rollup's day)."""
+    created = cases.c.created_at
+    if dialect == "postgresql":
+        return func.to_char(func.timezone(clock.LOCAL_TZ.key, created), "YYYY-MM-DD")
+    # SQLite keeps UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' and has no zone database; Shanghai
+    # has kept UTC+8 since 1991. Whole seconds first: a fraction rounded to milliseconds
+    # would carry 15:59:59.9996 UTC over local midnight.
+    return func.date(func.substr(created, 1, 19), "+8 hours")
 
 
 def settled_totals(store: Any, dim: str = "district") -> Counts:

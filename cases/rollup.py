@@ -18,7 +18,7 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -188,7 +188,3 @@ def _cases_with_stages(conn: Connection, chunk: int) -> Iterator[tuple[Case, lis
         }
         for row in batch:
             yield case_from_row(row), by_case.get(row.id, [])
-
-
-def case_count(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(cases)).scalar_one())

@@ -179,3 +179,19 @@ def test_every_kpi_has_a_definition_in_both_languages() -> None:
     )
     assert "基本满意" not in formulas["satisfaction_strict"]
     assert "基本满意" in formulas["satisfaction"]
+
+
+def test_each_day_of_the_trend_is_that_days_kpis(history: History) -> None:
+    """The trend's days (one query, grouped by the local day of report) count exactly what
+    the KPIs of that single day count, open and late stages included."""
+    from cases.kpi import daily
+
+    now = at(NOW)
+    trend = daily(history.store, date(2026, 11, 1), date(2026, 11, 20), now)
+    assert set(trend) == {"2026-11-10", "2026-11-19", "2026-11-20"}
+    for day, kpis in trend.items():
+        one = date.fromisoformat(day)
+        alone = compute_kpis(history.store, "district", one, one, now)["370102"]
+        assert {c: (v["n"], v["d"]) for c, v in kpis.items()} == {
+            c: (v["n"], v["d"]) for c, v in alone.items()
+        }, day
