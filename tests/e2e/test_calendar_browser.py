@@ -101,6 +101,13 @@ def test_the_wall_warns_until_an_admin_enters_the_year_and_deadlines_move(
     assert _shown(before) == "02/16 17:30" and _shown(after) == "02/18 17:30"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
+    # First, while no other map draws (with the wall's map drawing, this one once missed its
+    # 60 s to get ready on a busy 2-core machine), the department's desk shows the case's
+    # deadline on the statutory fallback.
+    dept = signed_in(browser, base, "li-cg", "/dept")
+    map_ready(dept, "dept")
+    assert eventually(lambda: dept.evaluate(DEADLINE, case_id), _shown(before)) == _shown(before)
+
     # The wall (an admin may watch it too), at a command center's 1920×1080.
     admin = signed_in(browser, base, "admin", "/admin")
     wall = admin.context.new_page()
@@ -123,11 +130,6 @@ def test_the_wall_warns_until_an_admin_enters_the_year_and_deadlines_move(
     view = "window.gridcc.wall.map.view.map"
     wall.wait_for_function(f"{view}.loaded() && !{view}.isMoving()")
     wall.screenshot(path=str(SCREENSHOTS / "wall-calendar-warning.png"))
-
-    # The department's desk shows the case's deadline on the statutory fallback.
-    dept = signed_in(browser, base, "li-cg", "/dept")
-    map_ready(dept, "dept")
-    assert eventually(lambda: dept.evaluate(DEADLINE, case_id), _shown(before)) == _shown(before)
 
     # The admin page warns beside the entry; the admin pastes the year's file and enters it.
     admin.bring_to_front()
