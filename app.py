@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from cases.bus import EventBus
     from cases.keys import KeyRing
+    from cases.people import Roster
     from cases.photos import PhotoLimits
     from cases.sessions import Lifetimes, SessionBook
     from cases.store import Store
@@ -292,6 +293,7 @@ class Core:
     intake: Intake
     keys: KeyRing
     sessions: SessionBook
+    roster: Roster
 
 
 def load_grid(settings: Settings) -> Grid:
@@ -311,6 +313,7 @@ def build_core(settings: Settings) -> Core:
     from cases.catalog import load_catalog
     from cases.db import make_engine
     from cases.keys import KeyRing
+    from cases.people import Roster
     from cases.refusal_spool import RefusalSpool
     from cases.routing import place_units
     from cases.sessions import SessionBook
@@ -336,6 +339,7 @@ def build_core(settings: Settings) -> Core:
         Intake(store, grid),
         KeyRing(engine),
         SessionBook(engine, settings.lifetimes),
+        Roster(engine),
     )
 
 

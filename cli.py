@@ -58,6 +58,31 @@ def seed_demo_users(gridcc: GridCC) -> tuple[str, list[tuple[str, str, str]]]:
     return password, made
 
 
+def seed_demo_teams(gridcc: GridCC) -> None:
+    """Development on the bundled synthetic grid: its synthetic 1+6 teams, on duty today
+    and tomorrow, and the demo's grid worker as the worker of a cell of 姚家街道."""
+    from datetime import timedelta
+
+    from cases import clock
+    from cases.team_synthetic import seed_synthetic
+
+    grid = gridcc.grid
+    if gridcc.settings.env != "development" or not grid.synthetic:
+        return
+    today = clock.local_day_start(gridcc.store.now()).astimezone(clock.LOCAL_TZ).date()
+    days = [(d, gridcc.store.is_working_day(d)) for d in (today, today + timedelta(days=1))]
+    cells = list(zip(grid.codes, grid.street_names, grid.community_names, strict=True))
+    made = seed_synthetic(gridcc.core.roster, cells, days)
+    if made:
+        # The demo's grid worker walks the first cell of 姚家 (the grid's first street if none).
+        first = next((c for c in grid.codes if c.startswith("370102009")), grid.codes[0])
+        team = gridcc.core.roster.team(first)
+        worker = next((p for p, part in team.members if part == "worker"), None) if team else None
+        if worker is not None and gridcc.users.get("worker") is not None:
+            gridcc.core.roster.link(worker.id, "worker")
+        print(f"gridcc: {made} synthetic people in 1+6 teams for the synthetic grid", flush=True)
+
+
 def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed: int = 0) -> Any:
     """The simulated district: on an empty store first ``history_days`` of past work
     (45 reports a day, as the real district), then live at ``per_minute`` or more; on a
@@ -92,6 +117,8 @@ def _serve(args: argparse.Namespace) -> None:
             print(f"demo user {username:<26} role {role:<9} API token {token}")
         if made:
             print(f"demo users' password: {password}")
+    if getattr(args, "demo_users", False):
+        seed_demo_teams(gridcc)
     rate = args.simulate if args.simulate is not None else settings.simulate_rate
     if rate > 0:
         start_district(gridcc, rate, history_days=args.history_days)

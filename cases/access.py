@@ -53,6 +53,22 @@ KEY_SCOPES: dict[str, Role] = {
 PERSONAL_DATA_ROLES = frozenset({Role.OPERATOR, Role.LEAD})
 
 
+# The people on the grid (cases/people.py): who may read their phone numbers (the desks
+# that call them out to a case, and the admins who keep the roster), and who may see where
+# the people on patrol are (settable: ``POSITION_ROLES``). A person always sees their own.
+PHONE_ROLES = frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN})
+POSITION_ROLES = frozenset({Role.OPERATOR, Role.LEAD, Role.WALL})
+
+
+def may_see_phones(actor: Actor | None) -> bool:
+    return actor is not None and is_person(actor) and actor.role in PHONE_ROLES
+
+
+def may_see_positions(actor: Actor | None, roles: frozenset[Role] = POSITION_ROLES) -> bool:
+    """Whether ``actor`` may see where the people on patrol are (``roles``: the setting)."""
+    return actor is not None and actor.role in roles
+
+
 def key_actor(name: str, scope: str, department: str | None = None) -> Actor:
     """The actor an API key of ``scope`` acts as."""
     return Actor(f"key:{name}", KEY_SCOPES[scope], department, scope=scope)

@@ -194,6 +194,12 @@ class Case:
     supervise_due_at: datetime | None = None  # by when the department must answer
     supervise_answered_at: datetime | None = None
     redo_count: int = 0  # 重办 after an unsatisfied follow-up
+    # The urgent fast path (cases/urgent.py): marked 紧急, a drill, and its response clock.
+    urgent: bool = False
+    drill: bool = False
+    acknowledged_at: datetime | None = None  # first acknowledged by someone alerted
+    on_site_at: datetime | None = None  # first check-in at the case's place
+    hazard_removed_at: datetime | None = None
 
     def risk(self, now: datetime) -> str:
         """ok / watch / at_risk / overdue at ``now`` (closed, void and 挂账 cases are ok: a

@@ -61,6 +61,11 @@ def case_from_row(row: Any) -> Case:
         supervise_due_at=_opt_time(row.supervise_due_at),
         supervise_answered_at=_opt_time(row.supervise_answered_at),
         redo_count=row.redo_count,
+        urgent=bool(row.urgent),
+        drill=bool(row.drill),
+        acknowledged_at=_opt_time(row.acknowledged_at),
+        on_site_at=_opt_time(row.on_site_at),
+        hazard_removed_at=_opt_time(row.hazard_removed_at),
     )
 
 

@@ -101,6 +101,14 @@ cases = Table(
     Column("supervise_due_at", DateTime(timezone=True)),
     Column("supervise_answered_at", DateTime(timezone=True)),
     Column("redo_count", Integer, nullable=False, default=0),
+    # The urgent fast path (cases/urgent.py): a case marked 紧急 (by its item or an
+    # operator's flag) alerts the people on the spot at once and runs a response clock;
+    # a drill runs the same path on a marked test case and never counts in the rates.
+    Column("urgent", Boolean, nullable=False, default=False),
+    Column("drill", Boolean, nullable=False, default=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("on_site_at", DateTime(timezone=True)),
+    Column("hazard_removed_at", DateTime(timezone=True)),
     UniqueConstraint("source", "external_id", name="uq_cases_source_external_id"),
     Index("ix_cases_status_cell", "status", "cell_code"),
     Index("ix_cases_created_at", "created_at"),
@@ -351,4 +359,69 @@ calendar_years = Table(
     Column("source", String(64), nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
     Column("entered_by", String(128), nullable=False),
+)
+
+# The people on the grid (cases/people.py): grid workers, party branch secretaries,
+# department members, property managers and street staff on duty. ``unit`` is the
+# department code, the street or community unit, or the property company; ``username``
+# links a person who signs in to their account. Phones are shown only by the access policy.
+people = Table(
+    "people",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("kind", String(24), nullable=False),  # people.KINDS
+    Column("phone", String(32), nullable=False, default=""),
+    Column("unit", String(64), nullable=False, default=""),
+    Column("username", String(64), unique=True),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+# Each cell's "1+6" team: its grid party branch's secretary leading, its grid worker(s) and
+# the members drawn from departments, property management and the street.
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("cell_code", String(15), primary_key=True),
+    Column("person_id", String(64), primary_key=True, index=True),
+    Column("part", String(16), nullable=False),  # people.PARTS
+)
+
+# Each cell's grid party branch (网格党支部).
+party_branches = Table(
+    "party_branches",
+    metadata,
+    Column("cell_code", String(15), primary_key=True),
+    Column("name", String(64), nullable=False),
+)
+
+# The roster: who is on duty when (UTC). A person on no shift now is off duty.
+duty_shifts = Table(
+    "duty_shifts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(64), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Index("ix_duty_shifts_person", "person_id", "starts_at"),
+    Index("ix_duty_shifts_window", "starts_at", "ends_at"),
+)
+
+# A grid worker's patrols, and the cells each patrol passed through (coverage).
+patrols = Table(
+    "patrols",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+patrol_cells = Table(
+    "patrol_cells",
+    metadata,
+    Column("patrol_id", Integer, primary_key=True),
+    Column("cell_code", String(15), primary_key=True),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Index("ix_patrol_cells_first_at", "first_at", "cell_code"),
 )
