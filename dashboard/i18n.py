@@ -624,6 +624,22 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def _merge_parts() -> None:
+    """The words of each area's own module (dashboard/words_*.py) join the table: one key
+    means one thing, so a key defined twice is an error."""
+    from dashboard import words_live, words_patrol, words_people, words_urgent
+
+    for part in (words_people, words_patrol, words_urgent, words_live):
+        for lang in LANGS:
+            twice = set(part.LABELS[lang]) & set(LABELS[lang])
+            if twice:
+                raise RuntimeError(f"{part.__name__} defines {sorted(twice)} again")
+            LABELS[lang].update(part.LABELS[lang])
+
+
+_merge_parts()
+
+
 def pick_lang(requested: str | None) -> str:
     return requested if requested in LANGS else "zh"
 

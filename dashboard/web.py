@@ -37,6 +37,7 @@ from dashboard.site import PageContext, build_dash
 
 if TYPE_CHECKING:
     from app import Core, Settings
+    from cases.positions import PositionBook
     from cases.presence import PresenceBook
 
 JSON_TYPES = [
@@ -74,6 +75,14 @@ def presence_book(settings: Settings) -> PresenceBook:
     )
 
 
+def position_book(settings: Settings) -> PositionBook:
+    """Where the people on patrol are: in this process (a Redis book joins when the
+    deployment has one)."""
+    from cases.positions import LocalPositions
+
+    return LocalPositions()
+
+
 @dataclass
 class Web:
     """What the dashboard's half has built so far, for the composition root to extend."""
@@ -84,6 +93,7 @@ class Web:
     limits: Limits
     hub: Hub
     presence: PresenceHub
+    positions: PositionBook
 
 
 def start(
@@ -107,7 +117,7 @@ def start(
     hub = Hub(socketio, auth, settings.session_sweep_seconds, presence)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)
-    return Web(server, socketio, auth, limits, hub, presence)
+    return Web(server, socketio, auth, limits, hub, presence, position_book(settings))
 
 
 def add_routes(web: Web, core: Core, settings: Settings) -> None:
