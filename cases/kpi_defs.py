@@ -25,6 +25,7 @@ Counts = dict[str, int]
 # What each counter counts, in the words the formulas are printed in.
 COUNTER_WORDS: dict[str, tuple[str, str]] = {
     "collected": ("采集案件数", "cases collected"),
+    "found_on_patrol": ("网格员巡查发现上报的案件数", "cases found by grid workers on patrol"),
     "void": ("作废案件数", "void cases"),
     "rejected": ("不予立案数", "cases not filed"),
     "closed": ("结案数", "cases closed"),
@@ -125,6 +126,16 @@ KPIS: tuple[Kpi, ...] = (
         "Cases reported in the period, void and not filed included.",
         ((1, "collected"),),
         None,
+    ),
+    Kpi(
+        "active_discovery",
+        "主动发现率",
+        "Found on patrol",
+        "期间内上报的案件中，由网格员巡查主动发现上报的比例（其余为市民、热线、泉心愿和部门系统上报）。",
+        "Share of the period's cases found by grid workers on patrol (the rest came from "
+        "citizens, the hotline, the Quanxinyuan wish platform and department systems).",
+        ((1, "found_on_patrol"),),
+        ((1, "collected"),),
     ),
     _stage_kpi("file", "按时立案率", "Filed on time"),
     _stage_kpi("dispatch", "按期派遣率", "Dispatched on time"),

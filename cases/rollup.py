@@ -40,6 +40,7 @@ from cases.stages import (
 DISTRICT = "370102"
 DIMENSIONS = ("district", "street", "community", "department", "category")
 THREE_DAYS = timedelta(days=3)
+PATROL_SOURCE = "patrol"  # found by a grid worker on patrol (主动发现), not reported to us
 SEVEN_DAYS = timedelta(days=7)
 Key = tuple[str, str, str]  # (dim, key, day)
 
@@ -61,6 +62,7 @@ def case_counts(case: Case, stages: Sequence[Stage]) -> dict[str, int]:
     took = (case.closed_at - case.created_at) if closed and case.closed_at else None
     return {
         "collected": 1,
+        "found_on_patrol": int(case.source == PATROL_SOURCE),
         "void": int(case.status is Status.VOID),
         "rejected": int(case.status is Status.REJECTED),
         "closed": int(closed),

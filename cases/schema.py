@@ -236,6 +236,7 @@ stage_limits = Table(
 # each counter are cases/rollup.py's; what each rate divides, cases/kpi.py's.
 CASE_COUNTERS = (
     "collected",
+    "found_on_patrol",
     "void",
     "rejected",
     "closed",

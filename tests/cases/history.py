@@ -30,13 +30,17 @@ class History:
         self.store = store
         self.n = 0
 
-    def report(self, when: str, cell: str = "370102003002001", category: str = "SR03") -> int:
+    def report(
+        self,
+        when: str,
+        cell: str = "370102003002001",
+        category: str = "SR03",
+        source: str = "patrol",
+    ) -> int:
         self.store.now = lambda: at(when)
         self.n += 1
         case, _ = self.store.open_case(
-            Report(
-                "patrol", category, f"案件 {self.n}", 117.0, 36.65, cell, external_id=f"k{self.n}"
-            )
+            Report(source, category, f"案件 {self.n}", 117.0, 36.65, cell, external_id=f"k{self.n}")
         )
         return case.id
 

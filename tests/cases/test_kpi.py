@@ -57,9 +57,11 @@ def history(store: Store) -> History:
     h.do("2026-11-10 10:00", d, "extend", LEAD, "需协调", hours=8)
     # The extension came after 签收 was due (09:35): that stage stays late from 09:35.
 
-    e = h.report("2026-11-19 09:00")  # open, past its case deadline (21:00), 1 day old
+    e = h.report(
+        "2026-11-19 09:00", source="hotline"
+    )  # open, past its case deadline (21:00), 1 day old
     h.do("2026-11-19 09:10", e, "file", OP)  # its 派遣 is due 09:40 and still open
-    h.report("2026-11-20 09:30")  # open, not yet due
+    h.report("2026-11-20 09:30", source="citizen")  # open, not yet due
     g = h.report("2026-11-10 09:00")
     h.do("2026-11-10 09:10", g, "void", OP, "重复上报")  # a 立案 decision, on time
 
@@ -85,6 +87,7 @@ def history(store: Store) -> History:
 NOW = "2026-11-20 10:00"
 EXPECTED = {
     "collected": (8, 8, None),
+    "active_discovery": (0.75, 6, 8),  # all but E (the hotline) and the citizen's
     "file_on_time": (6 / 7, 6, 7),  # R waited 2.5 h at the desk
     "dispatch_on_time": (7 / 8, 7, 8),  # E's 派遣 open and late
     "accept_on_time": (2 / 7, 2, 7),  # A, B, C twice late; D open and late; R twice on time
