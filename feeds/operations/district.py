@@ -29,6 +29,7 @@ from feeds.intake import Intake, Rejection
 from feeds.operations.arrivals import DayRhythm, arrivals
 from feeds.operations.casework import Casework
 from feeds.operations.parameters import OpsParams
+from feeds.operations.responders import Responders
 from feeds.operations.staff import Job, Pool, Staff
 from feeds.simulator import Simulator
 from geo.grid import Grid
@@ -116,6 +117,7 @@ class District:
         self.stream_id = 0
         self.staff = Staff(params, store.catalog, self.rng, store)
         self.casework = Casework(self)
+        self.responders = Responders(self)  # the urgent cases' people on the spot
 
     # -- the virtual clock --------------------------------------------------------------
     def at(self, when: float, fn: Callable[[Any], None], arg: Any = None) -> None:
@@ -250,7 +252,9 @@ class District:
         if not accepted.created:
             return
         self.counts["reports"] += 1
-        self.casework.received(self._remember(accepted.case))
+        case = self._remember(accepted.case)
+        self.casework.received(case)
+        self.responders.alarm(case, accepted.case)
 
     def resume(self, open_cases: Iterable[Case]) -> int:
         """Take over cases already open in the store (from before a restart, so they do
