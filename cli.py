@@ -64,7 +64,7 @@ def seed_demo_teams(gridcc: GridCC) -> None:
     from datetime import timedelta
 
     from cases import clock
-    from cases.team_synthetic import seed_synthetic
+    from cases.team_synthetic import keep_rolling, seed_synthetic
 
     grid = gridcc.grid
     if gridcc.settings.env != "development" or not grid.synthetic:
@@ -81,6 +81,11 @@ def seed_demo_teams(gridcc: GridCC) -> None:
         if worker is not None and gridcc.users.get("worker") is not None:
             gridcc.core.roster.link(worker.id, "worker")
         print(f"gridcc: {made} synthetic people in 1+6 teams for the synthetic grid", flush=True)
+    # Each new day's shifts while the demo runs for days (a restarted demo too).
+    store = gridcc.store
+    gridcc.socketio.start_background_task(
+        keep_rolling, gridcc.core.roster, store.now, store.is_working_day, threading.Event()
+    )
 
 
 def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed: int = 0) -> Any:
@@ -315,6 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cases.calendar_cli import register as register_calendar_commands
 
     register_calendar_commands(sub, redis_fanout)
+    from cases.people_cli import register as register_people_commands
+
+    register_people_commands(sub)
     return parser
 
 
