@@ -224,6 +224,35 @@ def parse_file(
             records.append((number, record))
     if not records and not check.problems:
         check.bad(0, "no rows under the header", "表头下没有数据行")
+    return _check_records(check, kind, records, cells, known_people, account_exists)
+
+
+def check_rows(
+    kind: str,
+    rows: list[dict[str, str]],
+    cells: Collection[str],
+    known_people: Callable[[Collection[str]], set[str]],
+    account_exists: Callable[[str], bool],
+) -> ParsedFile:
+    """Check rows given as values (an admin's form, an API body) as a file's rows are
+    checked: row N is the N-th (1-based); missing optional columns are empty."""
+    check = _Check()
+    records: list[tuple[int, dict[str, str]]] = []
+    for number, row in enumerate(rows, start=1):
+        record = {n: str(row.get(n) or "").strip() for n in COLUMNS[kind]}
+        if _texts_ok(check, number, record):
+            records.append((number, record))
+    return _check_records(check, kind, records, cells, known_people, account_exists)
+
+
+def _check_records(
+    check: _Check,
+    kind: str,
+    records: list[tuple[int, dict[str, str]]],
+    cells: Collection[str],
+    known_people: Callable[[Collection[str]], set[str]],
+    account_exists: Callable[[str], bool],
+) -> ParsedFile:
     parsed = ParsedFile(kind, len(records))
     if kind == "people":
         _people(check, records, parsed, account_exists)
