@@ -45,7 +45,7 @@ SHIFTS_RESULT = "admin-people-shifts-result"
 IMPORT_KIND = "admin-people-import-kind"
 UPLOAD = "admin-people-upload"
 IMPORT_RESULT = "admin-people-import-result"
-SHOWN = 50  # people listed at once
+SHOWN = 25  # people listed at once
 
 
 def _allowed(ctx: Any) -> bool:
@@ -74,6 +74,14 @@ def summary(ctx: Any, words: dict[str, str]) -> str:
     )
 
 
+def team_values(ctx: Any, cell: str) -> tuple[str, str]:
+    """The form's values for ``cell``'s team: its branch, its members a line each."""
+    found = _roster(ctx).team(cell)
+    if found is None:
+        return "", ""
+    return found.branch, "".join(f"{p.id},{part}\n" for p, part in found.members)
+
+
 def _input(id_: str, placeholder: str, **more: Any) -> dcc.Input:
     return dcc.Input(id=id_, placeholder=placeholder, maxLength=64, debounce=True, **more)
 
@@ -81,6 +89,7 @@ def _input(id_: str, placeholder: str, **more: Any) -> dcc.Input:
 def section(ctx: Any, words: dict[str, str], lang: str) -> html.Section:
     kinds = [{"label": KINDS[k][0 if lang == "zh" else 1], "value": k} for k in KINDS]
     first = ctx.grid.codes[0]
+    branch, members = team_values(ctx, first)
     team_form = [
         html.Div(
             className="admin-form",
@@ -93,12 +102,12 @@ def section(ctx: Any, words: dict[str, str], lang: str) -> html.Section:
         html.Div(
             className="admin-form",
             children=[
-                _input(BRANCH, words["people_branch"]),
+                _input(BRANCH, words["people_branch"], value=branch),
                 html.Button(words["people_save_team"], id=TEAM_SAVE),
             ],
         ),
         html.Label(words["people_members"], className="admin-help", htmlFor=MEMBERS),
-        dcc.Textarea(id=MEMBERS, className="admin-calendar-text people-text"),
+        dcc.Textarea(id=MEMBERS, value=members, className="admin-calendar-text people-text"),
         html.Pre(id=TEAM_RESULT, className="admin-result"),
     ]
     edit = html.Div(

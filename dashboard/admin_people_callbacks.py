@@ -48,9 +48,8 @@ def team(ctx: Any, trigger: Any, cell: str, branch: str, members: str, lang: str
         except FileRefused as exc:
             return no_update, _refused(exc, lang), no_update, no_update
         said = words["people_team_saved"].format(cell=cell, n=len(saved.members) if saved else 0)
-    found = ap._roster(ctx).team(cell)
-    text = "".join(f"{p.id},{part}\n" for p, part in (found.members if found else ()))
-    return ap.team_table(ctx, cell, words, lang), said, found.branch if found else "", text
+    branch, text = ap.team_values(ctx, cell)
+    return ap.team_table(ctx, cell, words, lang), said, branch, text
 
 
 def person(ctx: Any, trigger: Any, person_id: str, fields: dict[str, str], lang: str) -> Any:
