@@ -215,7 +215,7 @@ def team_table(ctx: Any, cell: str, words: dict[str, str], lang: str) -> Any:
         for p, part in team.members
     ]
     head = ["people_part", "people_id", "people_name", "people_kind", "people_phone"]
-    head += ["people_unit", "people_on_duty"]
+    head += ["people_unit", "people_duty"]
     return [
         html.P(f"{cell} · {team.branch or '—'}", className="people-branch"),
         html.Table(

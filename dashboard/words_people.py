@@ -41,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
         "people_unknown": "{id}：没有这个人",
         "people_part": "分工",
         "people_on_duty": "在岗",
+        "people_duty": "在岗",
         "people_off_duty": "—",
         "people_state": "状态",
         "people_active": "在用",
@@ -75,7 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "people_synthetic": "synthetic",
         "people_synthetic_note": (
-            "People marked “synthetic” are sample data (made with the synthetic grid); "
+            'People marked "synthetic" are sample data (made with the synthetic grid); '
             "their names and phones are made up."
         ),
         "people_team_title": "A cell's 1+6 team",
@@ -83,7 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "people_show_team": "Show team",
         "people_branch": "Grid party branch",
         "people_members": (
-            "Members: one “person id,part” a line (part: secretary / worker / member)"
+            'Members: one "person id,part" a line (part: secretary / worker / member)'
         ),
         "people_save_team": "Save team",
         "people_team_saved": "{cell}: team saved ({n} people)",
@@ -108,13 +109,14 @@ LABELS: dict[str, dict[str, str]] = {
         "people_unknown": "{id}: no such person",
         "people_part": "Part",
         "people_on_duty": "on duty",
+        "people_duty": "On duty",
         "people_off_duty": "—",
         "people_state": "State",
         "people_active": "active",
         "people_inactive": "deactivated",
         "people_shifts_title": "Duty shifts",
         "people_shifts_help": (
-            "One “person id,starts,ends” a line, local times YYYY-MM-DD HH:MM, at most "
+            'One "person id,starts,ends" a line, local times YYYY-MM-DD HH:MM, at most '
             "24 hours; a shift already there is not added twice."
         ),
         "people_add_shifts": "Add shifts",

@@ -122,4 +122,12 @@ def test_an_admin_sees_teams_imports_people_and_sets_a_team(
     assert page.locator("#admin-people-team b").count() == 0
     page.locator("#admin-people-team").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "admin-people-team-set.png"), full_page=True)
+
+    # In English, the same section in English words.
+    page.goto(f"{base}/admin?lang=en")
+    page.locator("#admin-people-team table.people-team").wait_for(timeout=WAIT_MS)
+    assert page.locator("#admin-people-team th").first.inner_text() == "Part"
+    assert "synthetic" in page.inner_text("#admin-people-team")
+    page.locator("#admin-people-team").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "admin-people-team-en.png"))
     assert page.errors == []
