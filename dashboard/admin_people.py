@@ -183,6 +183,12 @@ def section(ctx: Any, words: dict[str, str], lang: str) -> html.Section:
     )
 
 
+def _unit_cell(ctx: Any, unit: str, lang: str) -> html.Td:
+    """A unit by its name where it is a responsible unit the store knows (its code beside)."""
+    names = ctx.store.catalog.department_names().get(unit)
+    return html.Td(names[lang] if names else unit, title=unit)
+
+
 def _name_cell(person: Person, words: dict[str, str]) -> html.Td:
     badge = (
         [html.Span(words["people_synthetic"], className="people-synthetic")]
@@ -208,7 +214,7 @@ def team_table(ctx: Any, cell: str, words: dict[str, str], lang: str) -> Any:
                 _name_cell(p, words),
                 html.Td(KINDS[p.kind][n]),
                 html.Td(p.phone),
-                html.Td(p.unit),
+                _unit_cell(ctx, p.unit, lang),
                 html.Td(words["people_on_duty" if p.id in duty else "people_off_duty"]),
             ],
         )
@@ -245,7 +251,7 @@ def people_table(
                 _name_cell(p, words),
                 html.Td(KINDS[p.kind][n]),
                 html.Td(p.phone),
-                html.Td(p.unit),
+                _unit_cell(ctx, p.unit, lang),
                 html.Td(p.username or "—"),
                 html.Td(words["people_active" if p.active else "people_inactive"]),
             ]

@@ -79,6 +79,9 @@ def test_an_admin_sees_teams_imports_people_and_sets_a_team(
     assert rows.count() == 7  # 1 + 6
     assert rows.first.locator("td").first.inner_text() == "书记"
     assert rows.first.locator(".people-synthetic").inner_text() == "合成"
+    unit = rows.first.locator("td").nth(5)  # the community by its name, its code on hover
+    assert unit.get_attribute("title") == f"community_{cell[:12]}"
+    assert unit.inner_text().endswith("社区")
     assert page.locator("#admin-people-team tr.people-on-duty").count() >= 1
     assert "合成示例" in page.inner_text("#admin-people-summary")
     page.locator("#admin-people-team").scroll_into_view_if_needed()
