@@ -121,8 +121,7 @@ class Roster:
         none of it. Returns (people, teams, shifts added)."""
         with self.engine.begin() as conn:
             n_people = _put_people(conn, persons)
-            for cell_code, (branch, members) in (teams or {}).items():
-                _put_team(conn, cell_code, branch, members)
+            _put_teams(conn, teams or {})
             n_shifts = _add_shifts(conn, shifts)
         return n_people, len(teams or {}), n_shifts
 
@@ -196,9 +195,10 @@ class Roster:
             _put_team(conn, cell_code, branch, members)
 
     def put_teams(self, teams: dict[str, tuple[str, list[tuple[str, str]]]]) -> None:
-        """Make many cells' teams at once (cell code -> (branch, [(person id, part)]))."""
-        for cell_code, (branch, members) in teams.items():
-            self.put_team(cell_code, branch, members)
+        """Make many cells' teams at once (cell code -> (branch, [(person id, part)])), in
+        one transaction."""
+        with self.engine.begin() as conn:
+            _put_teams(conn, teams)
 
     def teams(self, cells: Collection[str]) -> dict[str, Team]:
         """The teams of ``cells`` (a cell without a team or branch is absent)."""
@@ -323,29 +323,40 @@ def _put_people(conn: Connection, persons: Iterable[Person]) -> int:
 def _put_team(
     conn: Connection, cell_code: str, branch: str, members: Iterable[tuple[str, str]]
 ) -> None:
-    pairs = list(dict(members).items())
-    for _person_id, part in pairs:
-        if part not in PARTS:
-            raise RosterError(f"cell {cell_code}: part {part!r} is not one of {list(PARTS)}")
-    if sum(part == "secretary" for _p, part in pairs) > 1:
-        raise RosterError(f"cell {cell_code}: a team has one secretary")
-    if len(branch) > 64:
-        raise RosterError(f"cell {cell_code}: a branch name of at most 64 characters")
+    _put_teams(conn, {cell_code: (branch, list(members))})
+
+
+def _put_teams(conn: Connection, teams: dict[str, tuple[str, list[tuple[str, str]]]]) -> None:
+    """Replace each of ``teams``' cells' team and branch (checked first, then in bulk)."""
+    rows: list[dict[str, str]] = []
+    branches: list[dict[str, str]] = []
+    for cell_code, (branch, members) in teams.items():
+        pairs = list(dict(members).items())
+        for _person_id, part in pairs:
+            if part not in PARTS:
+                raise RosterError(f"cell {cell_code}: part {part!r} is not one of {list(PARTS)}")
+        if sum(part == "secretary" for _p, part in pairs) > 1:
+            raise RosterError(f"cell {cell_code}: a team has one secretary")
+        if len(branch) > 64:
+            raise RosterError(f"cell {cell_code}: a branch name of at most 64 characters")
+        rows += [{"cell_code": cell_code, "person_id": p, "part": part} for p, part in pairs]
+        if branch:
+            branches.append({"cell_code": cell_code, "name": branch})
+    wanted = sorted({r["person_id"] for r in rows})
     known: set[str] = set()
-    for chunk in _chunks([p for p, _ in pairs]):
+    for chunk in _chunks(wanted):
         known |= {r[0] for r in conn.execute(select(people.c.id).where(people.c.id.in_(chunk)))}
-    unknown = [p for p, _ in pairs if p not in known]
+    unknown = [r for r in rows if r["person_id"] not in known]
     if unknown:
-        raise RosterError(f"cell {cell_code}: no such person {', '.join(unknown)}")
-    conn.execute(delete(team_members).where(team_members.c.cell_code == cell_code))
-    conn.execute(delete(party_branches).where(party_branches.c.cell_code == cell_code))
-    if branch:
-        conn.execute(insert(party_branches).values(cell_code=cell_code, name=branch))
-    if pairs:
-        conn.execute(
-            insert(team_members),
-            [{"cell_code": cell_code, "person_id": p, "part": part} for p, part in pairs],
-        )
+        names = ", ".join(sorted({r["person_id"] for r in unknown}))
+        raise RosterError(f"cell {unknown[0]['cell_code']}: no such person {names}")
+    for chunk in _chunks(list(teams)):
+        conn.execute(delete(team_members).where(team_members.c.cell_code.in_(chunk)))
+        conn.execute(delete(party_branches).where(party_branches.c.cell_code.in_(chunk)))
+    if branches:
+        conn.execute(insert(party_branches), branches)
+    if rows:
+        conn.execute(insert(team_members), rows)
 
 
 def _add_shifts(conn: Connection, shifts: Iterable[tuple[str, datetime, datetime]]) -> int:
