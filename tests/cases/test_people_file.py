@@ -10,6 +10,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from cases import clock
@@ -217,3 +219,24 @@ def test_many_problems_are_counted_past_the_listed_ones(roster: Roster, cells: l
     exc = refused(roster, "id,name,kind\n" + rows, cells)
     assert len(exc.problems) == 50 and exc.more == 30
     assert exc.lines("zh")[-1] == "另有 30 处问题"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=300).map(lambda t: ("id,name,kind\n" + t).encode("utf-8", "replace")),
+        st.lists(
+            st.lists(st.text(max_size=12), min_size=1, max_size=6), min_size=1, max_size=6
+        ).map(lambda rows: "\n".join(",".join(r) for r in rows).encode("utf-8", "replace")),
+    ),
+    kind=st.sampled_from([None, "people", "teams", "shifts"]),
+)
+def test_any_bytes_are_read_or_refused_never_an_error(data: bytes, kind: str | None) -> None:
+    # Whatever arrives, the answer is a checked file or a refusal naming why; never a crash.
+    try:
+        parsed = parse_file(data, kind, ["370102001001001"], lambda ids: {"gw-1"}, "w".__eq__)
+    except FileRefused as exc:
+        assert exc.problems and all(p.message and p.zh for p in exc.problems)
+        return
+    assert parsed.rows >= 1
