@@ -49,40 +49,16 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "shifts": ("person_id", "starts", "ends"),
 }
 # Chinese headers, per kind (人员编号 is a person's own id in a people file).
+_ALIASES = {  # column: its Chinese headers, per kind
+    "people": "id 编号 人员编号 工号; name 姓名; kind 类别 人员类别; phone 电话 手机 联系电话; "
+    "unit 单位 所属单位; username 账号 用户名",
+    "teams": "cell_code 网格编码 网格; branch 党支部 网格党支部; person_id 人员编号 编号; "
+    "part 分工 角色",
+    "shifts": "person_id 人员编号 编号; starts 开始 开始时间; ends 结束 结束时间",
+}
 HEADERS_ZH: dict[str, dict[str, str]] = {
-    "people": {
-        "编号": "id",
-        "人员编号": "id",
-        "工号": "id",
-        "姓名": "name",
-        "类别": "kind",
-        "人员类别": "kind",
-        "电话": "phone",
-        "手机": "phone",
-        "联系电话": "phone",
-        "单位": "unit",
-        "所属单位": "unit",
-        "账号": "username",
-        "用户名": "username",
-    },
-    "teams": {
-        "网格编码": "cell_code",
-        "网格": "cell_code",
-        "党支部": "branch",
-        "网格党支部": "branch",
-        "人员编号": "person_id",
-        "编号": "person_id",
-        "分工": "part",
-        "角色": "part",
-    },
-    "shifts": {
-        "人员编号": "person_id",
-        "编号": "person_id",
-        "开始": "starts",
-        "开始时间": "starts",
-        "结束": "ends",
-        "结束时间": "ends",
-    },
+    kind: {zh: name for name, *zhs in (c.split() for c in text.split(";")) for zh in zhs}
+    for kind, text in _ALIASES.items()
 }
 _KIND_NAMES = {name.lower(): code for code, names in KINDS.items() for name in (code, *names)}
 _PART_NAMES = {name.lower(): code for code, names in PARTS.items() for name in (code, *names)}
