@@ -58,17 +58,18 @@ def seed_demo_users(gridcc: GridCC) -> tuple[str, list[tuple[str, str, str]]]:
     return password, made
 
 
-def seed_demo_teams(gridcc: GridCC) -> None:
+def seed_demo_teams(gridcc: GridCC) -> threading.Event | None:
     """Development on the bundled synthetic grid: its synthetic 1+6 teams, on duty today
-    and tomorrow, and the demo's grid worker as the worker of a cell of 姚家街道."""
+    and tomorrow, and the demo's grid worker as the worker of a cell of 姚家街道; then each
+    new day's shifts added while the demo runs (the returned event stops that)."""
     from datetime import timedelta
 
     from cases import clock
-    from cases.team_synthetic import seed_synthetic
+    from cases.team_synthetic import keep_rolling, seed_synthetic
 
     grid = gridcc.grid
     if gridcc.settings.env != "development" or not grid.synthetic:
-        return
+        return None
     today = clock.local_day_start(gridcc.store.now()).astimezone(clock.LOCAL_TZ).date()
     days = [(d, gridcc.store.is_working_day(d)) for d in (today, today + timedelta(days=1))]
     cells = list(zip(grid.codes, grid.street_names, grid.community_names, strict=True))
@@ -81,6 +82,12 @@ def seed_demo_teams(gridcc: GridCC) -> None:
         if worker is not None and gridcc.users.get("worker") is not None:
             gridcc.core.roster.link(worker.id, "worker")
         print(f"gridcc: {made} synthetic people in 1+6 teams for the synthetic grid", flush=True)
+    # Each new day's shifts while the demo runs for days (a restarted demo too).
+    store, stop = gridcc.store, threading.Event()
+    gridcc.socketio.start_background_task(
+        keep_rolling, gridcc.core.roster, store.now, store.is_working_day, stop
+    )
+    return stop
 
 
 def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed: int = 0) -> Any:
@@ -315,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cases.calendar_cli import register as register_calendar_commands
 
     register_calendar_commands(sub, redis_fanout)
+    from cases.people_cli import register as register_people_commands
+
+    register_people_commands(sub)
     return parser
 
 

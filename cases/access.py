@@ -64,6 +64,23 @@ def may_see_phones(actor: Actor | None) -> bool:
     return actor is not None and is_person(actor) and actor.role in PHONE_ROLES
 
 
+def may_see_phone_of(actor: Actor | None, username: str | None) -> bool:
+    """One person's phone: ``may_see_phones``, or the person themself (their account)."""
+    own = actor is not None and is_person(actor) and username is not None
+    return may_see_phones(actor) or (own and actor is not None and actor.name == username)
+
+
+def may_read_roster(actor: Actor | None) -> bool:
+    """Who is on the grid's teams and on duty (names, kinds, units; phones apart): every
+    viewer, keys included (a department's system, the wall)."""
+    return actor is not None and actor.role in VIEWER_ROLES
+
+
+def may_edit_roster(actor: Actor | None) -> bool:
+    """People, teams and duty shifts entered or changed: an admin, signed in as a person."""
+    return is_person(actor) and actor is not None and actor.role is Role.ADMIN
+
+
 def may_see_positions(actor: Actor | None, roles: frozenset[Role] = POSITION_ROLES) -> bool:
     """Whether ``actor`` may see where the people on patrol are (``roles``: the setting)."""
     return actor is not None and actor.role in roles

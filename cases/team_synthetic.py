@@ -11,15 +11,18 @@ real person. The same grid and seed give the same people.
 
 Duty: grid workers patrol 08:00-18:00 local; property managers 08:00-20:00; department
 members 08:30-17:30 on working days; the street keeps one person on duty round the clock
-in two shifts.
+in two shifts. ``roll_shifts`` adds the coming days' shifts (and forgets old ones) while a
+demo runs for days; ``keep_rolling`` does it on a timer.
 """
 
 from __future__ import annotations
 
+import logging
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from cases import clock
 from cases.people import Person, Roster
@@ -43,7 +46,7 @@ PHONE_BASE = 19900000000
 class SyntheticTeams:
     people: list[Person]
     # cell code -> (party branch name, [(person id, part)])
-    teams: dict[str, tuple[str, list[tuple[str, str]]]]
+    teams: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
 
     def shifts(self, day: date, working_day: bool) -> list[tuple[str, datetime, datetime]]:
         """The duty shifts of local ``day`` (department members only on a working day)."""
@@ -145,3 +148,48 @@ def seed_synthetic(
     for day, working in days:
         roster.add_shifts(made.shifts(day, working))
     return len(made.people)
+
+
+KEEP_DAYS = 7  # shifts ended longer ago than this are forgotten by ``roll_shifts``
+ROLL_EVERY_S = 600.0
+log = logging.getLogger(__name__)
+
+
+def roll_shifts(
+    roster: Roster, today: date, is_working_day: Callable[[date], bool], ahead: int = 1
+) -> int:
+    """Give the synthetic people their shifts from local ``today`` to ``ahead`` days on
+    (the ones they have already are kept, not doubled) and forget shifts that ended over
+    ``KEEP_DAYS`` ago; returns how many shifts were added."""
+    synthetic = [p for p in roster.people() if p.synthetic]
+    if not synthetic:
+        return 0
+    made = SyntheticTeams(synthetic)
+    added = 0
+    for n in range(ahead + 1):
+        day = today + timedelta(days=n)
+        added += roster.add_shifts(made.shifts(day, is_working_day(day)))
+    roster.clear_shifts(_local(today - timedelta(days=KEEP_DAYS), time(0)))
+    return added
+
+
+def keep_rolling(
+    roster: Roster,
+    now: Callable[[], datetime],
+    is_working_day: Callable[[date], bool],
+    stop: threading.Event,
+    every_s: float = ROLL_EVERY_S,
+) -> None:
+    """Roll the synthetic shifts on (``roll_shifts`` for the local day of ``now()``) at
+    once and every ``every_s`` seconds until ``stop`` is set: a demo running for days keeps
+    a team on duty each day. A failed round is logged and tried again at the next."""
+    while True:
+        try:
+            today = clock.as_utc(now()).astimezone(clock.LOCAL_TZ).date()
+            added = roll_shifts(roster, today, is_working_day)
+            if added:
+                log.info("synthetic duty shifts: %d added from %s on", added, today)
+        except Exception:  # the store away a moment: the next round tries again
+            log.exception("rolling the synthetic duty shifts on failed")
+        if stop.wait(every_s):
+            return

@@ -17,7 +17,7 @@ from dash.exceptions import PreventUpdate
 from cases import access, clock
 from cases.keys import KeyRefused
 from cases.model import storable
-from dashboard import admin_calendar
+from dashboard import admin_calendar, admin_people
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
 from dashboard.wall import page
@@ -97,6 +97,7 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
                 ],
             ),
             admin_calendar.section(ctx, words, lang),
+            admin_people.section(ctx, words, lang),
         ],
     )
 
@@ -196,6 +197,7 @@ def register_callbacks(app: Dash, ctx: Any) -> None:
         return f"{username}: {ended}"
 
     admin_calendar.register_callbacks(app, ctx)
+    admin_people.register_callbacks(app, ctx)
 
 
 def skeleton() -> html.Div:
@@ -214,5 +216,6 @@ def skeleton() -> html.Div:
             html.Button(id=DEACTIVATE),
             html.P(id=USER_RESULT),
             *admin_calendar.skeleton(),
+            *admin_people.skeleton(),
         ]
     )

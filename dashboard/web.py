@@ -135,6 +135,19 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
     server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))
+    add_people_routes(web, core)
+
+
+def add_people_routes(web: Web, core: Core) -> None:
+    """The roster: read by every viewer (phones by the access policy), kept by admins."""
+    from cases.people_admin import RosterAdmin
+    from dashboard.admin_people_api import admin_people_api
+    from dashboard.people_api import people_api
+
+    cells = frozenset(core.grid.codes)
+    web.server.register_blueprint(people_api(core.roster, cells, core.store.now, web.auth))
+    admin = RosterAdmin(core.roster, cells, lambda name: core.users.get(name) is not None)
+    web.server.register_blueprint(admin_people_api(admin, web.auth, core.store.now))
 
 
 def finish(web: Web, core: Core, settings: Settings, assets: Path) -> Dash:
