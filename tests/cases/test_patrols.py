@@ -72,7 +72,7 @@ def test_starting_together_makes_one_patrol(setup) -> None:  # type: ignore[no-u
     def go() -> None:
         try:
             ids.append(patrols.start(WORKER.id)[0].id)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=go) for _ in range(6)]
@@ -114,6 +114,7 @@ def test_a_new_patrols_cells_are_its_own(setup, grid) -> None:  # type: ignore[n
     patrols.record(WORKER.id, WORKER.name, *inside(grid, 10))
     patrols.end(WORKER.id)
     second, _ = patrols.start(WORKER.id)
+    assert second.id != first.id
     assert patrols.record(WORKER.id, WORKER.name, *inside(grid, 10)).new_cell
     assert set(patrols.cells_of(second.id)) == {grid.codes[10]}
 
@@ -131,8 +132,10 @@ def test_outside_the_grid_is_kept_but_adds_no_cell(setup, grid) -> None:  # type
 def test_a_coarse_fix_adds_no_cell(setup, grid) -> None:  # type: ignore[no-untyped-def]
     patrols, book, _clock = setup
     patrol, _ = patrols.start(WORKER.id)
+    assert book.all() == []
     coarse = patrols.record(WORKER.id, WORKER.name, *inside(grid, 10), COVERAGE_ACCURACY_M + 1)
     assert coarse.position.cell_code == grid.codes[10] and not coarse.new_cell
+    assert [p.accuracy_m for p in book.all()] == [COVERAGE_ACCURACY_M + 1]  # still where one is
     assert patrols.cells_of(patrol.id) == {}
     assert patrols.record(WORKER.id, WORKER.name, *inside(grid, 10), COVERAGE_ACCURACY_M).new_cell
 
