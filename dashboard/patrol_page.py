@@ -175,6 +175,8 @@ def patrol_blueprint(web: Web, core: Core) -> Blueprint:
         store.engine, lambda x, y: core.grid.locate(x, y).cell_code, web.positions, store.now
     )
     bp = Blueprint("patrol", __name__)
+    # Who is on patrol (``Patrols.on_patrol``) for the other parts of this instance.
+    bp.record_once(lambda state: state.app.extensions.setdefault("gridcc_patrols", patrols))
     grid = core.grid
 
     def place_of(code: str) -> str:

@@ -22,6 +22,7 @@ from dashboard.openapi import (
     intake_paths,
     kpi_catalog_paths,
     open311_paths,
+    patrol_paths,
     photos_paths,
     presence_paths,
     read_paths,
@@ -42,6 +43,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     open311_paths.paths,
     presence_paths.paths,
     calendar_paths.paths,
+    patrol_paths.paths,
 )
 
 
