@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, exists, select
 
 from cases import clock
 from cases.db import reading
@@ -36,18 +37,21 @@ class Task:
     distance_m: float | None  # from where the worker is (None: position unknown)
 
 
+def _reported_by(sender: str) -> Any:
+    # The intake's audit names who handed a report in: ``intake:<source> via <sender>``.
+    return and_(
+        events.c.kind == "case.reported",
+        events.c.actor.endswith(f" via {sender}", autoescape=True),
+    )
+
+
 def reported_by(engine: Engine, sender: str, since: datetime, limit: int = MAX_ROWS) -> list[Case]:
     """The cases ``sender`` (an actor's label, ``worker:<name>``) handed in to the intake
-    since ``since``, newest first: the intake's audit names them in the report's event
-    (``intake:<source> via <sender>``)."""
+    since ``since``, newest first."""
     query = (
         select(cases)
         .join(events, events.c.case_id == cases.c.id)
-        .where(
-            events.c.kind == "case.reported",
-            events.c.actor.endswith(f" via {sender}", autoescape=True),
-            cases.c.created_at >= clock.as_utc(since),
-        )
+        .where(_reported_by(sender), cases.c.created_at >= clock.as_utc(since))
         .order_by(cases.c.created_at.desc(), cases.c.id.desc())
         .limit(limit)
     )
@@ -60,9 +64,11 @@ def tasks_in(
     cells: Collection[str],
     near: tuple[float, float] | None = None,
     limit: int = MAX_ROWS,
+    sender: str = "",
 ) -> list[Task]:
     """The cases in ``cells`` waiting for a worker's 核实 or 核查, nearest to ``near`` (lon,
-    lat) first, else oldest first."""
+    lat) first, else oldest first; not the ones ``sender`` reported (a worker does not
+    核实 their own report: they saw it)."""
     if not cells:
         return []
     query = (
@@ -74,6 +80,9 @@ def tasks_in(
         .order_by(cases.c.created_at, cases.c.id)
         .limit(limit * 5)
     )
+    if sender:
+        own = exists().where(events.c.case_id == cases.c.id, _reported_by(sender))
+        query = query.where(~own)
     with reading(engine) as conn:
         found = [case_from_row(r) for r in conn.execute(query).all()]
     out = [

@@ -27,7 +27,7 @@ from cases import access, clock
 from cases.catalog import Catalog
 from cases.model import Case, CaseError
 from cases.patrol_work import reported_by, tasks_in
-from cases.patrols import NotOnPatrol, Patrol, PatrolError, Patrols
+from cases.patrols import NotOnPatrol, Patrol, PatrolError, Patrols, check_position
 from cases.people import Person, Roster
 from cases.store import Store
 from cases.workflow import CHECK_IN_RADIUS_M, Actor, available
@@ -131,6 +131,21 @@ def patrol_api(
 
         return guarded
 
+    def phone_position() -> tuple[float, float] | None:
+        """Where the phone says it is (?lon=&lat=, WGS-84), for tasks nearest first even
+        off patrol; None when not given or not a position."""
+        try:
+            lon, lat, _acc = check_position(
+                float(request.args.get("lon", "nan")), float(request.args.get("lat", "nan"))
+            )
+        except (ValueError, PatrolError):
+            return None
+        return lon, lat
+
+    def last_position(person_id: str) -> tuple[float, float] | None:
+        here = next((p for p in patrols.book.all() if p.person_id == person_id), None)
+        return (here.lon, here.lat) if here is not None else None
+
     def position_key() -> str:
         actor = auth.current_actor()
         return f"patrol:{actor.name}" if actor is not None else "patrol:"
@@ -217,13 +232,12 @@ def patrol_api(
     def mine(actor: Actor, person: Person) -> tuple[Response, int]:
         lang = pick_lang(request.args.get("lang"))
         patrol = patrols.open_patrol(person.id)
-        here = next((p for p in patrols.book.all() if p.person_id == person.id), None)
-        near = (here.lon, here.lat) if here is not None else None
+        near = phone_position() or last_position(person.id)
         cells = roster.cells_of(person.id)
         since = store.now() - timedelta(days=MINE_DAYS)
         catalog = store.catalog
         reported = reported_by(store.engine, actor.label, since)
-        tasks = tasks_in(store.engine, cells, near)
+        tasks = tasks_in(store.engine, cells, near, sender=actor.label)
         return jsonify(
             {
                 "person": {"id": person.id, "name": person.name},

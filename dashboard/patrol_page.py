@@ -43,6 +43,7 @@ PATROL_TIMING = {
     "retryMinMs": 5_000,  # a failed send waits this long, doubling to retryMaxMs
     "retryMaxMs": 120_000,
     "requestMs": 20_000,  # a request gives up after this long (weak connections)
+    "keepSentMs": 600_000,  # an arrived report stays listed (and on the phone) this long
 }
 PHOTO = {"maxSide": 1600, "quality": 0.8, "maxCount": 4}  # resized on the phone before upload
 # Phones' browsers give WGS-84 (navigator.geolocation); an app on a Chinese map SDK sends

@@ -106,7 +106,9 @@
   // -- my cases and tasks --------------------------------------------------------------------
   function refresh() {
     if (!st.online) return Promise.resolve();
-    return http.get(cfg.urls.mine, { lang: cfg.lang }, opts).then(function (r) {
+    var f = freshFix();
+    var where = f ? { lon: f.lon.toFixed(6), lat: f.lat.toFixed(6) } : {};
+    return http.get(cfg.urls.mine, Object.assign({ lang: cfg.lang }, where), opts).then(function (r) {
       st.mine = r;
       st.patrol = r.patrol;
       st.cellsToday = r.cells_today || [];
@@ -297,8 +299,15 @@
     if (at === null) return;
     st.wake = root.setTimeout(pump, Math.max(500, Math.min(T.pumpMs, at - Date.now())));
   }
+  function showNet() {
+    var waiting = st.items.filter(function (it) { return it.state === "queued" || it.state === "photos"; }).length;
+    $("pt-net").textContent = (st.online ? W.patrol_online : W.patrol_offline) +
+      (waiting ? " · " + fmt("patrol_waiting", { n: waiting }) : "");
+    $("pt-net").className = "pt-net" + (st.online ? "" : " pt-off");
+  }
   function showQueue() {
-    var items = Q.shown(st.items, Date.now(), 10 * 60 * 1000);
+    showNet();
+    var items = Q.shown(st.items, Date.now(), T.keepSentMs);
     $("pt-queue").hidden = !items.length;
     var list = clear($("pt-queue-list"));
     items.forEach(function (it) {
@@ -319,8 +328,7 @@
   // -- the connection -----------------------------------------------------------------------
   function setOnline(on) {
     st.online = on;
-    $("pt-net").textContent = on ? W.patrol_online : W.patrol_offline;
-    $("pt-net").className = "pt-net" + (on ? "" : " pt-off");
+    showNet();
     if (on) {
       // Back online: what waited for the connection goes now, not after its backoff.
       st.items = st.items.map(function (it) { return it.state === "queued" || it.state === "photos" ? Object.assign({}, it, { nextAt: Date.now() }) : it; });
@@ -357,7 +365,13 @@
       st.shelf = shelf;
       return shelf.all();
     }).then(function (items) {
-      st.items = items.filter(function (it) { return it.owner === cfg.me.name; });
+      var now = Date.now();
+      // What arrived long ago leaves the shelf (its photos with it).
+      items.filter(function (it) { return it.state === "sent" && now - (it.sentAt || 0) > T.keepSentMs; })
+        .forEach(function (it) { st.shelf.remove(it.id); });
+      st.items = items.filter(function (it) {
+        return it.owner === cfg.me.name && !(it.state === "sent" && now - (it.sentAt || 0) > T.keepSentMs);
+      });
       showQueue();
       pump();
     });

@@ -229,6 +229,13 @@ def test_own_cases_and_tasks_nearest_first(store, grid) -> None:  # type: ignore
     assert {t.case.id: t.action for t in tasks}[handled] == "verify"
     assert {t.case.id: t.action for t in tasks}[near] == "confirm"
     assert tasks_in(store.engine, [], here) == []
+    # A worker's own report is not a task of theirs.
+    theirs = report(11, "worker:w1", "reported by the worker of the cell")
+    assert theirs in {t.case.id for t in tasks_in(store.engine, cells, here)}
+    assert theirs not in {
+        t.case.id for t in tasks_in(store.engine, cells, here, sender="worker:w1")
+    }
+    assert theirs in {t.case.id for t in tasks_in(store.engine, cells, here, sender="worker:w")}
     unplaced = tasks_in(store.engine, cells)
     assert [t.case.id for t in unplaced] == sorted(t.case.id for t in unplaced)  # oldest first
     assert TASK_STATES == {Status.REPORTED: "confirm", Status.HANDLED: "verify"}

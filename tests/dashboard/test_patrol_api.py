@@ -214,11 +214,18 @@ def test_mine_lists_my_reports_and_the_tasks_in_my_cells(patrol: GridCC, grid: G
     assert mine["reported"][0]["external_id"] == report_id
     assert "reporter" not in mine["reported"][0]
     tasks = {c["id"]: c for c in mine["tasks"]}
-    assert set(tasks) == {sent.json["case_id"], public.json["case_id"]}
+    assert set(tasks) == {public.json["case_id"]}  # not my own report: I saw it
     assert elsewhere.json["case_id"] not in tasks
     task = tasks[public.json["case_id"]]
     assert task["task"] == "confirm" and task["distance_m"] is not None
     assert "confirm" in {a["name"] for a in task["actions"]}
+    # Off patrol, the phone says where it is: tasks still come nearest first.
+    worker.post("/api/patrol/end", json={})
+    x, y = inside(grid)
+    placed = worker.get(f"/api/patrol/mine?lon={x}&lat={y}").json["tasks"]
+    assert placed and placed[0]["distance_m"] < 1.0
+    unplaced = worker.get("/api/patrol/mine?lon=nan&lat=inf").json["tasks"]
+    assert unplaced and unplaced[0]["distance_m"] is None
     # 核实 through the case action API, as the page does: the task is done.
     done = act(worker, task["id"], "confirm", task["version"], reason="现场属实")
     assert done.status_code == 200, done.json
