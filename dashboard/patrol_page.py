@@ -129,7 +129,7 @@ def page_html(core: Core, lang: str, actor: Any, person: Any) -> str:
 <a class="pt-lang" href="/patrol?lang={other}">{"中文" if other == "zh" else "EN"}</a></header>
 <section class="pt-card" id="pt-patrol"><div class="pt-state">
 <strong id="pt-state">{t("patrol_off")}</strong><span id="pt-since"></span></div>
-<div id="pt-where" class="pt-where">{t("patrol_locating")}</div>
+<div id="pt-where" class="pt-where" hidden>{t("patrol_locating")}</div>
 <button id="pt-toggle" class="pt-big" type="button">{t("patrol_start")}</button></section>
 <nav class="pt-tabs" role="tablist">
 <button role="tab" data-tab="report" aria-selected="true">{t("patrol_tab_report")}</button>

@@ -22,7 +22,7 @@
   var opts = { timeoutMs: T.requestMs };
   var $ = function (id) { return doc.getElementById(id); };
   var st = { fix: null, patrol: null, mine: null, items: [], shelf: null, pumping: false,
-             sending: null, photos: [], wake: null, posTimer: null, online: root.navigator.onLine !== false };
+             sending: null, photos: [], wake: null, asked: 0, posTimer: null, online: root.navigator.onLine !== false };
 
   function fmt(key, vars) {
     return String(W[key] || key).replace(/\{(\w+)\}/g, function (_m, k) { return vars && k in vars ? vars[k] : ""; });
@@ -65,9 +65,11 @@
     var geo = root.navigator.geolocation;
     if (!geo) { st.fixError = true; showFix(); return; }
     geo.watchPosition(function (p) {
+      var first = !st.fix;
       st.fix = { lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy || 0, at: Date.now() };
       st.fixError = false;
       showFix();
+      if (first) refresh(); // tasks nearest first, from where the phone is
     }, function () { st.fixError = true; showFix(); },
     { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 });
   }
@@ -81,7 +83,7 @@
       " · " + fmt("patrol_cells", { n: (st.cellsToday || []).length }) : "";
     $("pt-toggle").textContent = on ? W.patrol_end : W.patrol_start;
     $("pt-toggle").className = "pt-big" + (on ? " pt-stop" : "");
-    if (!on) $("pt-where").textContent = "";
+    $("pt-where").hidden = !on;
   }
   function sharePosition() {
     var f = freshFix();
@@ -108,7 +110,9 @@
     if (!st.online) return Promise.resolve();
     var f = freshFix();
     var where = f ? { lon: f.lon.toFixed(6), lat: f.lat.toFixed(6) } : {};
+    var asked = ++st.asked; // only the latest answer is shown (an earlier one may come last)
     return http.get(cfg.urls.mine, Object.assign({ lang: cfg.lang }, where), opts).then(function (r) {
+      if (asked !== st.asked) return;
       st.mine = r;
       st.patrol = r.patrol;
       st.cellsToday = r.cells_today || [];
