@@ -119,8 +119,7 @@ class Param:
 
     def _number(self, value: Any) -> float:
         low, high = self.bounds
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        number = float(value) if ok else math.nan
+        number = as_number(value)
         if not (math.isfinite(number) and low <= number <= high):
             raise CaseError(
                 f"{self.name}: a number from {low:g} to {high:g}",
@@ -151,6 +150,17 @@ REVIEW = Param("review", "复查日期", "review date", "date")
 LON = Param("lon", "经度", "longitude", "number", bounds=(72.004, 137.8347))
 LAT = Param("lat", "纬度", "latitude", "number", bounds=(0.8293, 55.8271))
 ACCURACY = Param("accuracy", "定位精度（米）", "accuracy (m)", "number", False, bounds=(0, 10_000))
+
+
+def as_number(value: Any) -> float:
+    """A JSON number as a float; NaN for anything else (a bool, a text, an integer too large
+    for a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:
+        return math.nan
 
 
 def _future_day(value: Any, now: datetime, label_en: str, label_zh: str) -> datetime:

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cases import clock
 from cases.db import reading
+from cases.effects import as_number
 from cases.model import CaseError
 from cases.positions import Position, PositionBook
 from cases.schema import patrol_cells, patrols, people
@@ -71,22 +72,15 @@ class Recorded:
 
 def check_position(lon: object, lat: object, accuracy: object = 0.0) -> tuple[float, float, float]:
     """(lon, lat, accuracy in m) as numbers a patrol can use; PatrolError names what is wrong."""
-    values = []
-    for name, value in (("lon", lon), ("lat", lat)):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise PatrolError(f"{name}: a number (degrees, WGS-84)", f"{name}：应为经纬度数值")
-        values.append(float(value))
-    x, y = values
-    if not (math.isfinite(x) and math.isfinite(y)) or bool(out_of_china(x, y)):
+    x, y = as_number(lon), as_number(lat)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise PatrolError("lon, lat: numbers (degrees, WGS-84)", "经纬度应为数值")
+    if bool(out_of_china(x, y)):
         raise PatrolError(
             f"the position ({x:.6f}, {y:.6f}) is not in China: check the phone's location",
             "位置不在中国境内，请检查手机定位",
         )
-    if accuracy is None:
-        accuracy = 0.0
-    if isinstance(accuracy, bool) or not isinstance(accuracy, int | float):
-        raise PatrolError("accuracy: metres, a number", "定位精度应为数值（米）")
-    acc = float(accuracy)
+    acc = 0.0 if accuracy is None else as_number(accuracy)
     if not (math.isfinite(acc) and 0.0 <= acc <= MAX_ACCURACY_M):
         raise PatrolError(
             f"accuracy: 0 to {MAX_ACCURACY_M:g} metres",

@@ -25,6 +25,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from cases import access, clock
 from cases.catalog import Catalog
+from cases.effects import as_number
 from cases.model import Case, CaseError
 from cases.patrol_work import reported_by, tasks_in
 from cases.patrols import NotOnPatrol, Patrol, PatrolError, Patrols, check_position
@@ -89,9 +90,7 @@ def read_position(body: dict[str, Any]) -> tuple[float, float, Any]:
         raise PatrolError(f"crs: one of {', '.join(CRS_NAMES)}", "坐标系应为 wgs84、gcj02 或 bd09")
     given = []
     for name in ("lon", "lat"):
-        value = body.get(name)
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        number = float(value) if ok else math.nan  # type: ignore[arg-type]
+        number = as_number(body.get(name))
         if not math.isfinite(number) or abs(number) > 1000:
             raise PatrolError(f"{name}: a number (degrees)", f"{name}：应为经纬度数值")
         given.append(number)

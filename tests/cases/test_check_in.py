@@ -77,6 +77,7 @@ def test_first_check_in_within_the_radius_of_an_urgent_case_is_on_site(store, gr
         (None, 36.6, 5),
         (117.0, 36.6, -3),
         (117.0, 36.6, 10_001),
+        (10**400, 36.6, 5),
     ],
 )
 def test_bad_positions_are_refused(store, grid, lon, lat, accuracy) -> None:  # type: ignore[no-untyped-def]

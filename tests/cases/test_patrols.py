@@ -154,6 +154,8 @@ def test_a_coarse_fix_adds_no_cell(setup, grid) -> None:  # type: ignore[no-unty
         (117.0, 36.6, math.nan),
         (117.0, 36.6, 1e9),
         (117.0, 36.6, "5"),
+        (10**400, 36.6, 5),
+        (117.0, 36.6, -(10**400)),
     ],
 )
 def test_absurd_positions_are_refused(setup, lon, lat, accuracy) -> None:  # type: ignore[no-untyped-def]

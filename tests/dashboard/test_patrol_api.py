@@ -144,6 +144,8 @@ def test_chinese_map_coordinates_are_converted(patrol: GridCC, grid: Grid, crs, 
         {"lon": -0.12, "lat": 51.5},  # London
         {"lon": 0, "lat": 0},
         {"lon": 1e308, "lat": 36.66},
+        {"lon": 10**400, "lat": 36.66},  # an integer no float holds
+        {"lon": 117.0, "lat": 36.66, "accuracy": 10**400},
         {"lon": 117.0, "lat": 36.66, "crs": "epsg:3857"},
         {"lon": 117.0, "lat": 36.66, "crs": 4326},
         {"lon": 117.0, "lat": 36.66, "accuracy": -5},
