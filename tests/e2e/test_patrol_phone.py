@@ -259,3 +259,61 @@ def test_the_page_in_english_and_its_weight(
     )
     assert 0 < weight < 60_000 and weight * 5 < dash_weight
     context.close()
+
+
+def test_a_lost_answer_and_a_reload_still_make_one_case(
+    browser: Any, server: tuple[str, str, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The report reaches the center but its answer is lost on the way back (the phone
+    cannot tell it from a failed send): the phone keeps it, is closed, is opened again,
+    sends it again — and the center still has one case, with one photo."""
+    base, url, seeded = server
+    x, y = seeded["at"]
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        locale="zh-CN",
+        permissions=["geolocation"],
+        geolocation={"longitude": x, "latitude": y, "accuracy": 10},
+    )
+    page = context.new_page()
+    page.goto(f"{base}/login?next=/patrol")
+    page.fill("input[name=username]", "w1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#pt-pos:has-text('±10')", timeout=30_000)
+    # The phone's link loses every answer from the intake: the request arrives, the
+    # answer does not (the phone sees a failed send, as on a dropped connection).
+    page.evaluate(
+        """() => {
+             const real = window.fetch;
+             window.__delivered = [];
+             window.fetch = (url, opts) => String(url).includes("/api/reports")
+               ? real(url, opts).then((r) => {
+                   window.__delivered.push(r.status);
+                   throw new TypeError("Failed to fetch");
+                 })
+               : real(url, opts);
+           }"""
+    )
+
+    def delivered() -> list[int]:
+        return list(page.evaluate("() => window.__delivered"))
+
+    report(page, "SR03", "绿化带内堆放建筑垃圾", photo(tmp_path / "c.jpg", "#3aa55a", "C"))
+    assert eventually(delivered, [201]) == [201]
+    assert eventually(lambda: states(page), ["queued"]) == ["queued"]
+    assert len(stored_patrol_cases(url)) == 1  # the case is there; the phone does not know
+    # Its retry (after retryMinMs) loses its answer too: still the one case.
+    assert eventually(delivered, [201, 200], 30) == [201, 200]
+    assert len(stored_patrol_cases(url)) == 1
+    page.close()
+
+    again = context.new_page()  # the phone opens the page again, the link now fine
+    again.goto(f"{base}/patrol")
+    assert eventually(lambda: states(again), ["sent"], 40) == ["sent"]
+    stored = stored_patrol_cases(url)
+    assert len(stored) == 1 and stored[0][4] == [1600]
+    kept = again.evaluate("() => window.gridcc.patrol.state.items")
+    assert [(i["caseId"], i["duplicate"]) for i in kept] == [(stored[0][0], True)]
+    context.close()
