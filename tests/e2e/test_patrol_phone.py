@@ -3,7 +3,9 @@ position from the browser's geolocation): signs in and lands on /patrol, starts 
 (the position reaches the book and the cell counts as patrolled), reports a case with a
 photo and the position, goes offline, reports another (kept on the phone, shown waiting),
 comes back online — and both reports arrive exactly once, each with its photo. Then checks
-in at a task's place and 核实s it, and ends the patrol. Screenshots of each step."""
+in at its tasks' places (at the urgent one that is "on site" on its response clock, at the
+other it is not), opens 返工 on the urgent one, 核实s the other, and ends the patrol.
+Screenshots of each step."""
 
 from __future__ import annotations
 
@@ -54,8 +56,33 @@ def _seed(url: str, grid: Grid) -> dict[str, Any]:
             grid.names[CELL],
         )
     )
+    # An urgent case the department reports handled, a few metres away: 核查 at its place.
+    from sqlalchemy import update
+
+    from cases.schema import cases
+    from cases.workflow import Actor
+
+    urgent, _ = store.open_case(
+        Report(
+            "hotline",
+            "AQ01",
+            "小区消防通道被杂物堵塞",
+            x + 0.0003,
+            y,
+            grid.codes[CELL],
+            grid.names[CELL],
+        )
+    )
+    op = Actor("op", Role.OPERATOR)
+    store.apply(urgent.id, "file", op)
+    store.apply(urgent.id, "dispatch", op)
+    department = store.get(urgent.id).department
+    store.apply(urgent.id, "accept", Actor("li", Role.LIAISON, department))
+    store.apply(urgent.id, "handle", Actor("li", Role.LIAISON, department), "已断电清理")
+    with engine.begin() as conn:
+        conn.execute(update(cases).where(cases.c.id == urgent.id).values(urgent=True))
     engine.dispose()
-    return {"task": task.id, "at": (float(x), float(y))}
+    return {"task": task.id, "urgent": urgent.id, "at": (float(x), float(y))}
 
 
 @pytest.fixture
@@ -88,6 +115,17 @@ def report(page: Any, category: str, text: str, picture: Path) -> None:
     page.set_input_files("#pt-photo", str(picture))
     page.wait_for_selector("#pt-thumbs img")
     page.click("#pt-send")
+
+
+def read_case(url: str, case_id: int) -> Any:
+    from cases.db import make_engine
+    from cases.store import Store
+
+    engine = make_engine(url)
+    try:
+        return Store(engine).get(case_id)
+    finally:
+        engine.dispose()
 
 
 def stored_patrol_cases(url: str) -> list[Any]:
@@ -156,7 +194,7 @@ def test_a_day_of_patrol_on_a_phone(
     # Offline: the next report is kept on the phone and shown waiting.
     context.set_offline(True)
     page.wait_for_selector("#pt-net:text-is('离线')", timeout=10_000)
-    report(page, "SR01", "路边占道经营，堵塞盲道", photo(tmp_path / "b.jpg", "#a5563a", "B"))
+    report(page, "SR06", "路边占道经营，堵塞盲道", photo(tmp_path / "b.jpg", "#a5563a", "B"))
     page.wait_for_selector("#pt-msg:text-is('已保存，联网后自动发送')", timeout=10_000)
     assert eventually(lambda: states(page), ["queued", "sent"]) == ["queued", "sent"]
     kept = page.evaluate(
@@ -208,6 +246,17 @@ def test_a_day_of_patrol_on_a_phone(
     distance = distance_m(x, y, here["longitude"], here["latitude"])
     assert f"距现场 {round(distance)} 米" in page.inner_text(f"{task} .pt-msg")
     page.screenshot(path=str(SCREENSHOTS / "patrol-phone-5-task-checked-in.png"))
+    # The urgent one: checking in at its place is "on site" on its response clock.
+    urgent = f"#pt-task-list li[data-case='{seeded['urgent']}']"
+    page.click(f"{urgent} .pt-here")
+    page.wait_for_selector(f"{urgent} .pt-msg:has-text('已签到')", timeout=20_000)
+    assert read_case(url, seeded["urgent"]).on_site_at is not None
+    assert read_case(url, seeded["task"]).on_site_at is None  # not urgent: no clock
+    page.click(f"{urgent} button[data-action=rework]")
+    page.wait_for_selector(f"{urgent} .pt-act-form textarea")
+    page.fill(f"{urgent} .pt-act-form textarea", "通道内仍有杂物，需继续清理")
+    page.screenshot(path=str(SCREENSHOTS / "patrol-phone-5-tasks-urgent.png"))
+    page.click(f"{urgent} .pt-act-form .pt-act:not(.pt-go)")  # cancel: not sent
     page.click(f"{task} button[data-action=confirm]")
     page.fill(f"{task} .pt-act-form textarea", "现场核实属实")
     page.click(f"{task} .pt-act-form .pt-go")
@@ -300,7 +349,7 @@ def test_a_lost_answer_and_a_reload_still_make_one_case(
     def delivered() -> list[int]:
         return list(page.evaluate("() => window.__delivered"))
 
-    report(page, "SR03", "绿化带内堆放建筑垃圾", photo(tmp_path / "c.jpg", "#3aa55a", "C"))
+    report(page, "SR02", "绿化带内堆放建筑垃圾", photo(tmp_path / "c.jpg", "#3aa55a", "C"))
     assert eventually(delivered, [201]) == [201]
     assert eventually(lambda: states(page), ["queued"]) == ["queued"]
     assert len(stored_patrol_cases(url)) == 1  # the case is there; the phone does not know
