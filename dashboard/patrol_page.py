@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, redirect, request, send_file
 from flask_wtf.csrf import generate_csrf
 
 from cases import access
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from dashboard.web import Web
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+SERVICE_WORKER = "/patrol-sw.js"  # keeps the page for opening offline (patrolsw.js)
 SCRIPTS = ("gridcc/http.js", "gridcc/patrolqueue.js", "gridcc/patrolstore.js", "gridcc/patrol.js")
 STYLE = "patrol.css"
 PATROL_TIMING = {
@@ -82,6 +83,7 @@ def patrol_config(core: Core, lang: str, actor: Any, person: Any) -> dict[str, A
             "photos": "/api/cases/{id}/photos",
             "action": "/api/cases/{id}/actions/{name}",
             "logout": "/logout",
+            "serviceWorker": SERVICE_WORKER,
         },
         "timing": dict(PATROL_TIMING),
         "photo": dict(PHOTO),
@@ -185,6 +187,14 @@ def patrol_blueprint(web: Web, core: Core) -> Blueprint:
 
     bp.register_blueprint(patrol_api(store, core.roster, patrols, web.auth, web.limits, place_of))
     auth, users = web.auth, core.users
+
+    @bp.get("/patrol-sw.js")
+    def service_worker() -> Response:
+        """The page's service worker (assets/gridcc/patrolsw.js): served from here, since a
+        worker's scope cannot reach above its own path (/assets/… could not keep /patrol)."""
+        response = send_file(ASSETS / "gridcc" / "patrolsw.js", mimetype="text/javascript")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
     @bp.get("/patrol")
     def page() -> Any:

@@ -352,8 +352,28 @@
     });
   }
 
+  // The page kept on the phone, to be opened with no connection (patrolsw.js); signing
+  // out forgets it (and what the phone kept of the page with this person's name).
+  function keepPage() {
+    var sw = root.navigator.serviceWorker;
+    if (!sw || !cfg.urls.serviceWorker) return;
+    sw.register(cfg.urls.serviceWorker, { scope: "/patrol" }).catch(function () {});
+    sw.ready.then(function (reg) {
+      var files = [root.location.href];
+      Array.prototype.forEach.call(doc.querySelectorAll("script[src], link[rel=stylesheet]"), function (el) {
+        files.push(el.src || el.href);
+      });
+      if (reg.active) reg.active.postMessage({ keep: files });
+    });
+    var out = doc.querySelector(".pt-foot form");
+    if (out) out.addEventListener("submit", function () {
+      if (sw.controller) sw.controller.postMessage({ forget: true });
+    });
+  }
+
   function start() {
     tabs();
+    keepPage();
     $("pt-toggle").addEventListener("click", toggle);
     $("pt-form").addEventListener("submit", submit);
     $("pt-photo").addEventListener("change", pickPhotos);

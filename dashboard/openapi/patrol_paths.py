@@ -101,6 +101,19 @@ def paths() -> Paths:
                 },
             }
         },
+        "/patrol-sw.js": {
+            "get": {
+                "summary": "The patrol page's service worker (keeps the page for offline use)",
+                "security": PUBLIC,
+                "tags": list(tags),
+                "responses": {
+                    "200": {
+                        "description": "JavaScript",
+                        "content": {"text/javascript": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/api/patrol/start": {
             "post": operation(
                 "Start a patrol (the open one again if one is open)",

@@ -295,3 +295,8 @@ def test_the_page(patrol: GridCC) -> None:
     assert "_csrf_token" in page.headers.get("Set-Cookie", "")
     for script in ("http.js", "patrolqueue.js", "patrolstore.js", "patrol.js"):
         assert f"/assets/gridcc/{script}?v=" in html
+    # The page's service worker (it keeps only the page and its files, no data).
+    worker = patrol.server.test_client().get("/patrol-sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert config["urls"]["serviceWorker"] == "/patrol-sw.js"

@@ -180,6 +180,8 @@ def test_a_day_of_patrol_on_a_phone(
     # Start the patrol: the position goes to the book and the cell is patrolled today.
     page.click("#pt-toggle")
     page.wait_for_selector("#pt-state:text-is('巡查中')", timeout=20_000)
+    # The page is kept on the phone from now on (its service worker controls it).
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=20_000)
     page.wait_for_selector(f"#pt-where:has-text('{grid.names[CELL]}')", timeout=20_000)
     page.wait_for_selector("#pt-since:has-text('已巡 1 个网格')", timeout=20_000)
     page.screenshot(path=str(SCREENSHOTS / "patrol-phone-1-on-patrol.png"))
@@ -210,6 +212,11 @@ def test_a_day_of_patrol_on_a_phone(
     assert sorted(kept) == [["queued", 1, True], ["sent", 1, True]]
     assert len(stored_patrol_cases(url)) == 1  # nothing reached the center meanwhile
     page.screenshot(path=str(SCREENSHOTS / "patrol-phone-3-offline-queued.png"))
+    # With no connection at all the page opens again (the phone kept it: patrolsw.js), and
+    # shows the report still waiting.
+    page.reload()
+    page.wait_for_selector("#pt-net:has-text('离线')", timeout=20_000)
+    assert eventually(lambda: states(page), ["queued", "sent"]) == ["queued", "sent"]
 
     # Back online: it goes by itself, and both arrive exactly once, each with its photo.
     context.set_offline(False)
