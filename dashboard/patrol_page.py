@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, redirect, request, send_file
+from flask import Blueprint, Response, redirect, request
 from flask_wtf.csrf import generate_csrf
 
 from cases import access
@@ -192,7 +192,8 @@ def patrol_blueprint(web: Web, core: Core) -> Blueprint:
     def service_worker() -> Response:
         """The page's service worker (assets/gridcc/patrolsw.js): served from here, since a
         worker's scope cannot reach above its own path (/assets/… could not keep /patrol)."""
-        response = send_file(ASSETS / "gridcc" / "patrolsw.js", mimetype="text/javascript")
+        script = (ASSETS / "gridcc" / "patrolsw.js").read_text(encoding="utf-8")
+        response = Response(script, mimetype="text/javascript")
         response.headers["Cache-Control"] = "no-cache"
         return response
 
