@@ -242,7 +242,7 @@ def patrol_api(
                 "person": {"id": person.id, "name": person.name},
                 "patrol": patrol_json(patrol),
                 "cells": cells,
-                "cells_today": sorted(patrols.cells_of(patrol.id)) if patrol else [],
+                "patrol_cells": sorted(patrols.cells_of(patrol.id)) if patrol else [],
                 "reported": [case_card(c, catalog, actor, lang) for c in reported],
                 "tasks": [
                     {

@@ -3,8 +3,8 @@ position while on it, report a case with photos and the phone's position, see th
 reports and the tasks sent to them (核实, 核查), check in on arrival.
 
 It is a plain page served by Flask, not a Dash page: a phone on a weak connection loads a
-few kilobytes of HTML and four small scripts (assets/gridcc/http.js, patrolqueue.js,
-patrolstore.js, patrol.js) instead of Dash's renderer, React and the map. The server
+few kilobytes of HTML and five small scripts (assets/gridcc/http.js, patrolqueue.js,
+patrolstore.js, patrolview.js, patrol.js) instead of Dash's renderer, React and the map. The server
 renders the frame (the category list included); the page's config carries its words,
 timings and thresholds, so the scripts hard-code none. Reports go through the one intake
 (POST /api/reports) with a report id made on the phone: a report made offline is kept on
@@ -34,7 +34,13 @@ if TYPE_CHECKING:
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SERVICE_WORKER = "/patrol-sw.js"  # keeps the page for opening offline (patrolsw.js)
-SCRIPTS = ("gridcc/http.js", "gridcc/patrolqueue.js", "gridcc/patrolstore.js", "gridcc/patrol.js")
+SCRIPTS = (
+    "gridcc/http.js",
+    "gridcc/patrolqueue.js",
+    "gridcc/patrolstore.js",
+    "gridcc/patrolview.js",
+    "gridcc/patrol.js",
+)
 STYLE = "patrol.css"
 PATROL_TIMING = {
     "positionMs": 15_000,  # share the position this often while on patrol

@@ -14,7 +14,7 @@
   var G = root.gridcc = root.gridcc || {};
   var Q = G.patrolqueue;
   var node = doc && doc.getElementById("patrol-config");
-  if (!node || !Q || !G.http) return; // not the patrol page
+  if (!node || !Q || !G.http || !G.patrolview) return; // not the patrol page
 
   var cfg = JSON.parse(node.textContent);
   var W = cfg.words, T = cfg.timing;
@@ -22,35 +22,15 @@
   var opts = { timeoutMs: T.requestMs };
   var $ = function (id) { return doc.getElementById(id); };
   var st = { fix: null, patrol: null, mine: null, items: [], shelf: null, pumping: false,
-             sending: null, photos: [], wake: null, asked: 0, posTimer: null, online: root.navigator.onLine !== false };
+             sending: null, photos: [], wake: null, asked: 0, online: root.navigator.onLine !== false };
 
-  function fmt(key, vars) {
-    return String(W[key] || key).replace(/\{(\w+)\}/g, function (_m, k) { return vars && k in vars ? vars[k] : ""; });
-  }
-  function h(tag, props, kids) {
-    var el = doc.createElement(tag);
-    Object.keys(props || {}).forEach(function (k) {
-      var v = props[k];
-      if (v === null || v === undefined) return;
-      if (k === "text") el.textContent = String(v);
-      else if (k.slice(0, 2) === "on") el.addEventListener(k.slice(2), v);
-      else if (k === "className") el.className = v;
-      else el.setAttribute(k, String(v));
-    });
-    (kids || []).forEach(function (c) { if (c) el.appendChild(typeof c === "string" ? doc.createTextNode(c) : c); });
-    return el;
-  }
-  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
-  function url(name, vars) { return cfg.urls[name].replace(/\{(\w+)\}/g, function (_m, k) { return encodeURIComponent(vars[k]); }); }
-  function when(iso) { return iso ? String(iso).slice(5, 16).replace("T", " ") : ""; }
-  function metres(m) {
-    if (m === null || m === undefined) return "";
-    return m < 1000 ? fmt("patrol_distance", { m: Math.round(m) }) : fmt("patrol_distance_km", { km: (m / 1000).toFixed(1) });
-  }
+  var V = G.patrolview;
+  var h = V.h, clear = V.clear, when = V.when;
+  function fmt(key, vars) { return V.fill(W, key, vars); }
+  function url(name, vars) { return V.address(cfg.urls[name], vars); }
+  function metres(m) { return V.metres(W, m); }
+  function errText(err) { return V.errText(cfg.lang, err); }
   function say(el, text, bad) { el.textContent = text || ""; el.className = "pt-msg" + (bad ? " pt-bad" : ""); }
-  function errText(err) {
-    return cfg.lang === "zh" && err.message_zh ? err.message_zh : (err.message || err.error || "?");
-  }
 
   // -- where the phone is --------------------------------------------------------------------
   function freshFix() {
@@ -80,7 +60,7 @@
     $("pt-state").textContent = on ? W.patrol_on : W.patrol_off;
     $("pt-patrol").className = "pt-card" + (on ? " pt-on" : "");
     $("pt-since").textContent = on ? " · " + fmt("patrol_since", { t: when(st.patrol.started_at).slice(6) }) +
-      " · " + fmt("patrol_cells", { n: (st.cellsToday || []).length }) : "";
+      " · " + fmt("patrol_cells", { n: (st.patrolCells || []).length }) : "";
     $("pt-toggle").textContent = on ? W.patrol_end : W.patrol_start;
     $("pt-toggle").className = "pt-big" + (on ? " pt-stop" : "");
     $("pt-where").hidden = !on;
@@ -90,7 +70,7 @@
     if (!st.patrol || !f || !st.online) return;
     http.post(cfg.urls.position, { lon: f.lon, lat: f.lat, accuracy: f.accuracy, crs: cfg.crs }, opts).then(function (r) {
       $("pt-where").textContent = r.cell_code ? fmt("patrol_where", { cell: r.place || r.cell_code }) : W.patrol_outside;
-      if (r.new_cell && st.cellsToday.indexOf(r.cell_code) < 0) { st.cellsToday.push(r.cell_code); showPatrol(); }
+      if (r.new_cell && st.patrolCells.indexOf(r.cell_code) < 0) { st.patrolCells.push(r.cell_code); showPatrol(); }
     }, function () { /* the next one will say where */ });
   }
   function toggle() {
@@ -98,7 +78,7 @@
     $("pt-toggle").disabled = true;
     http.post(ending ? cfg.urls.end : cfg.urls.start, {}, opts).then(function (r) {
       st.patrol = ending ? null : r.patrol;
-      if (!ending && !st.cellsToday) st.cellsToday = [];
+      if (!ending && !st.patrolCells) st.patrolCells = [];
       showPatrol();
       if (!ending) sharePosition();
     }, function (err) { say($("pt-msg"), fmt("patrol_error", { m: errText(err) }), true); })
@@ -115,7 +95,7 @@
       if (asked !== st.asked) return;
       st.mine = r;
       st.patrol = r.patrol;
-      st.cellsToday = r.cells_today || [];
+      st.patrolCells = r.patrol_cells || [];
       showPatrol();
       showMine();
     }, function () {});
@@ -202,22 +182,8 @@
     }).then(function () { say(msg, W.patrol_attached); }, function (err) { say(msg, errText(err), true); });
   }
 
-  // -- photos: made smaller on the phone (a weak connection carries 200 kB, not 5 MB) --------
-  function shrink(file) {
-    var side = cfg.photo.maxSide;
-    if (!root.createImageBitmap) return Promise.resolve(file);
-    return root.createImageBitmap(file).then(function (bmp) {
-      var scale = Math.min(1, side / Math.max(bmp.width, bmp.height));
-      if (scale === 1 && file.size < 1024 * 1024 && /jpeg|png/.test(file.type)) return file;
-      var canvas = doc.createElement("canvas");
-      canvas.width = Math.round(bmp.width * scale);
-      canvas.height = Math.round(bmp.height * scale);
-      canvas.getContext("2d").drawImage(bmp, 0, 0, canvas.width, canvas.height);
-      return new Promise(function (resolve) {
-        canvas.toBlob(function (b) { resolve(b || file); }, "image/jpeg", cfg.photo.quality);
-      });
-    }, function () { return file; });
-  }
+  // -- photos: made smaller on the phone before they travel ----------------------------------
+  function shrink(file) { return V.shrink(file, cfg.photo.maxSide, cfg.photo.quality); }
   function pickPhotos(e) {
     var files = Array.prototype.slice.call(e.target.files || [], 0, cfg.photo.maxCount - st.photos.length);
     Promise.all(files.map(shrink)).then(function (blobs) {

@@ -211,7 +211,7 @@ def paths() -> Paths:
                                 ),
                                 "patrol": patrol_schema(),
                                 "cells": {"type": "array", "items": {"type": "string"}},
-                                "cells_today": {"type": "array", "items": {"type": "string"}},
+                                "patrol_cells": {"type": "array", "items": {"type": "string"}},
                                 "reported": {"type": "array", "items": card_schema()},
                                 "tasks": {"type": "array", "items": card_schema()},
                             },

@@ -111,7 +111,7 @@ def test_start_end_and_positions(patrol: GridCC, grid: Grid) -> None:
     assert held[0].name == "王<b>网格</b>"
     mine = client.get("/api/patrol/mine").json
     assert mine["patrol"]["id"] == first.json["patrol"]["id"]
-    assert mine["cells"] == [grid.codes[CELL]] and mine["cells_today"] == [grid.codes[CELL]]
+    assert mine["cells"] == [grid.codes[CELL]] and mine["patrol_cells"] == [grid.codes[CELL]]
     ended = client.post("/api/patrol/end", json={})
     assert ended.status_code == 200 and ended.json["patrol"]["ended_at"]
     assert book_of(patrol).all() == []
@@ -293,7 +293,7 @@ def test_the_page(patrol: GridCC) -> None:
     assert "Start patrol" in en and '<html lang="en">' in en
     assert "Start patrol" in client.get("/patrol").get_data(as_text=True)  # remembered
     assert "_csrf_token" in page.headers.get("Set-Cookie", "")
-    for script in ("http.js", "patrolqueue.js", "patrolstore.js", "patrol.js"):
+    for script in ("http.js", "patrolqueue.js", "patrolstore.js", "patrolview.js", "patrol.js"):
         assert f"/assets/gridcc/{script}?v=" in html
     # The page's service worker (it keeps only the page and its files, no data).
     worker = patrol.server.test_client().get("/patrol-sw.js")
