@@ -64,6 +64,7 @@
     $("pt-toggle").textContent = on ? W.patrol_end : W.patrol_start;
     $("pt-toggle").className = "pt-big" + (on ? " pt-stop" : "");
     $("pt-where").hidden = !on;
+    keepAwake(on);
   }
   function sharePosition() {
     var f = freshFix();
@@ -73,6 +74,23 @@
       if (r.new_cell && st.patrolCells.indexOf(r.cell_code) < 0) { st.patrolCells.push(r.cell_code); showPatrol(); }
     }, function () { /* the next one will say where */ });
   }
+  // On patrol the screen is kept on where the phone allows it: a phone's browser stops
+  // sharing the position while its screen is off (the lock ends by itself when hidden).
+  function keepAwake(on) {
+    var wl = root.navigator.wakeLock;
+    if (!wl) return;
+    if (on && !st.lock && doc.visibilityState === "visible") {
+      st.lock = true;
+      wl.request("screen").then(function (lock) {
+        st.lock = lock;
+        lock.addEventListener("release", function () { st.lock = null; });
+      }, function () { st.lock = null; });
+    } else if (!on && st.lock && st.lock.release) {
+      st.lock.release();
+      st.lock = null;
+    }
+  }
+
   function toggle() {
     var ending = !!st.patrol;
     $("pt-toggle").disabled = true;
@@ -345,6 +363,12 @@
     $("pt-photo").addEventListener("change", pickPhotos);
     root.addEventListener("online", function () { setOnline(true); });
     root.addEventListener("offline", function () { setOnline(false); });
+    doc.addEventListener("visibilitychange", function () {
+      if (doc.visibilityState !== "visible") return;
+      keepAwake(!!st.patrol); // back on screen: where one is now, and what changed meanwhile
+      sharePosition();
+      refresh();
+    });
     setOnline(st.online);
     watch();
     showFix();
