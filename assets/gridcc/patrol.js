@@ -303,12 +303,13 @@
       var bits = [cfg.categories[it.body.category] || it.body.category];
       if (it.caseId) bits.push(fmt("patrol_case_no", { id: it.caseId }));
       if (it.photos.length) bits.push(fmt("patrol_photo_count", { n: it.photos.length }));
-      var detail = it.state === "refused" && it.error ? it.error.message :
-        it.error && (it.error.status === 401 || it.error.status === 403) ? W.patrol_login_again : "";
+      var signedOut = it.state !== "refused" && it.error && (it.error.status === 401 || it.error.status === 403);
+      var detail = it.state === "refused" && it.error ? h("div", { className: "pt-sub", text: it.error.message }) :
+        signedOut ? h("a", { className: "pt-sub", href: "/login?next=/patrol", text: W.patrol_login_again }) : null;
       list.appendChild(h("li", { className: "pt-q pt-q-" + state, "data-report": it.id, "data-state": state }, [
         h("span", { className: "pt-chip", text: W["patrol_state_" + state] || state }),
         h("span", { text: bits.join(" · ") }),
-        detail ? h("div", { className: "pt-sub", text: detail }) : null
+        detail
       ]));
     });
   }
