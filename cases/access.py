@@ -60,6 +60,23 @@ PHONE_ROLES = frozenset({Role.OPERATOR, Role.LEAD, Role.ADMIN})
 POSITION_ROLES = frozenset({Role.OPERATOR, Role.LEAD, Role.WALL})
 
 
+# Patrols from a phone (cases/patrols.py): a grid worker signed in as a person, whose
+# account is linked to a person of the roster who walks the grid (kind ``grid_worker``).
+PATROL_ROLES = frozenset({Role.WORKER})
+PATROL_KINDS = frozenset({"grid_worker"})
+
+
+def may_patrol(actor: Actor | None, person_kind: str | None) -> bool:
+    """Whether ``actor`` may patrol (start, share positions, report from the phone page);
+    ``person_kind``: the kind of the roster's person linked to them (None: none)."""
+    return (
+        is_person(actor)
+        and actor is not None
+        and actor.role in PATROL_ROLES
+        and person_kind in PATROL_KINDS
+    )
+
+
 def may_see_phones(actor: Actor | None) -> bool:
     return actor is not None and is_person(actor) and actor.role in PHONE_ROLES
 
@@ -311,8 +328,9 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "lead": frozenset({Role.LEAD}),  # the shift lead's map (值班长)
     "dept": frozenset({Role.LIAISON}),  # a department's desk (部门联络员)
     "admin": frozenset({Role.ADMIN}),
+    "patrol": PATROL_ROLES,  # the phone page of a grid worker on patrol (巡查)
 }
-PERSONAL_PAGES = frozenset({"desk", "lead", "dept", "admin"})
+PERSONAL_PAGES = frozenset({"desk", "lead", "dept", "admin", "patrol"})
 # Where each role lands after signing in: its own page.
 HOME_PAGE: dict[Role, str] = {
     Role.WALL: "wall",
@@ -320,7 +338,7 @@ HOME_PAGE: dict[Role, str] = {
     Role.LEAD: "lead",
     Role.LIAISON: "dept",
     Role.ADMIN: "admin",
-    Role.WORKER: "wall",
+    Role.WORKER: "patrol",
 }
 
 

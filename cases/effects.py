@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from cases.model import Case, CaseError, Event, Status
+from cases.positions import distance_m
 
 RATINGS = ("satisfied", "basic", "unsatisfied")  # 满意 / 基本满意 / 不满意
 RATINGS_EN = ("satisfied", "basically satisfied", "unsatisfied")
@@ -26,6 +27,9 @@ MAX_REVIEW_DAYS = 366  # a 挂账 is looked at again within a year
 SUPERVISE_ANSWER_HOURS = {True: 2.0, False: 1.0}  # working hours / calendar hours
 # A shift lead may take back a reassign this long after it, if nothing happened since.
 UNDO_WINDOW = timedelta(minutes=2)
+# 到场签到: a check-in this close to an urgent case's place puts someone on site (the
+# response clock's "on site" step, cases/urgent.py); the phone page shows the radius.
+CHECK_IN_RADIUS_M = 150.0
 
 
 class Clock(Protocol):
@@ -72,11 +76,12 @@ class Param:
     name: str
     label_zh: str
     label_en: str
-    kind: str  # "department" | "hours" | "choice" | "case" | "date"
+    kind: str  # "department" | "hours" | "choice" | "case" | "date" | "number"
     required: bool = True
     choices: tuple[str, ...] = ()
     choice_labels_zh: tuple[str, ...] = ()
     choice_labels_en: tuple[str, ...] = ()
+    bounds: tuple[float, float] = (0.0, 0.0)  # a number's least and greatest value
 
     def parse(self, value: Any, ctx: Context) -> Any:
         if self.kind == "department":
@@ -97,6 +102,8 @@ class Param:
             return hours
         if self.kind == "date":
             return _future_day(value, ctx.now, self.label_en, self.label_zh)
+        if self.kind == "number":
+            return self._number(value)
         if self.kind == "case":
             given = isinstance(value, int | str) and not isinstance(value, bool)
             text = str(value) if given else ""
@@ -109,6 +116,16 @@ class Param:
                 f"{self.label_zh}：请选择 {'、'.join(self.choice_labels_zh or self.choices)}",
             )
         return value
+
+    def _number(self, value: Any) -> float:
+        low, high = self.bounds
+        number = as_number(value)
+        if not (math.isfinite(number) and low <= number <= high):
+            raise CaseError(
+                f"{self.name}: a number from {low:g} to {high:g}",
+                f"{self.label_zh}：应为 {low:g} 到 {high:g} 之间的数值",
+            )
+        return number
 
     def as_json(self, lang: str) -> dict[str, Any]:
         """What a screen needs to ask for this parameter (in ``lang``: zh or en)."""
@@ -128,6 +145,22 @@ HOURS = Param("hours", "延期小时数", "hours of extension", "hours")
 RATING = Param("rating", "评价", "rating", "choice", True, RATINGS, RATINGS_ZH, RATINGS_EN)
 INTO = Param("into", "并入案件", "merge into case", "case")
 REVIEW = Param("review", "复查日期", "review date", "date")
+# Where someone checks in (WGS-84, within the box where China's coordinates apply) and how
+# sure their phone is of it.
+LON = Param("lon", "经度", "longitude", "number", bounds=(72.004, 137.8347))
+LAT = Param("lat", "纬度", "latitude", "number", bounds=(0.8293, 55.8271))
+ACCURACY = Param("accuracy", "定位精度（米）", "accuracy (m)", "number", False, bounds=(0, 10_000))
+
+
+def as_number(value: Any) -> float:
+    """A JSON number as a float; NaN for anything else (a bool, a text, an integer too large
+    for a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:
+        return math.nan
 
 
 def _future_day(value: Any, now: datetime, label_en: str, label_zh: str) -> datetime:
@@ -359,6 +392,19 @@ def awaiting_answer(case: Case, _now: datetime | None = None) -> str | None:
     if case.supervised_at is None or case.supervise_answered_at is not None:
         return "not under 督办 awaiting an answer"
     return None
+
+
+def check_in(case: Case, args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    """到场签到: how far from the case's place someone checked in; the first check-in within
+    ``CHECK_IN_RADIUS_M`` of an urgent case is when someone got there (``on_site_at``). The
+    event keeps the distance, never the position (which only some roles may see)."""
+    distance = distance_m(args["lon"], args["lat"], case.lon, case.lat)
+    near = distance <= CHECK_IN_RADIUS_M
+    first = case.urgent and near and case.on_site_at is None
+    extra: Changes = {"distance_m": round(distance, 1), "on_site": near, "first_on_site": first}
+    if "accuracy" in args:
+        extra["accuracy_m"] = round(args["accuracy"], 1)
+    return ({"on_site_at": ctx.now} if first else {}), extra
 
 
 def redo(case: Case, _args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, Changes]:

@@ -7,7 +7,8 @@ handled → 核查 verified → 结案 closed → 回访 rated; side paths 不�
 joins the earlier case), 延期申请 request_extension by the department and its 批准/驳回 by a
 shift lead (or 延期 extend on the lead's own authority), 挂账 suspend and 恢复办理 resume,
 督办 supervise and its 督办反馈 answer, 重办 redo after an unsatisfied follow-up, 改派
-reassign and, right after it, 撤销改派 its undo. Each action also declares its step through
+reassign and, right after it, 撤销改派 its undo, and 到场签到 check_in by whoever arrives at
+the place (the urgent response clock's "on site"). Each action also declares its step through
 the stages (``cases.stages``: 立案, 派遣, 签收, 处置, 核查, 结案), which the stage clocks and
 rates are derived from.
 Anything not in the table is refused with a clear error. The store applies an action as
@@ -37,6 +38,8 @@ MAX_EXTENSION_HOURS = effects.MAX_EXTENSION_HOURS
 UNDO_WINDOW = effects.UNDO_WINDOW
 DEPARTMENT, HOURS, RATING, INTO = effects.DEPARTMENT, effects.HOURS, effects.RATING, effects.INTO
 REVIEW = effects.REVIEW
+LON, LAT, ACCURACY = effects.LON, effects.LAT, effects.ACCURACY
+CHECK_IN_RADIUS_M = effects.CHECK_IN_RADIUS_M
 
 
 S = Status
@@ -47,6 +50,7 @@ _LEADS = frozenset({R.LEAD, R.SYSTEM})
 _AT_DESK = frozenset({S.REPORTED, S.CONFIRMED, S.FILED, S.RETURNED})  # at the center's desk
 _TO_FILE = frozenset({S.REPORTED, S.CONFIRMED})
 _WITH_DEPT = frozenset({S.DISPATCHED, S.ACCEPTED})  # the department has it
+_OPEN = frozenset(s for s in S if s.is_open)
 _STEP = StageStep
 
 ACTIONS: dict[str, Action] = {
@@ -301,6 +305,18 @@ ACTIONS: dict[str, Action] = {
             offered=False,
             needs_last_event=True,
             stage=_STEP(undoes=True),
+        ),
+        Action(
+            "check_in",
+            "到场签到",
+            "check in on site",
+            _OPEN,
+            None,
+            _DESK | _DEPT | {R.WORKER},
+            own_department=True,  # a liaison (a department's people) on their own cases
+            params=(LON, LAT, ACCURACY),
+            effect=effects.check_in,
+            offered=False,  # taken where someone stands, with the phone's position
         ),
         Action(
             "rate",

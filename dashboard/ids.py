@@ -38,6 +38,7 @@ PAGE_PATHS = {
     "dept": "/dept",
     "kpi": "/kpi",
     "admin": "/admin",
+    "patrol": "/patrol",
 }
 PAGE_LABELS = {
     "wall": "nav_wall_short",
@@ -46,6 +47,7 @@ PAGE_LABELS = {
     "dept": "dept_page",
     "kpi": "kpi_page",
     "admin": "admin_page",
+    "patrol": "patrol_page",
 }
 
 # Each headline counter by what it shows: the snapshot's counter names, a risk level, or

@@ -89,6 +89,9 @@ def build_dash(server: Flask, ctx: PageContext, assets: Path) -> Dash:
         title=TITLE,
         update_title=None,  # type: ignore[arg-type]
         serve_locally=True,
+        # The phone's patrol page is a plain page with its own few scripts (patrol_page.py):
+        # Dash pages do not load them.
+        assets_ignore=r"^patrol",
     )
     app.layout = html.Div([dcc.Location(id=LOCATION), html.Div(id=CONTENT)])
 

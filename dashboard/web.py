@@ -30,6 +30,7 @@ from dashboard.hub import Hub
 from dashboard.limits import Limits
 from dashboard.login import login_blueprint, refuse_kiosk_query
 from dashboard.openapi import openapi_blueprint
+from dashboard.patrol_page import patrol_blueprint
 from dashboard.photos_api import photos_api
 from dashboard.presence import PresenceHub
 from dashboard.presence_api import presence_api
@@ -135,6 +136,7 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
     server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))
+    server.register_blueprint(patrol_blueprint(web, core))
     add_people_routes(web, core)
 
 

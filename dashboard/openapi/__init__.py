@@ -22,6 +22,7 @@ from dashboard.openapi import (
     intake_paths,
     kpi_catalog_paths,
     open311_paths,
+    patrol_paths,
     people_paths,
     photos_paths,
     presence_paths,
@@ -44,6 +45,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     presence_paths.paths,
     calendar_paths.paths,
     people_paths.paths,
+    patrol_paths.paths,
 )
 
 

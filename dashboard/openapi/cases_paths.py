@@ -33,6 +33,9 @@ def param_schema(param: Param) -> Schema:
         return {"type": "string", "description": "a department code of GET /api/catalog"}
     if param.kind == "case":
         return {"type": "integer", "minimum": 1, "description": "an earlier case's number"}
+    if param.kind == "number":
+        low, high = param.bounds
+        return {"type": "number", "minimum": low, "maximum": high}
     return {"type": "string", "enum": list(param.choices)}
 
 

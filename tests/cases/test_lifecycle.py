@@ -59,6 +59,12 @@ EXPECTED = {
     "reassign": ({"dispatched", "accepted", "returned"}, "dispatched", {"lead", "system"}),
     "undo_reassign": ({"dispatched"}, None, {"lead", "system"}),
     "rate": ({"closed"}, None, {"operator", "lead", "system"}),
+    # 到场签到: whoever arrives at the place of any open case (a liaison at their own).
+    "check_in": (
+        {s.value for s in Status if s.is_open},
+        None,
+        DESK | {"worker", "liaison"},
+    ),
 }
 
 
@@ -165,6 +171,7 @@ def test_each_action_declares_its_parameters_and_checks_them() -> None:
         "reassign": ["department"],
         "merge": ["into"],
         "rate": ["rating"],
+        "check_in": ["lon", "lat", "accuracy"],
     }
     filed = replace(CASE, status=Status.FILED)
     after, extra = action("dispatch").take(filed, "", {"department": "shizheng"}, ctx)

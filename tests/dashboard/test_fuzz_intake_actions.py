@@ -225,6 +225,10 @@ def test_actions_never_fail_and_a_refusal_changes_nothing(
             st.dates().map(date.isoformat),
             nasty_text(),
         ),
+        # check_in's position (WGS-84) and accuracy.
+        "lon": st.one_of(numbers(), nasty_text(), st.sampled_from(["117.0", True, None])),
+        "lat": st.one_of(numbers(), nasty_text(), st.sampled_from(["36.6", False])),
+        "accuracy": st.one_of(numbers(), nasty_text()),
     }
     today = g.store.now().astimezone(clock.LOCAL_TZ).date()
     good_values = {
@@ -235,6 +239,9 @@ def test_actions_never_fail_and_a_refusal_changes_nothing(
         "review": st.dates(today + timedelta(days=1), today + timedelta(days=300)).map(
             date.isoformat
         ),
+        "lon": st.floats(116.9, 117.2),
+        "lat": st.floats(36.6, 36.72),
+        "accuracy": st.floats(0, 200),
     }
     assert set(param_values) == set(good_values) == PARAM_NAMES  # a new one is fuzzed too
 
