@@ -95,6 +95,7 @@ def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed:
     (45 reports a day, as the real district), then live at ``per_minute`` or more; on a
     store it already fed, it takes over the cases left open."""
     from feeds.operations import LiveDistrict
+    from feeds.operations.patrolling import people_on_the_grid
 
     fresh = gridcc.store.last_seq() == 0
     district = LiveDistrict(
@@ -107,6 +108,10 @@ def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed:
         intake=gridcc.intake,
         resume_open=not fresh,
     )
+    # The grid workers walk and answer urgent cases when the roster has them (the demo's).
+    patrols = gridcc.server.extensions.get("gridcc_patrols")
+    if patrols is not None:
+        people_on_the_grid(district, gridcc.core.roster, patrols, gridcc.grid, seed)
     if fresh and history_days > 0:
         print(f"gridcc: simulating the past {history_days:g} days of the district…", flush=True)
         print(f"gridcc: {district.catch_up()} events written", flush=True)

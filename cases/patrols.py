@@ -220,6 +220,29 @@ class Patrols:
             self._seen.setdefault(patrol_id, set()).add(cell)
         return first
 
+    def write_past(self, rows: list[tuple[str, datetime, datetime, dict[str, datetime]]]) -> None:
+        """Write finished patrols of the past at once ((person, started, ended, {cell: first
+        there}) each): the simulated district's history, not a phone's day."""
+        with self.engine.begin() as conn:
+            for person_id, started, ended, passed in rows:
+                new_id = conn.execute(
+                    insert(patrols)
+                    .values(
+                        person_id=person_id,
+                        started_at=clock.as_utc(started),
+                        ended_at=clock.as_utc(ended),
+                    )
+                    .returning(patrols.c.id)
+                ).scalar_one()
+                if passed:
+                    conn.execute(
+                        insert(patrol_cells),
+                        [
+                            {"patrol_id": new_id, "cell_code": c, "first_at": clock.as_utc(t)}
+                            for c, t in passed.items()
+                        ],
+                    )
+
     # -- coverage ---------------------------------------------------------------------------
     def cells_of(self, patrol_id: int) -> dict[str, datetime]:
         """The cells a patrol passed, each with when it first got there."""

@@ -9,7 +9,8 @@ street's staff on duty. Names are made up from common surnames and given-name ch
 phone numbers are in a range no operator issues (``19900000000`` up), so none reaches a
 real person. The same grid and seed give the same people.
 
-Duty: grid workers patrol 08:00-18:00 local; property managers 08:00-20:00; department
+Duty: grid workers patrol 08:00-18:00 local (one in six 14:00-22:00, one in twelve the night,
+22:00-08:00); property managers 08:00-20:00; department
 members 08:30-17:30 on working days; the street keeps one person on duty round the clock
 in two shifts. ``roll_shifts`` adds the coming days' shifts (and forgets old ones) while a
 demo runs for days; ``keep_rolling`` does it on a timer.
@@ -17,6 +18,7 @@ demo runs for days; ``keep_rolling`` does it on a timer.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
@@ -102,9 +104,24 @@ def synthetic_teams(cells: Sequence[tuple[str, str, str]], seed: int = 0) -> Syn
     return SyntheticTeams(list(persons.values()), teams)
 
 
+def patrol_turn(person_id: str) -> str:
+    """A synthetic grid worker's shift: most walk the day, one in six the late shift, one in
+    twelve the night, so someone is out on the grid at every hour (spread by the id's hash,
+    the same on every run)."""
+    turn = int(hashlib.sha256(person_id.encode()).hexdigest(), 16) % 12
+    return "night" if turn == 0 else "late" if turn in (1, 2) else "day"
+
+
 def _shift_hours(person: Person, working_day: bool) -> Iterable[tuple[time, time]]:
     if person.kind == "grid_worker":
-        yield time(8), time(18)
+        turn = patrol_turn(person.id)
+        if turn == "night":
+            yield time(0), time(8)
+            yield time(22), time(23, 59, 59)
+        elif turn == "late":
+            yield time(14), time(22)
+        else:
+            yield time(8), time(18)
     elif person.kind == "property_manager":
         yield time(8), time(20)
     elif person.kind == "dept_member" and working_day:

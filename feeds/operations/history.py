@@ -35,6 +35,7 @@ def run_operations(
     params: OpsParams | None = None,
     progress: Callable[[float], None] | None = None,
     intake: Intake | None = None,
+    worker_of: Callable[[str], str | None] | None = None,
 ) -> OpsSummary:
     """Simulate ``days`` of the center's work into ``store``, as fast as it can write.
 
@@ -42,7 +43,8 @@ def run_operations(
     simulated time) and is restored afterwards. Same seed on the same empty store: the
     same cases and the same event log. ``start`` (timezone-aware) defaults to local
     midnight ``days`` days ago; cases still open at the end stay open. Reports go through
-    ``intake`` (by default an ``Intake`` on ``store`` and ``grid``).
+    ``intake`` (by default an ``Intake`` on ``store`` and ``grid``). ``worker_of`` names a
+    cell's grid worker (a person id), who answers its urgent cases.
     """
     if days <= 0:
         raise ValueError("days must be positive")
@@ -55,6 +57,8 @@ def run_operations(
     district = District(
         store, grid, params or OpsParams(), seed, t0, t1, intake=intake, progress=progress
     )
+    if worker_of is not None:
+        district.responders.worker_of = worker_of
     saved_now = store.now
     store.now = lambda: district.moment
     started = time.perf_counter()

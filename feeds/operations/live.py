@@ -89,6 +89,8 @@ class LiveDistrict:
         else:
             start, run = t, f"{t * 1000:.0f}"  # two live runs are never duplicates
         self.district = District(store, grid, self.params, seed, start, intake=intake, run=run)
+        # Called with the district as it goes live (e.g. the grid workers' patrols start).
+        self.on_live: list[Callable[[District], None]] = []
         if self.history:
             self.district.begin(reports_per_day)
 
@@ -159,6 +161,8 @@ class LiveDistrict:
         if self.resume_open:
             taken = d.resume(self.store.open_cases())
             log.info("live district: took over %d open cases", taken)
+        for start in self.on_live:
+            start(d)
 
 
 def run_live(

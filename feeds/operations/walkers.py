@@ -34,7 +34,7 @@ class Walkers:
 
     grid: Grid
     ids: list[str]
-    cells: list[Sequence[str]]  # each walker's cells (codes)
+    cells: Sequence[Sequence[str]]  # each walker's cells (codes)
     seed: int = 0
     rng: np.random.Generator = field(init=False)
     lon: npt.NDArray[np.float64] = field(init=False)
@@ -93,7 +93,7 @@ class Walkers:
         self.lat = np.where(arrive, self.to_lat, self.lat + dy * frac / M_PER_DEG_LAT)
         for i in np.flatnonzero(arrive & ~self.called):
             self.pause[i] = self.rng.uniform(*PAUSE_S)
-            self.to_lon[i], self.to_lat[i] = self.random_point(self.cells[i])
+            self.to_lon[i], self.to_lat[i] = self.random_point(self.cells[int(i)])
 
     def call_to(self, person_id: str, lon: float, lat: float) -> float:
         """Send a walker to (lon, lat) at a hurry; returns the distance in metres."""

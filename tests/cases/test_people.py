@@ -14,6 +14,7 @@ from cases.people import Person, Roster, RosterError
 from cases.team_synthetic import (
     PHONE_BASE,
     keep_rolling,
+    patrol_turn,
     roll_shifts,
     seed_synthetic,
     synthetic_teams,
@@ -142,6 +143,11 @@ def test_synthetic_teams_are_one_plus_six_labelled_and_reproducible(grid: Any) -
     assert len(workers) < len(cells)  # every eleventh cell shares its neighbour's worker
 
 
+def day_worker(roster: Roster) -> str:
+    """The first grid worker on the roster who walks the day shift."""
+    return next(p.id for p in roster.people(kind="grid_worker") if patrol_turn(p.id) == "day")
+
+
 def test_seeding_fills_an_empty_roster_once(roster: Roster, grid: Any) -> None:
     cells = cells_of(grid, 12)
     made = seed_synthetic(roster, cells, [(DAY, True)])
@@ -149,10 +155,13 @@ def test_seeding_fills_an_empty_roster_once(roster: Roster, grid: Any) -> None:
     assert seed_synthetic(roster, cells, [(DAY, True)]) == 0
     team = roster.team(cells[0][0])
     assert team is not None and len(team.members) == 7
+    turn = {p.id: patrol_turn(p.id) for p in team.people if p.kind == "grid_worker"}
     on_duty = roster.on_duty(local(DAY, 10), [p.id for p in team.people])
-    assert len(on_duty) == 7  # a working day's morning: the whole team
-    night = roster.on_duty(local(DAY, 22), [p.id for p in team.people])
-    assert night == set()  # the day's street staff is the team's; the night's is apart
+    # A working day's morning: the whole team, but a grid worker on the late or night turn.
+    assert on_duty == {p.id for p in team.people if turn.get(p.id, "day") == "day"}
+    night = roster.on_duty(local(DAY, 22, 30), [p.id for p in team.people])
+    # The day's street staff is the team's (the night's is apart); a night-turn worker walks.
+    assert night == {pid for pid, t in turn.items() if t == "night"}
     street = cells[0][0][:9]
     assert roster.on_duty(local(DAY, 22), [f"ss-night-{street}"]) == {f"ss-night-{street}"}
 
@@ -162,7 +171,7 @@ def test_rolling_adds_each_new_days_shifts_once_and_forgets_old_ones(
 ) -> None:
     cells = cells_of(grid, 5)
     seed_synthetic(roster, cells, [(DAY, True), (DAY + timedelta(days=1), True)])
-    worker = f"gw-{cells[0][0]}"
+    worker = day_worker(roster)
     later = DAY + timedelta(days=3)
     assert roster.on_duty(local(later, 10), [worker]) == set()
     added = roll_shifts(roster, later, lambda d: d.weekday() < 5)
@@ -187,7 +196,7 @@ def test_rolling_skips_a_roster_without_synthetic_people(roster: Roster) -> None
 def test_keep_rolling_rolls_at_once_and_on_until_stopped(roster: Roster, grid: Any) -> None:
     cells = cells_of(grid, 3)
     seed_synthetic(roster, cells, [])
-    worker = f"gw-{cells[0][0]}"
+    worker = day_worker(roster)
     now = [local(DAY, 7)]
     stop = threading.Event()
     thread = threading.Thread(
