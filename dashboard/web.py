@@ -76,11 +76,16 @@ def presence_book(settings: Settings) -> PresenceBook:
 
 
 def position_book(settings: Settings) -> PositionBook:
-    """Where the people on patrol are: in this process (a Redis book joins when the
-    deployment has one)."""
+    """Where the people on patrol are: in Redis when the deployment has one (every process
+    shares it, under this deployment's own prefix), else in this process."""
     from cases.positions import LocalPositions
 
-    return LocalPositions()
+    if not settings.redis_url:
+        return LocalPositions()
+    from cases.positions_redis import RedisPositions
+    from cases.presence_redis import connect
+
+    return RedisPositions(connect(settings.redis_url), f"{settings.fanout_channel}-positions")
 
 
 @dataclass
