@@ -8,7 +8,7 @@ A patrol that crossed midnight counts for the day it first entered the cell.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -49,7 +49,7 @@ def per_street(
     cell_codes: Sequence[str],
     street_codes: Sequence[str],
     street_names: Sequence[str],
-    patrolled: set[str] | dict[str, datetime],
+    patrolled: Collection[str],
 ) -> list[StreetCoverage]:
     """Cells and patrolled cells per street (in the order streets first appear)."""
     counts: dict[str, list[int]] = {}

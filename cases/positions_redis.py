@@ -74,7 +74,7 @@ class RedisPositions(PositionBook):
     def recent(self, max_age: float = MAX_AGE_S) -> list[Position]:
         """Only the fresh ones are read (the sorted set says which)."""
         since = self.now() - max_age
-        ids = self.client.zrangebyscore(self.keys[1], repr(since), "+inf")
+        ids: list[Any] = list(self.client.zrangebyscore(self.keys[1], repr(since), "+inf"))
         if not ids:
             return []
         found = [_position(raw) for raw in self.client.hmget(self.keys[0], ids) if raw]

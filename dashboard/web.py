@@ -31,6 +31,8 @@ from dashboard.limits import Limits
 from dashboard.login import login_blueprint, refuse_kiosk_query
 from dashboard.openapi import openapi_blueprint
 from dashboard.photos_api import photos_api
+from dashboard.positions_api import positions_api
+from dashboard.positions_hub import PositionsHub
 from dashboard.presence import PresenceHub
 from dashboard.presence_api import presence_api
 from dashboard.site import PageContext, build_dash
@@ -119,10 +121,12 @@ def start(
     server.register_blueprint(login_blueprint(auth, limits))
     server.register_blueprint(admin_api(auth))
     presence = PresenceHub(socketio, presence_book(settings), core.store, core.grid, core.users)
-    hub = Hub(socketio, auth, settings.session_sweep_seconds, presence)
+    positions = position_book(settings)
+    people = PositionsHub(socketio, positions)
+    hub = Hub(socketio, auth, settings.session_sweep_seconds, presence, people)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)
-    return Web(server, socketio, auth, limits, hub, presence, position_book(settings))
+    return Web(server, socketio, auth, limits, hub, presence, positions)
 
 
 def add_routes(web: Web, core: Core, settings: Settings) -> None:
@@ -137,6 +141,9 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
         photos_api(core.store, auth, PhotoFiles(settings.media_dir), settings.photo_limits)
     )
     server.register_blueprint(presence_api(web.presence, auth))
+    server.register_blueprint(
+        positions_api(core.store, core.grid, core.roster, web.positions, auth)
+    )
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
     server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))
