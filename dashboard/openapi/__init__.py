@@ -23,6 +23,7 @@ from dashboard.openapi import (
     kpi_catalog_paths,
     open311_paths,
     photos_paths,
+    positions_paths,
     presence_paths,
     read_paths,
 )
@@ -41,6 +42,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     photos_paths.paths,
     open311_paths.paths,
     presence_paths.paths,
+    positions_paths.paths,
     calendar_paths.paths,
 )
 

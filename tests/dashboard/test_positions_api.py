@@ -71,7 +71,7 @@ def test_the_nearest_people_on_patrol_to_a_case(
 def test_nearest_is_refused_to_those_who_may_not_see_positions(
     center: tuple[GridCC, dict[str, str]], grid: Grid
 ) -> None:
-    g, tokens = center
+    g, _ = center
     _people(g)
     case_id, _ = open_case(g, grid)
     for name in ("li-cg", "li-sz", "gw", "wall", "admin"):
