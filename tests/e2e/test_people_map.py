@@ -153,6 +153,8 @@ def test_the_lead_and_the_wall_see_the_people_on_patrol(
     )
     wall_layer = wall.evaluate_handle("window.gridcc.wall.people.layer")
     book.drop("gw-2")  # their patrol ended
+    # gw-1's phone sends again (its first position may be 30 s old by now on a busy machine)
+    book.put(Position("gw-1", "张网格员", lon + 0.0006, lat, time.time(), 5.0, 1, grid.codes[CELL]))
     book.put(Position("gw-3", "王网格员", lon + 0.002, lat, time.time() - 25, 5.0, 3))
     assert eventually(
         lambda: wall.evaluate(DOTS, wall_layer), [["gw-1", False], ["gw-3", True]]
