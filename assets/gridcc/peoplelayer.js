@@ -66,7 +66,7 @@
     Object.keys(this.rows).sort().forEach(function (id) {
       var r = self.rows[id], look = self.ageOf(r, nowMs);
       if (look === "gone") return;
-      out.push({ type: "Feature", id: out.length,
+      out.push({ type: "Feature",
         geometry: { type: "Point", coordinates: [r.lon, r.lat] },
         properties: { id: r.id, name: r.name, stale: look === "stale" } });
     });
@@ -74,6 +74,20 @@
   };
 
   People.prototype.count = function () { return Object.keys(this.rows).length; };
+
+  // What changed between the dots drawn (`drawn`: id -> key) and `fc` (features()): the
+  // features to add or replace, the ids to remove, and the new `drawn`. The map is given only
+  // these (GeoJSONSource.updateData): 1,000 workers every 30 s change ~17 dots a frame.
+  function featureDiff(drawn, fc) {
+    var next = {}, add = [], remove = [];
+    fc.features.forEach(function (f) {
+      var p = f.properties, key = f.geometry.coordinates.join(",") + "|" + p.stale + "|" + p.name;
+      next[p.id] = key;
+      if (drawn[p.id] !== key) add.push(f);
+    });
+    Object.keys(drawn).forEach(function (id) { if (!(id in next)) remove.push(id); });
+    return { add: add, remove: remove, drawn: next };
+  }
 
   // Coverage of a level's shapes from per-cell values (0 not yet, 2 patrolled): 0 when none
   // of its cells was patrolled, 2 when all were, 1 for some. ofCell null: the cells themselves.
@@ -143,7 +157,9 @@
   Layer.prototype.add = function (view) {
     var map = view.map, c = this.look.colors, self = this, stale = ["get", "stale"];
     var k = view.lineScale(); // larger on a wall-sized screen, as the map's lines
-    map.addSource(SOURCE, { type: "geojson", data: this.people.features(this.nowMs()) });
+    var first = this.people.features(this.nowMs());
+    map.addSource(SOURCE, { type: "geojson", data: first, promoteId: "id" });
+    this.drawnKeys = featureDiff({}, first).drawn;
     map.addLayer({ id: "people", type: "circle", source: SOURCE, paint: {
       "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 4.5 * k, 15, 8 * k],
       "circle-color": ["case", stale, c.stale, c.fresh],
@@ -184,10 +200,13 @@
     if (!this.added) return;
     var now = this.nowMs();
     this.key = this.people.expire(now);
-    var data = this.people.features(now);
+    var data = this.people.features(now), diff = featureDiff(this.drawnKeys, data);
     this.drawn = data.features.length;
     var source = this.view.map.getSource(SOURCE);
-    if (source) source.setData(data);
+    if (source && (diff.add.length || diff.remove.length)) {
+      try { source.updateData({ add: diff.add, remove: diff.remove }); } catch (e) { source.setData(data); }
+    }
+    this.drawnKeys = diff.drawn;
     this.data = data;
     this.placeLabels();
   };
@@ -245,5 +264,5 @@
     return out;
   }
 
-  return { People: People, coverageLevel: coverageLevel, Coverage: Coverage, Layer: Layer, wire: wire };
+  return { People: People, featureDiff: featureDiff, coverageLevel: coverageLevel, Coverage: Coverage, Layer: Layer, wire: wire };
 });

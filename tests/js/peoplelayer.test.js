@@ -111,3 +111,18 @@ test("the nearest people: distance in metres or km, on duty, seen ago, phone onl
   assert.deepEqual(lines.map((l) => l.phone), ["19900000001", null]);
   assert.deepEqual(N.rows({}, w, NOW), []);
 });
+
+test("the map is given only the dots that changed: new or moved or turned stale, and those gone", () => {
+  const people = new P.People(LOOK);
+  people.apply({ full: true, put: [row("a", 0), row("b", 0), row("c", 0)], gone: [] });
+  const first = P.featureDiff({}, people.features(NOW));
+  assert.deepEqual(first.add.map((f) => f.properties.id), ["a", "b", "c"]);
+  assert.deepEqual(first.remove, []);
+  assert.deepEqual(P.featureDiff(first.drawn, people.features(NOW)).add, []); // nothing changed
+  people.apply({ full: false, put: [row("a", 0, { lon: 117.07 })], gone: ["b"] });
+  people.rows.c.at = NOW - (LOOK.staleS + 1) * 1000; // c turns stale
+  const next = P.featureDiff(first.drawn, people.features(NOW));
+  assert.deepEqual(next.add.map((f) => [f.properties.id, f.properties.stale]), [["a", false], ["c", true]]);
+  assert.deepEqual(next.remove, ["b"]);
+  assert.deepEqual(Object.keys(next.drawn).sort(), ["a", "c"]);
+});
