@@ -23,6 +23,7 @@ STALE_S = 20.0  # a phone sends every ~15 s: a dot this old has missed one
 LABEL_ZOOM = 14.0  # names beside the dots from this zoom on
 MAX_LABELS = 150  # names drawn at most (the ones on screen)
 DOT_COLORS = {"fresh": "#3ee07f", "stale": "#8a97a6", "ring": "#ffffff"}
+DOT_RADIUS = ((10.0, 4.5), (15.0, 8.0))  # (zoom, CSS px): from the district to a street
 # 0 not yet, 1 partly (a community or street), 2 patrolled
 COVERAGE_COLORS = ("#6b3440", "#c08a2d", "#2f9e6e")
 COVERAGE_URL = "/api/patrol/coverage"
@@ -51,6 +52,7 @@ def people_look() -> dict[str, Any]:
         "labelZoom": LABEL_ZOOM,
         "maxLabels": MAX_LABELS,
         "colors": dict(DOT_COLORS),
+        "radius": [list(stop) for stop in DOT_RADIUS],
     }
 
 

@@ -16,8 +16,6 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var SOURCE = "people";
-
   // The people on the map: the last row of each, kept as the frames say.
   function People(look) {
     this.look = look; // cfg.people: maxAgeS, staleS
@@ -75,20 +73,6 @@
 
   People.prototype.count = function () { return Object.keys(this.rows).length; };
 
-  // What changed between the dots drawn (`drawn`: id -> key) and `fc` (features()): the
-  // features to add or replace, the ids to remove, and the new `drawn`. The map is given only
-  // these (GeoJSONSource.updateData): 1,000 workers every 30 s change ~17 dots a frame.
-  function featureDiff(drawn, fc) {
-    var next = {}, add = [], remove = [];
-    fc.features.forEach(function (f) {
-      var p = f.properties, key = f.geometry.coordinates.join(",") + "|" + p.stale + "|" + p.name;
-      next[p.id] = key;
-      if (drawn[p.id] !== key) add.push(f);
-    });
-    Object.keys(drawn).forEach(function (id) { if (!(id in next)) remove.push(id); });
-    return { add: add, remove: remove, drawn: next };
-  }
-
   // Coverage of a level's shapes from per-cell values (0 not yet, 2 patrolled): 0 when none
   // of its cells was patrolled, 2 when all were, 1 for some. ofCell null: the cells themselves.
   function coverageLevel(perCell, ofCell, count) {
@@ -131,9 +115,20 @@
     return codes.map(function (c) { return cells[c] ? 2 : 0; });
   };
 
+  // The radius of a dot in CSS pixels at `zoom` (look.radius: [[zoom, px], [zoom, px]]),
+  // times `scale` (the page's line scale: larger on a wall-sized screen).
+  function radius(look, zoom, scale) {
+    var a = look.radius[0], b = look.radius[1];
+    var t = Math.max(0, Math.min(1, (zoom - a[0]) / (b[0] - a[0])));
+    return (a[1] + (b[1] - a[1]) * t) * scale;
+  }
+
   // ---- in the browser ------------------------------------------------------------------
-  // The dots' layer on a WallMap (map.js) once its view is drawn; names as HTML beside the
-  // dots from cfg.people.labelZoom on (no glyphs to fetch), at most cfg.people.maxLabels.
+  // The dots on a 2D canvas over a WallMap's view (map.js), not in the MapLibre style: a
+  // dot that moves redraws this canvas (1,000 arcs, a few ms) and never the map's WebGL
+  // scene of 1,000-10,000 cells (bench/positions.py measured the page's frame rate fall to
+  // a quarter when the dots were a GeoJSON layer). Names as HTML beside the dots from
+  // look.labelZoom on (no glyphs to fetch), at most look.maxLabels.
   function Layer(wallMap, look, nowMs) {
     this.wallMap = wallMap;
     this.look = look;
@@ -144,7 +139,8 @@
     this.added = false;
     this.frames = 0;      // frames heard (the browser tests and the bench read these)
     this.lastFrameAt = 0; // Date.now() at the last frame heard
-    this.drawn = 0;       // dots drawn at the last draw
+    this.drawn = 0;       // dots on the map at the last draw
+    this.onScreen = [];   // [id, stale, x, y] of the dots drawn in view (tests read it)
   }
 
   Layer.prototype.attach = function () {
@@ -155,24 +151,17 @@
   };
 
   Layer.prototype.add = function (view) {
-    var map = view.map, c = this.look.colors, self = this, stale = ["get", "stale"];
-    var k = view.lineScale(); // larger on a wall-sized screen, as the map's lines
-    var first = this.people.features(this.nowMs());
-    map.addSource(SOURCE, { type: "geojson", data: first, promoteId: "id" });
-    this.drawnKeys = featureDiff({}, first).drawn;
-    map.addLayer({ id: "people", type: "circle", source: SOURCE, paint: {
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 10, 4.5 * k, 15, 8 * k],
-      "circle-color": ["case", stale, c.stale, c.fresh],
-      "circle-opacity": ["case", stale, 0.55, 1],
-      "circle-stroke-color": c.ring,
-      "circle-stroke-width": ["case", stale, 0.5 * k, 1.5 * k]
-    } });
-    var container = map.getContainer();
-    this.labelsEl = root_document().createElement("div");
+    var map = view.map, self = this, doc = root_document(), container = map.getContainer();
+    this.view = view;
+    this.scale = view.lineScale();
+    this.canvas = doc.createElement("canvas");
+    this.canvas.className = "people-dots";
+    container.appendChild(this.canvas);
+    this.labelsEl = doc.createElement("div");
     this.labelsEl.className = "people-labels";
     container.appendChild(this.labelsEl);
-    map.on("move", function () { self.placeLabels(); });
-    this.view = view;
+    map.on("move", function () { self.queue(); });
+    map.on("resize", function () { self.queue(); });
     this.added = true;
     this.draw();
   };
@@ -198,35 +187,54 @@
 
   Layer.prototype.draw = function () {
     if (!this.added) return;
-    var now = this.nowMs();
+    var now = this.nowMs(), map = this.view.map, look = this.look, c = look.colors;
     this.key = this.people.expire(now);
-    var data = this.people.features(now), diff = featureDiff(this.drawnKeys, data);
+    var data = this.data = this.people.features(now);
     this.drawn = data.features.length;
-    var source = this.view.map.getSource(SOURCE);
-    if (source && (diff.add.length || diff.remove.length)) {
-      try { source.updateData({ add: diff.add, remove: diff.remove }); } catch (e) { source.setData(data); }
+    var canvas = this.canvas, box = map.getContainer(), ratio = root_window().devicePixelRatio || 1;
+    var w = box.clientWidth, h = box.clientHeight;
+    if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+      canvas.width = Math.round(w * ratio);
+      canvas.height = Math.round(h * ratio);
+      canvas.style.width = w + "px";
+      canvas.style.height = h + "px";
     }
-    this.drawnKeys = diff.drawn;
-    this.data = data;
-    this.placeLabels();
+    var ctx = canvas.getContext("2d"), r = radius(look, map.getZoom(), this.scale), seen = [];
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    // Stale dots first, so a fresh one is never hidden under them.
+    [true, false].forEach(function (stale) {
+      ctx.fillStyle = stale ? c.stale : c.fresh;
+      ctx.globalAlpha = stale ? 0.6 : 1;
+      ctx.strokeStyle = c.ring;
+      ctx.lineWidth = stale ? 0.5 : 1.5;
+      data.features.forEach(function (f) {
+        if (f.properties.stale !== stale) return;
+        var p = map.project(f.geometry.coordinates);
+        if (p.x < -r || p.y < -r || p.x > w + r || p.y > h + r) return;
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
+        seen.push([f.properties.id, stale, p.x, p.y]);
+      });
+    });
+    ctx.globalAlpha = 1;
+    this.onScreen = seen;
+    this.placeLabels(seen, map.getZoom());
   };
 
-  Layer.prototype.placeLabels = function () {
-    var el = this.labelsEl, map = this.view && this.view.map, look = this.look;
-    if (!el || !this.data) return;
+  Layer.prototype.placeLabels = function (seen, zoom) {
+    var el = this.labelsEl, look = this.look, doc = root_document(), names = {};
     el.textContent = "";
-    if (map.getZoom() < look.labelZoom) return;
-    var w = map.getContainer().clientWidth, h = map.getContainer().clientHeight, shown = 0;
-    this.data.features.some(function (f) {
-      var p = map.project(f.geometry.coordinates);
-      if (p.x < 0 || p.y < 0 || p.x > w || p.y > h) return false;
-      var d = root_document().createElement("div");
-      d.className = "people-label" + (f.properties.stale ? " stale" : "");
-      d.textContent = f.properties.name;
-      d.style.transform = "translate(" + (p.x + 8).toFixed(1) + "px," + (p.y - 8).toFixed(1) + "px)";
-      el.appendChild(d);
-      shown += 1;
-      return shown >= look.maxLabels;
+    if (zoom < look.labelZoom) return;
+    this.data.features.forEach(function (f) { names[f.properties.id] = f.properties.name; });
+    seen.slice(0, look.maxLabels).forEach(function (d) {
+      var label = doc.createElement("div");
+      label.className = "people-label" + (d[1] ? " stale" : "");
+      label.textContent = names[d[0]];
+      label.style.transform = "translate(" + (d[2] + 8).toFixed(1) + "px," + (d[3] - 8).toFixed(1) + "px)";
+      el.appendChild(label);
     });
   };
 
@@ -264,5 +272,5 @@
     return out;
   }
 
-  return { People: People, featureDiff: featureDiff, coverageLevel: coverageLevel, Coverage: Coverage, Layer: Layer, wire: wire };
+  return { People: People, radius: radius, coverageLevel: coverageLevel, Coverage: Coverage, Layer: Layer, wire: wire };
 });

@@ -40,10 +40,13 @@ NEAREST = """() => Array.from(document.querySelectorAll('.nb-person')).map((li) 
   const phone = li.querySelector('.nb-phone');
   return [li.dataset.person, phone && phone.textContent];
 })"""
+# The dots the layer drew in view, each checked on its canvas: a painted pixel at its place.
 DOTS = """(layer) => {
-  const map = layer.view.map;
-  return map.queryRenderedFeatures({ layers: ["people"] })
-    .map((f) => [f.properties.id, f.properties.stale]).sort();
+  const ctx = layer.canvas.getContext("2d"), ratio = window.devicePixelRatio || 1;
+  return layer.onScreen.map(([id, stale, x, y]) => {
+    const alpha = ctx.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data[3];
+    return [id, stale, alpha > 0];
+  }).sort();
 }"""
 
 
@@ -117,7 +120,7 @@ def test_the_lead_and_the_wall_see_the_people_on_patrol(
     book.put(Position("gw-1", "张网格员", lon + 0.0006, lat, time.time(), 5.0, 1, grid.codes[CELL]))
     book.put(Position("gw-2", "李网格员", lon - 0.0012, lat + 0.0004, time.time(), 5.0, 2))
     dots = lead.evaluate_handle(layer)
-    fresh = [["gw-1", False], ["gw-2", False]]
+    fresh = [["gw-1", False, True], ["gw-2", False, True]]
     assert eventually(lambda: lead.evaluate(DOTS, dots), fresh) == fresh
     lead.screenshot(path=str(SCREENSHOTS / "people-lead-map.png"))
     # Zoomed in, each dot has its name beside it.
@@ -156,16 +159,11 @@ def test_the_lead_and_the_wall_see_the_people_on_patrol(
     # gw-1's phone sends again (its first position may be 30 s old by now on a busy machine)
     book.put(Position("gw-1", "张网格员", lon + 0.0006, lat, time.time(), 5.0, 1, grid.codes[CELL]))
     book.put(Position("gw-3", "王网格员", lon + 0.002, lat, time.time() - 25, 5.0, 3))
-    assert eventually(
-        lambda: wall.evaluate(DOTS, wall_layer), [["gw-1", False], ["gw-3", True]]
-    ) == [
-        ["gw-1", False],
-        ["gw-3", True],
-    ]
+    one_stale = [["gw-1", False, True], ["gw-3", True, True]]
+    assert eventually(lambda: wall.evaluate(DOTS, wall_layer), one_stale) == one_stale
     wall.screenshot(path=str(SCREENSHOTS / "people-wall.png"))
-    assert eventually(lambda: wall.evaluate(DOTS, wall_layer), [["gw-1", False]], 15) == [
-        ["gw-1", False]
-    ]
+    one = [["gw-1", False, True]]
+    assert eventually(lambda: wall.evaluate(DOTS, wall_layer), one, 15) == one
 
     # The liaison's desk: no dots, no frames, no coverage mode.
     assert liaison.evaluate("window.gridcc.dept.live.people.layer") is None

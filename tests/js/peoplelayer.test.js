@@ -19,7 +19,7 @@ function fromServer() {
     return JSON.parse(execFileSync(python, ["-c", code], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8" }));
   } catch (e) {
     return {
-      look: { maxAgeS: 30, staleS: 20, labelZoom: 14, maxLabels: 150 },
+      look: { maxAgeS: 30, staleS: 20, labelZoom: 14, maxLabels: 150, radius: [[10, 4.5], [15, 8]] },
       mode: { colors: ["#6b3440", "#c08a2d", "#2f9e6e"], words: ["未巡查", "部分巡查", "已巡查"] },
       words: { nearest_metres: "{m} 米", nearest_km: "{km} 公里", nearest_on_duty: "在岗",
         nearest_off_duty: "不在班", nearest_seen: "{s} 秒前" }
@@ -112,17 +112,10 @@ test("the nearest people: distance in metres or km, on duty, seen ago, phone onl
   assert.deepEqual(N.rows({}, w, NOW), []);
 });
 
-test("the map is given only the dots that changed: new or moved or turned stale, and those gone", () => {
-  const people = new P.People(LOOK);
-  people.apply({ full: true, put: [row("a", 0), row("b", 0), row("c", 0)], gone: [] });
-  const first = P.featureDiff({}, people.features(NOW));
-  assert.deepEqual(first.add.map((f) => f.properties.id), ["a", "b", "c"]);
-  assert.deepEqual(first.remove, []);
-  assert.deepEqual(P.featureDiff(first.drawn, people.features(NOW)).add, []); // nothing changed
-  people.apply({ full: false, put: [row("a", 0, { lon: 117.07 })], gone: ["b"] });
-  people.rows.c.at = NOW - (LOOK.staleS + 1) * 1000; // c turns stale
-  const next = P.featureDiff(first.drawn, people.features(NOW));
-  assert.deepEqual(next.add.map((f) => [f.properties.id, f.properties.stale]), [["a", false], ["c", true]]);
-  assert.deepEqual(next.remove, ["b"]);
-  assert.deepEqual(Object.keys(next.drawn).sort(), ["a", "c"]);
+test("a dot's radius grows with the zoom between the config's two stops, and with the screen", () => {
+  const [a, b] = LOOK.radius;
+  assert.equal(P.radius(LOOK, a[0] - 3, 1), a[1]);
+  assert.equal(P.radius(LOOK, b[0] + 3, 1), b[1]);
+  assert.equal(P.radius(LOOK, (a[0] + b[0]) / 2, 1), (a[1] + b[1]) / 2);
+  assert.equal(P.radius(LOOK, a[0], 2), 2 * a[1]);
 });
