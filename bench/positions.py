@@ -70,11 +70,21 @@ PAGE_HOOK = """() => {
     });
   });
   (function loop() { b.raf += 1; requestAnimationFrame(loop); })();
+  // The main thread's time in the people layer: its draws and the frames it takes in.
+  const layer = G.lead.live.people.layer;
+  b.layerMs = 0;
+  ["draw", "heard", "tick"].forEach((name) => {
+    const own = layer[name].bind(layer);
+    layer[name] = (...args) => {
+      const t = performance.now();
+      try { return own(...args); } finally { b.layerMs += performance.now() - t; }
+    };
+  });
 }"""
 PAGE_READ = """() => { const b = window.__bench, s = window.gridcc.lead.live.stats;
   const layer = window.gridcc.lead.live.people.layer;
   return { recv: b.recv.splice(0), drawn: b.drawn.splice(0), frames: b.frames, raf: b.raf,
-    paints: s.paints, dots: layer ? layer.drawn : 0 }; }"""
+    paints: s.paints, dots: layer ? layer.drawn : 0, layerMs: b.layerMs }; }"""
 
 
 def free_port() -> int:
@@ -244,6 +254,7 @@ def phase(
         out["page_recv"] = [ms / 1000 for ms in after["recv"]]
         out["page_drawn"] = [ms / 1000 for ms in after["drawn"]]
         out["dots"] = after["dots"]
+        out["layer_ms_per_s"] = (after["layerMs"] - before["layerMs"]) / elapsed
     return out
 
 
@@ -377,6 +388,9 @@ def report(
         print(f"  put → page          p50 {ms(pct(recv, 0.5))} ms  p95 {ms(pct(recv, 0.95))} ms")
         print(f"  put → next frame    p50 {ms(pct(drawn, 0.5))} ms  p95 {ms(pct(drawn, 0.95))} ms")
         print(f"  dots on the map: {second['dots']:,}")
+        print(
+            f"  people layer on the page's main thread: {second['layer_ms_per_s']:.1f} ms a second"
+        )
     print(f"  server's read of the book ({args.workers:,} positions): {cost:.1f} ms (median)")
 
 

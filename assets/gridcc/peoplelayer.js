@@ -199,7 +199,10 @@
       canvas.style.width = w + "px";
       canvas.style.height = h + "px";
     }
-    var ctx = canvas.getContext("2d"), r = radius(look, map.getZoom(), this.scale), seen = [];
+    // A canvas kept in memory and drawn by the CPU: a GPU canvas cost the software-rendered
+    // (SwiftShader) wall a tenth of its frames for 2-3 redraws a second (bench/positions.py).
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    var r = radius(look, map.getZoom(), this.scale), seen = [];
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, h);
     // Stale dots first, so a fresh one is never hidden under them.

@@ -14,11 +14,8 @@ pytestmark = [pytest.mark.redis, pytest.mark.browser]
 
 
 def test_bench_positions_smoke(redis_url: str) -> None:
-    out = run_bench(
-        "positions.py",
-        *("--workers", "20", "--period", "3", "--seconds", "6", "--redis-url", redis_url),
-        timeout=240,
-    )
+    smoke = ("--workers", "20", "--period", "3", "--seconds", "6", "--redis-url", redis_url)
+    out = run_bench("positions.py", *smoke, timeout=240)
     for label in (
         "case event lag p50 (ms)",
         "case event lag p95 (ms)",
@@ -34,4 +31,5 @@ def test_bench_positions_smoke(redis_url: str) -> None:
     rows = re.search(r"^positions: ([\d,]+) rows at the socket, ([\d.]+) frames/s", out, re.M)
     assert rows and int(rows.group(1).replace(",", "")) > 0 and float(rows.group(2)) > 0, out
     assert re.search(r"^  dots on the map: 20$", out, re.M), out
+    assert re.search(r"^  people layer on the page's main thread: [\d.]+ ms a second$", out, re.M)
     assert re.search(r"case events arrived: (\d+)/\1, (\d+)/\2", out), out
