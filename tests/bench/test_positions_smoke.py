@@ -21,6 +21,7 @@ def test_bench_positions_smoke(redis_url: str) -> None:
         "case event lag p95 (ms)",
         "map case repaints/s",
         "page animation frames/s",
+        "page frame gap p95 (ms)",
     ):
         assert re.search(rf"^  {re.escape(label)} +[\d.]+ +[\d.]+ +[\d.]+×$", out, re.M), (
             label,
