@@ -6,7 +6,7 @@ sockets whose person may see them (``cases.access.may_see_positions``), which jo
 ``positions`` when admitted (``dashboard.hub``). Never to a liaison, a grid worker, a key
 of another scope.
 
-Every ``every`` seconds (0.5 s) each process reads the positions book once — the one book a
+Every ``every`` seconds (0.25 s) each process reads the positions book once — the one book a
 deployment shares (in Redis with REDIS_URL, ``cases.positions_redis``) — and sends its own
 sockets in the room what changed since its last frame: the positions put or moved, and the
 people gone (patrol ended, or their last position older than ``max_age``, 30 s). A socket
@@ -21,7 +21,7 @@ The event ``positions``, one per frame::
     Row = {"id", "name", "lon", "lat", "at": <ms the position was taken>, "cell"}
 
 ``full``: the whole set (a screen drops every dot it holds first). 1,000 workers sending a
-position every 30 s make about 33 rows a second: two frames of 1-2 KB a second per screen.
+position every 30 s make about 33 rows a second: four frames of ~0.5-1 KB a second per screen.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ from cases.workflow import Actor
 
 EVENT_NAME = "positions"
 ROOM = "positions"
-# Two frames a second at most: a change waits up to one frame for its batch, so with 1 s the
-# put → screen lag's p95 was 0.95-1.0 s (bench/positions.py); at 0.5 s it is about half.
-FRAME_S = 0.5
+# Four frames a second at most: a change waits up to one frame for its batch, so with 1 s the
+# put → screen lag's p95 was 0.95-1.0 s (bench/positions.py), and the page's own frames add
+# up to 0.5 s more on a software-rendered wall. A read of 1,000 positions costs ~5 ms.
+FRAME_S = 0.25
 log = logging.getLogger(__name__)
 
 Row = dict[str, Any]

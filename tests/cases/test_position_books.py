@@ -147,3 +147,16 @@ def test_the_web_instance_uses_redis_when_the_deployment_has_one(redis_url: str)
     assert one.prefix != two.prefix  # named after the store, as the fan-out channel is
     one.close()
     two.close()
+
+
+def test_a_book_read_again_sees_what_moved_since(books: Books) -> None:
+    """The Redis book keeps what it parsed last time: a move must still be read."""
+    one, other = books(), books()
+    one.put(pos("gw-1", at(books, 5), 0.001))
+    one.put(pos("gw-2", at(books, 5), 0.002))
+    assert [p.lon for p in one.recent()] == [LON + 0.001, LON + 0.002]
+    other.put(pos("gw-1", at(books, 1), 0.005))
+    other.drop("gw-2")
+    assert [(p.person_id, p.lon) for p in one.recent()] == [("gw-1", LON + 0.005)]
+    other.put(pos("gw-2", at(books, 0), 0.002))
+    assert sorted(p.person_id for p in one.recent()) == ["gw-1", "gw-2"]
