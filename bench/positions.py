@@ -24,28 +24,30 @@ of the whole book (``recent()`` of N positions, done once per frame by each proc
 
 tests/bench/test_positions_smoke.py runs it with 20 workers every 3 s for 6 s a phase.
 
-Measured 2026-11-30, full size (1,000 workers every 30 s, 2 reports/s, 40 s a phase), three
-runs on 2 cores shared with four other sessions (load 4-13: the last run's baseline page
-kept only 8 frames/s; trust the ratios and the ranges, not one figure):
+Measured 2026-11-30 at full size (1,000 workers every 30 s, 2 reports/s, 40 s a phase) on 2
+cores shared with four other sessions; frames every 0.25 s, the dots on a CPU canvas. Two
+runs, a quieter one (load 4-9) and a starved one (load 11, when the page kept 2 frames a
+second even without positions):
 
-    put → socket p50 / p95              302-358 / 544-652 ms
-    put → page (socket event in the page) p50 / p95   307-387 / 559-747 ms
-    put → the page's next animation frame p95        903-1,309 ms (the page's own frame gaps
-                                        p95 were 500 ms without positions in the busiest run)
-    frames at the socket                1.7-1.9 a second, ~2 KB each (1,330 rows in 40 s)
-    map case repaints/s                 2.0 → 1.9, 2.0 → 1.8, 1.8 → 1.1 (0.59-0.95×)
-    page animation frames/s             0.41-1.01× of the same run without positions
-    people layer on the main thread     4-11 ms a second (1,000 dots on a CPU canvas)
-    server's read of the whole book     10-33 ms (each process, twice a second, while a
-                                        screen that may see positions is connected)
+                                         quieter run          starved run
+    put → socket p50 / p95               137 / 252 ms         166 / 330 ms
+    put → page p50 / p95                 137 / 252 ms         198 / 518 ms
+    put → the page's next frame p95      321 ms               1,649 ms (frame gaps p95
+                                                              983 ms without positions)
+    frames at the socket                 3.9 a second, ~1 KB  3.6 a second, ~1 KB
+    map case repaints/s (no pos. → pos.) 2.0 → 2.0 (1.00×)    1.0 → 0.9 (0.90×)
+    page animation frames/s              32.6 → 32.7 (1.00×)  2.2 → 2.0 (0.91×)
+    people layer on the main thread      6 ms a second        13.5 ms a second
+    server's read of the whole book      3.7 ms               4.4 ms
 
-The issue asks ≤ 1 s p95 and ≥ 1 map update a second: met to the page (p95 0.56-0.75 s) and
-for the map's repaints (≥ 1.1/s); to the next painted frame p95 was 0.90 s on a quiet run
-and 1.05-1.31 s under load 5-13, where the page's frames themselves came 0.5-0.9 s apart.
-Two changes came from this bench: frames twice a second (once a second put p95 at 0.95-1.0
-s at the socket already), and the dots drawn on a CPU canvas over the map (as a MapLibre
-layer, or on a GPU canvas, every redraw made software WebGL repaint: 0.07-0.34× the
-frames).
+The issue asks ≤ 1 s p95 and ≥ 1 map update a second: met on the quieter run with room to
+spare, and to the page on the starved one; the positions cost the page about nothing next
+to the same run without them. What this bench changed on the way: frames once a second put
+the socket's p95 at 0.95-1.0 s (a change waits for its batch), so they go four times a
+second; the dots as a MapLibre layer, or on a GPU canvas, made software WebGL repaint with
+every batch (0.07-0.34× the page's frames), so they are on a CPU canvas; the Redis read of
+1,000 positions took ~24 ms, now ~4 (hiredis, and each person parsed again only when their
+stored position changed).
 """
 
 from __future__ import annotations
