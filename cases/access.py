@@ -103,6 +103,18 @@ def may_see_positions(actor: Actor | None, roles: frozenset[Role] = POSITION_ROL
     return actor is not None and actor.role in roles
 
 
+def may_see_nearest(actor: Actor | None) -> bool:
+    """The nearest people on patrol to a case, in the case view: one who may see positions
+    and opens cases (never the wall, which opens none, nor a liaison or a grid worker)."""
+    return may_see_positions(actor) and may_read_case_detail(actor)
+
+
+def may_see_patrol_coverage(actor: Actor | None) -> bool:
+    """Which cells a patrol passed today (no one's position, only cells): the district's
+    view, as the map's other modes."""
+    return sees_district(actor)
+
+
 def key_actor(name: str, scope: str, department: str | None = None) -> Actor:
     """The actor an API key of ``scope`` acts as."""
     return Actor(f"key:{name}", KEY_SCOPES[scope], department, scope=scope)

@@ -141,15 +141,21 @@ def counters(words: dict[str, str], first_label: str) -> html.Div:
     return html.Div(className="md-counters", children=boxes)
 
 
-def map_panel(words: dict[str, str], hint: str) -> html.Section:
+def map_panel(words: dict[str, str], hint: str, coverage: bool = False) -> html.Section:
     """The live map under its own toolbar, as the wall's (its title follows the mode; the
-    mode and level buttons are bound by assets/gridcc/map.js); the hint sits on the map."""
+    mode and level buttons are bound by assets/gridcc/map.js); the hint sits on the map
+    (``coverage``: with the mode 巡查覆盖, dashboard/people_map.py)."""
     groups: list[Any] = [
         html.Div(
             className="button-group",
             children=[
                 html.Button(words["mode_load"], **_data(mode="load")),  # type: ignore[arg-type]
                 html.Button(words["mode_risk"], **_data(mode="risk")),  # type: ignore[arg-type]
+                *(
+                    [html.Button(words["mode_patrol"], **_data(mode="patrol"))]  # type: ignore[arg-type]
+                    if coverage
+                    else []
+                ),
             ],
         ),
         html.Div(

@@ -11,7 +11,8 @@ sockets of that session at once, and every few seconds each process closes its s
 whose session, key or user has ended elsewhere (an admin, another process, the CLI).
 
 Presence (``dashboard.presence``) rides on the same sockets: an admitted socket may say
-what it has open; closing it, for whatever reason, takes its presence away.
+what it has open; closing it, for whatever reason, takes its presence away. Positions of
+the people on patrol (``dashboard.positions_hub``) go to the sockets that may see them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from cases.model import Event
 from cases.records import event_payload
 
 if TYPE_CHECKING:
+    from dashboard.positions_hub import PositionsHub
     from dashboard.presence import PresenceHub
 
 EVENT_NAME = "case_event"
@@ -51,11 +53,13 @@ class Hub:
         auth: Any = None,
         sweep_seconds: float = 5.0,
         presence: PresenceHub | None = None,
+        positions: PositionsHub | None = None,
     ) -> None:
         self.socketio = socketio
         self.auth = auth
         self.sweep_seconds = sweep_seconds
         self.presence = presence
+        self.positions = positions  # the people on patrol, to the sockets that may see them
         self._sockets: dict[str, Credential] = {}  # this process's sockets, by sid
         self._lock = threading.Lock()
         self._sweeper: threading.Thread | None = None
@@ -89,6 +93,8 @@ class Hub:
                 self._admit(sid, identity)
                 if self.presence is not None:
                     self.presence.admit(sid, identity.actor)
+                if self.positions is not None:
+                    self.positions.admit(sid, identity.actor)
             return True
 
         @self.socketio.on("disconnect")
@@ -104,6 +110,8 @@ class Hub:
                 self._sockets.pop(sid, None)
             if self.presence is not None:
                 self.presence.forget(sid)
+            if self.positions is not None:
+                self.positions.forget(sid)
 
         if self.presence is not None:
             self.presence.init_handlers()
@@ -151,6 +159,8 @@ class Hub:
             self.socketio.server.disconnect(sid, namespace="/")
             if self.presence is not None:
                 self.presence.forget(sid)  # as the disconnect did already; once is enough
+            if self.positions is not None:
+                self.positions.forget(sid)
         return len(gone)
 
     def _start_sweeper(self) -> None:
@@ -180,3 +190,5 @@ class Hub:
             self._sweeper.join(timeout=5)
         if self.presence is not None:
             self.presence.close()
+        if self.positions is not None:
+            self.positions.stop()

@@ -11,7 +11,7 @@ from typing import Any
 from dash import dcc, html
 
 from cases import access
-from dashboard import desk_map, ids
+from dashboard import desk_map, ids, people_map
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied
 from dashboard.wall import WallContext, may_view, page
@@ -75,7 +75,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     actor = ctx.auth.current_actor()
     assert actor is not None  # may_view let us in
     view = access.live_view(actor)
-    config = desk_map.desk_config(ctx, lang, actor, PAGE)
+    config = people_map.with_people(desk_map.desk_config(ctx, lang, actor, PAGE), actor, lang)
     snapshot = ctx.store.snapshot(view=view)
     status = desk_map.header_status(ctx.auth, lang, words, here="lead")
     return page(
@@ -90,7 +90,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
             html.Main(
                 className="md-body",
                 children=[
-                    desk_map.map_panel(words, words["lead_hint"]),
+                    desk_map.map_panel(words, words["lead_hint"], people_map.shows_coverage(actor)),
                     desk_map.case_panel(
                         words["cases_panel"],
                         filters(ctx, lang, words),

@@ -19,7 +19,7 @@ from cases.kpi import compute_kpis, definitions
 from cases.model import CLOSED_STATES, Status
 from cases.rollup import DISTRICT
 from cases.store import Store
-from dashboard import ids, rates
+from dashboard import ids, people_map, rates
 from dashboard.api import LEVELS, MAX_EVENTS
 from dashboard.auth import Auth
 from dashboard.calendar_notice import notice_strip, notice_url
@@ -294,8 +294,9 @@ def stats_bar(
     )
 
 
-def map_panel(words: dict[str, str]) -> html.Section:
-    """The map under its own toolbar: the buttons sit above the map, never on it."""
+def map_panel(words: dict[str, str], coverage: bool = False) -> html.Section:
+    """The map under its own toolbar: the buttons sit above the map, never on it
+    (``coverage``: with the mode 巡查覆盖, dashboard/people_map.py)."""
     return html.Section(
         className="map-panel",
         children=[
@@ -313,6 +314,11 @@ def map_panel(words: dict[str, str]) -> html.Section:
                                 children=[
                                     _button(words["mode_load"], "data-mode", "load"),
                                     _button(words["mode_risk"], "data-mode", "risk"),
+                                    *(
+                                        [_button(words["mode_patrol"], "data-mode", "patrol")]
+                                        if coverage
+                                        else []
+                                    ),
                                 ],
                             ),
                             html.Div(
@@ -355,6 +361,8 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     if not may_view(ctx.auth):
         return denied(ctx.auth, words, lang, words["title"], "/")
     snapshot = ctx.store.snapshot()
+    actor = ctx.auth.current_actor()
+    config = people_map.with_people(browser_config(ctx, lang), actor, lang)
     return page(
         lang,
         "wall",
@@ -366,7 +374,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 className="wall-body",
                 children=[
                     alert_panel(words),
-                    map_panel(words),
+                    map_panel(words, people_map.shows_coverage(actor)),
                     html.Aside(
                         className="ticker-panel",
                         children=[
@@ -383,7 +391,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 id=ids.CONFIG,
                 hidden=True,
                 **{  # type: ignore[arg-type]  # data-* attributes are not in Dash's stubs
-                    "data-config": json.dumps(browser_config(ctx, lang), ensure_ascii=False),
+                    "data-config": json.dumps(config, ensure_ascii=False),
                     "data-snapshot": json.dumps(snapshot, ensure_ascii=False),
                 },
             ),

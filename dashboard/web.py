@@ -32,6 +32,8 @@ from dashboard.login import login_blueprint, refuse_kiosk_query
 from dashboard.openapi import openapi_blueprint
 from dashboard.patrol_page import patrol_blueprint
 from dashboard.photos_api import photos_api
+from dashboard.positions_api import positions_api
+from dashboard.positions_hub import PositionsHub
 from dashboard.presence import PresenceHub
 from dashboard.presence_api import presence_api
 from dashboard.site import PageContext, build_dash
@@ -77,11 +79,16 @@ def presence_book(settings: Settings) -> PresenceBook:
 
 
 def position_book(settings: Settings) -> PositionBook:
-    """Where the people on patrol are: in this process (a Redis book joins when the
-    deployment has one)."""
+    """Where the people on patrol are: in Redis when the deployment has one (every process
+    shares it, under this deployment's own prefix), else in this process."""
     from cases.positions import LocalPositions
 
-    return LocalPositions()
+    if not settings.redis_url:
+        return LocalPositions()
+    from cases.positions_redis import RedisPositions
+    from cases.presence_redis import connect
+
+    return RedisPositions(connect(settings.redis_url), f"{settings.fanout_channel}-positions")
 
 
 @dataclass
@@ -115,10 +122,12 @@ def start(
     server.register_blueprint(login_blueprint(auth, limits))
     server.register_blueprint(admin_api(auth))
     presence = PresenceHub(socketio, presence_book(settings), core.store, core.grid, core.users)
-    hub = Hub(socketio, auth, settings.session_sweep_seconds, presence)
+    positions = position_book(settings)
+    people = PositionsHub(socketio, positions)
+    hub = Hub(socketio, auth, settings.session_sweep_seconds, presence, people)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)
-    return Web(server, socketio, auth, limits, hub, presence, position_book(settings))
+    return Web(server, socketio, auth, limits, hub, presence, positions)
 
 
 def add_routes(web: Web, core: Core, settings: Settings) -> None:
@@ -133,6 +142,9 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
         photos_api(core.store, auth, PhotoFiles(settings.media_dir), settings.photo_limits)
     )
     server.register_blueprint(presence_api(web.presence, auth))
+    server.register_blueprint(
+        positions_api(core.store, core.grid, core.roster, web.positions, auth)
+    )
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
     server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))

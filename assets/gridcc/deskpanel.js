@@ -198,7 +198,8 @@
       },
       extraSections: function (sheet) {
         var photos = G.casephotos ? G.casephotos.section(sheet, cfg, function () { view.reload(); }) : null;
-        return photos ? [photos] : [];
+        var nearest = G.nearest ? G.nearest.section(sheet, cfg, live.nowMs.bind(live)) : null;
+        return [photos, nearest].filter(Boolean);
       },
       presence: this.presence,
       emptyText: "",

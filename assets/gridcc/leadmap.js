@@ -10,7 +10,7 @@
 
   var G = root.gridcc = root.gridcc || {};
   var MODULES = ["core", "state", "map", "mapview", "mapoverlay", "mapdiff", "mapcolor", "counters",
-    "status", "http", "live", "caselist", "casetable", "deskpanel", "livemap"];
+    "status", "http", "live", "caselist", "casetable", "deskpanel", "livemap", "peoplelayer"];
   var COLUMNS = ["id", "category", "department", "status", "place", "deadline", "risk"];
   // This screen knows the server's clock to a second or so (the snapshot's whole seconds,
   // the time a request takes): the undo bar closes this much before the server's window.

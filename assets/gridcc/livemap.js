@@ -41,6 +41,7 @@
     });
     this.map = new G.map.WallMap(cfg, stats, function (mode) {
       var state = self.state;
+      if (self.people && mode === self.people.mode) return self.people.coverage.values(cfg.codes);
       if (mode === RISK) {
         var worst = state.risk(self.nowMs() / 1000).worst;
         return cfg.codes.map(function (code) { return worst[code] || 0; });
@@ -110,6 +111,11 @@
     root.setInterval(function () { self.riskTick(); }, timing.riskTickMs);
     this.tick();
     this.map.attach(el(ids.map), remembered("map", "gridcc.mapMode"), remembered("level", "gridcc.mapLevel"));
+    // The people on patrol and today's coverage (peoplelayer.js), where cfg allows them.
+    this.people = G.peoplelayer ? G.peoplelayer.wire(cfg, this.map, this.link.socket,
+      function () { return self.nowMs(); },
+      function () { if (self.map.mode === self.people.mode) self.map.changed(); }) : null;
+    if (this.people && this.map.mode === this.people.mode) this.map.changed();
   }
 
   // Risk, "today" and the clock follow the server's time, not this PC's.

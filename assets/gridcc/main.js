@@ -22,7 +22,7 @@
     paintedSeq: 0, paintLog: []
   };
   var MODULES = ["core", "state", "ticker", "map", "mapcolor", "mapdiff", "mapoverlay", "mapview",
-    "counters", "kpis", "status", "alerts", "rates", "when"];
+    "counters", "kpis", "status", "alerts", "rates", "when", "peoplelayer"];
 
   function configNode() { return document.querySelector("[data-config][data-snapshot]"); }
 
@@ -100,7 +100,9 @@
     var counters = new G.counters.Counters(ids.counters, function () {
       return { counters: state.counters, risk: state.risk(nowMs() / 1000).count };
     });
+    var people = null; // the people on patrol and today's coverage (peoplelayer.js)
     var map = new G.map.WallMap(cfg, stats, function (mode) {
+      if (people && mode === people.mode) return people.coverage.values(cfg.codes);
       if (mode === "risk") {
         var worst = state.risk(nowMs() / 1000).worst;
         return cfg.codes.map(function (code) { return worst[code] || 0; });
@@ -207,6 +209,10 @@
     setInterval(refreshCalendar, timing.calendarRefreshMs);
     tick();
     attachMap(map, el(ids.map));
+    people = G.wall.people = G.peoplelayer ? G.peoplelayer.wire(cfg, map, socket, nowMs, function () {
+      if (map.mode === people.mode) map.changed();
+    }) : null;
+    if (people && map.mode === people.mode) map.changed();
   }
 
   // The kiosk link's mode and level win over what this screen remembers.

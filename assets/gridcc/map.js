@@ -35,6 +35,9 @@
       seqOf: function () { return self.stats.lastSeq; },
       valuesOf: function (lv, md) {
         var L = cfg.levels[lv];
+        if (cfg.map.modes[md].aggregate === "share" && G.peoplelayer) { // patrol coverage
+          return G.peoplelayer.coverageLevel(self.valuesOf(md), L.ofCell, L.codes.length);
+        }
         return G.mapdiff.perLevel(self.valuesOf(md), L.ofCell, L.codes.length, md === RISK);
       },
       onClick: this.viewOpts.onClick,

@@ -25,6 +25,7 @@ from dashboard.openapi import (
     patrol_paths,
     people_paths,
     photos_paths,
+    positions_paths,
     presence_paths,
     read_paths,
 )
@@ -43,6 +44,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     photos_paths.paths,
     open311_paths.paths,
     presence_paths.paths,
+    positions_paths.paths,
     calendar_paths.paths,
     people_paths.paths,
     patrol_paths.paths,
