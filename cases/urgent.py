@@ -232,3 +232,24 @@ def gather(
     people_by_id = {p.id: p for p in roster.people(ids=[pos.person_id for pos, _d in nearby])}
     patrolling = on_patrol() if on_patrol is not None else None
     return addressees(case, team, on_duty, nearby, people_by_id, managers, staff, patrolling)
+
+
+def open_urgent(store: Any, unacknowledged: bool = False) -> list[Case]:
+    """The open urgent cases (drills among them), oldest clock first; ``unacknowledged``:
+    only those nobody has acknowledged yet (their alerts still stand)."""
+    from sqlalchemy import select
+
+    from cases.model import CLOSED_STATES
+    from cases.records import case_from_row
+    from cases.schema import cases
+
+    c = cases.c
+    query = select(cases).where(
+        c.urgent.is_(True), c.status.not_in([s.value for s in CLOSED_STATES])
+    )
+    if unacknowledged:
+        query = query.where(c.acknowledged_at.is_(None))
+    with store.read() as conn:
+        rows = conn.execute(query.order_by(c.id)).all()
+    found = [case_from_row(r) for r in rows]
+    return sorted(found, key=lambda case: (case.urgent_at or case.created_at, case.id))
