@@ -19,6 +19,7 @@ from cases.users import UserDirectory
 from cases.workflow import ACTIONS, ROLE_ZH, Actor, Role, available
 from dashboard.i18n import labels
 from dashboard.photos_api import photo_json
+from dashboard.urgent_page import urgent_sheet
 from geo.grid import Grid
 
 
@@ -274,6 +275,7 @@ def case_sheet(
         sheet["photos"] = [photo_json(p) for p in store.photos_of(case.id)]
     sheet["may_attach_photo"] = access.may_attach_photo(actor, case)
     sheet["actions"] = [a.as_json(lang) for a in available(actor, case, now)]
+    sheet["urgent"] = urgent_sheet(store, case, actor, now, lang)
     return sheet
 
 
