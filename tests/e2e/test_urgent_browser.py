@@ -151,20 +151,12 @@ def test_an_urgent_case_alerts_the_right_screens_and_its_clock_runs(
     lead.locator(f'.urgent-banner[data-case="{case_id}"] .urgent-ack').click()
     wait(lead, NO_BANNER, case_id)
     wait(wall, NO_BANNER, case_id)  # acknowledged by anyone: down everywhere
-    wall.wait_for_function(
-        f"""() => {{
-        const li = document.querySelector('.urgent-clock[data-case="{case_id}"] [data-step="acknowledged"]');
-        return li && li.dataset.state === 'met'; }}""",
-        timeout=30_000,
-    )
+    wall.wait_for_function(f"({STEP_STATE})([{case_id}, 'acknowledged']) === 'met'", timeout=30_000)
 
     case = act(worker, base, case_id, "remove_hazard", reason="拔掉充电器，打开楼道窗户")
     assert case["hazard_removed_at"] and case["acknowledged_at"]
     wall.wait_for_function(
-        f"""() => {{
-        const li = document.querySelector('.urgent-clock[data-case="{case_id}"] [data-step="hazard_removed"]');
-        return li && li.dataset.state === 'met'; }}""",
-        timeout=30_000,
+        f"({STEP_STATE})([{case_id}, 'hazard_removed']) === 'met'", timeout=30_000
     )
     assert wall.evaluate(STEP_STATE, [case_id, "on_site"]) in ("waiting", "late")  # B's check-in
     wall.screenshot(path=str(SCREENSHOTS / "urgent-wall-clock.png"))
