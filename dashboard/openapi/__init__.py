@@ -25,6 +25,7 @@ from dashboard.openapi import (
     photos_paths,
     presence_paths,
     read_paths,
+    urgent_paths,
 )
 from dashboard.openapi.common import ERROR, PUBLIC, SECURITY_SCHEMES, SIGNED_IN, Paths, obj
 
@@ -42,6 +43,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     open311_paths.paths,
     presence_paths.paths,
     calendar_paths.paths,
+    urgent_paths.paths,
 )
 
 
