@@ -137,11 +137,24 @@
     socket.on("case_event", function (ev) { self.onEvent(ev); });
     socket.on("connect", function () { if (self.panel) self.refresh(); });
     root.setInterval(function () { self.tick(); }, 1000);
+    if (cfg.mayDrill) this.drillButton();
     if (this.panel) {
       root.setInterval(function () { self.refresh(); }, cfg.refreshMs || 15000);
       this.refresh();
     }
   }
+
+  // A shift lead starts a drill (the server checks that they may, and marks it 演练).
+  Screen.prototype.drillButton = function () {
+    var self = this, w = this.w;
+    var button = h("button", { type: "button", className: "urgent-drill-start", text: w.urgent_drill_start,
+      onclick: function () {
+        button.disabled = true;
+        root.gridcc.http.post(self.cfg.urls.drill, {}).then(function () { button.disabled = false; },
+          function () { button.disabled = false; });
+      } });
+    root.document.body.appendChild(button);
+  };
 
   Screen.prototype.nowS = function () { return Date.now() / 1000 + this.offset; };
 
