@@ -160,6 +160,17 @@ def test_an_urgent_case_alerts_the_right_screens_and_its_clock_runs(
     )
     assert wall.evaluate(STEP_STATE, [case_id, "on_site"]) in ("waiting", "late")  # B's check-in
     wall.screenshot(path=str(SCREENSHOTS / "urgent-wall-clock.png"))
+    # The operator's case view shows the same clock, step by step.
+    desk = browser_signed_in(browser, base, "op", "/desk")
+    desk.click(f".desk-row[data-case='{case_id}']", timeout=30_000)
+    desk.wait_for_selector(
+        ".cv-urgent [data-step='hazard_removed'][data-state='met']", timeout=30_000
+    )
+    steps = desk.eval_on_selector_all(
+        ".cv-urgent [data-step]", "els => els.map(e => [e.dataset.step, e.dataset.state])"
+    )
+    assert dict(steps)["acknowledged"] == "met" and dict(steps)["start"] == "met"
+    desk.screenshot(path=str(SCREENSHOTS / "urgent-desk-caseview.png"))
 
     op, liaison = signed_in(base, "op"), signed_in(base, "li-xf")
     for name, who in (
@@ -178,5 +189,5 @@ def test_an_urgent_case_alerts_the_right_screens_and_its_clock_runs(
     sheet = op.get(f"{base}/api/cases/{case_id}/sheet", timeout=10).json()
     states = [s["met"] for s in sheet["urgent"]["clock"]["steps"]]
     assert states[0] is True and states[2] is True and states[3] is True
-    for page in (wall, lead, away):
+    for page in (wall, lead, away, desk):
         assert page.errors == []
