@@ -58,6 +58,8 @@ def case_row(store: Store, grid: Grid, case: Case, now: datetime, lang: str) -> 
         if department
         else case.department,
         "priority": case.priority,
+        "urgent": case.urgent,  # on the fast path (its item, or a flag: cases/urgent.py)
+        "drill": case.drill,  # a drill of it: 演练, counted nowhere
         "cell": case.cell_code,
         **_names(grid, case.cell_code),
         "place": case.place,
