@@ -19,6 +19,7 @@ from dashboard.urgent_alerts import alert_payload
 
 ROOT_ID = "urgent-root"
 PANEL_ID = "urgent-panel"
+MAX_BANNERS = 3  # the newest shown in full; the others counted (the wall's panel lists all)
 
 
 def urgent_config(actor: Actor | None, lang: str, panel: bool) -> dict[str, Any]:
@@ -40,6 +41,7 @@ def urgent_config(actor: Actor | None, lang: str, panel: bool) -> dict[str, Any]
             "drill": "/api/urgent/drill",
         },
         "refreshMs": 15000,
+        "maxBanners": MAX_BANNERS,
     }
 
 

@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "urgent_flag_reason": "紧急理由（必填）",
         "urgent_drill_start": "发起演练",
         "urgent_sound_on": "开启提示音",
+        "urgent_more": "另有 {n} 起紧急案件待确认",
         "source_drill": "演练",
     },
     "en": {
@@ -69,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "urgent_flag_reason": "Why it is urgent (required)",
         "urgent_drill_start": "Start a drill",
         "urgent_sound_on": "Sound on",
+        "urgent_more": "{n} more urgent cases awaiting acknowledgement",
         "source_drill": "Drill",
     },
 }

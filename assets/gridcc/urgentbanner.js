@@ -153,14 +153,29 @@
         root.gridcc.http.post(self.cfg.urls.drill, {}).then(function () { button.disabled = false; },
           function () { button.disabled = false; });
       } });
-    root.document.body.appendChild(button);
+    // In the page's header, where it covers nothing (a page without one: the body's end).
+    var header = root.document.querySelector(".wall-header");
+    (header || root.document.body).appendChild(button);
+  };
+
+  // A browser that plays no sound before a click (its autoplay rule): one click turns it on.
+  Screen.prototype.soundButton = function () {
+    var self = this;
+    if (this.soundNode || !audio) return;
+    this.soundNode = h("button", { type: "button", className: "urgent-sound-on", text: this.w.urgent_sound_on,
+      onclick: function () {
+        audio.resume().then(function () { alarm(); });
+        self.soundNode.remove();
+        self.soundNode = null;
+      } });
+    root.document.body.appendChild(this.soundNode);
   };
 
   Screen.prototype.nowS = function () { return Date.now() / 1000 + this.offset; };
 
   Screen.prototype.onAlert = function (alert) {
     stats.alerts += 1;
-    if (this.alerts.add(alert)) alarm();
+    if (this.alerts.add(alert) && !alarm()) this.soundButton();
     this.render();
     if (this.panel) this.refresh();
   };
@@ -214,7 +229,9 @@
 
   Screen.prototype.render = function () {
     var self = this, w = this.w, lang = this.cfg.lang;
-    var list = this.alerts.list();
+    var all = this.alerts.list();
+    var most = this.cfg.maxBanners || all.length;
+    var list = all.slice(-most);  // the newest few; the rest are counted below them
     root.gridcc.dom.clear(this.bar);
     list.forEach(function (alert) {
       var name = lang === "en" ? alert.category_en : alert.category_zh;
@@ -243,6 +260,10 @@
         button
       ]));
     });
+    if (all.length > list.length) {
+      this.bar.appendChild(h("div", { className: "urgent-more",
+        text: (w.urgent_more || "+{n}").replace("{n}", String(all.length - list.length)) }));
+    }
     this.bar.hidden = !list.length;
     this.tick();
   };
