@@ -189,5 +189,18 @@ def test_an_urgent_case_alerts_the_right_screens_and_its_clock_runs(
     sheet = op.get(f"{base}/api/cases/{case_id}/sheet", timeout=10).json()
     states = [s["met"] for s in sheet["urgent"]["clock"]["steps"]]
     assert states[0] is True and states[2] is True and states[3] is True
+    # A drill from the lead's button: the same banner, marked 演练, and no counter moves.
+    counters = (
+        "() => ['#counter-open', '#counter-today'].map(s => document.querySelector(s).textContent)"
+    )
+    wall.wait_for_function(f"JSON.stringify(({counters})()) === JSON.stringify(['0', '1'])")
+    lead.click(".urgent-drill-start")
+    wall.wait_for_selector(".urgent-banner.is-drill", timeout=30_000)
+    drill = wall.locator(".urgent-banner.is-drill").inner_text()
+    assert "演练" in drill and "不计入任何指标" in drill
+    lead.wait_for_selector(".urgent-banner.is-drill", timeout=30_000)
+    wall.wait_for_selector(".urgent-case.is-drill", timeout=30_000)  # the panel lists it
+    assert wall.evaluate(counters) == ["0", "1"]
+    wall.screenshot(path=str(SCREENSHOTS / "urgent-wall-drill.png"))
     for page in (wall, lead, away, desk):
         assert page.errors == []
