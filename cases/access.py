@@ -389,7 +389,9 @@ def alert_rooms(actor: Actor | None) -> list[str]:
     """The alert rooms a socket of ``actor`` joins (beside its live view's)."""
     if actor is None:
         return []
-    rooms = [person_room(actor.name)] if is_person(actor) and actor.name else []
+    # A wall (the open development wall too, "anonymous") is a screen, never a person.
+    personal = is_person(actor) and actor.name and actor.role is not Role.WALL
+    rooms = [person_room(actor.name)] if personal else []
     if actor.role in URGENT_CENTER_ROLES:
         rooms.append(URGENT_CENTER)
     return rooms

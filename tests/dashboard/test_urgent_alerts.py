@@ -185,3 +185,17 @@ def test_a_lead_opens_a_drill_that_alerts_as_a_drill(district: dict[str, Any], g
     [seen] = alerts(district["wall"])
     assert seen["drill"] is True
     assert g.store.snapshot()["counters"]["open"] == 0  # a drill counts nowhere
+
+
+def test_who_joins_which_alert_room() -> None:
+    from cases import access
+    from cases.workflow import Actor
+
+    assert access.alert_rooms(Actor("gw", Role.WORKER)) == ["person:gw"]
+    assert access.alert_rooms(Actor("op", Role.OPERATOR)) == ["person:op", "urgent:center"]
+    assert access.alert_rooms(Actor("anonymous", Role.WALL)) == ["urgent:center"]
+    assert access.alert_rooms(Actor("li", Role.LIAISON, "chengguan")) == ["person:li"]
+    assert access.alert_rooms(Actor("admin", Role.ADMIN)) == ["person:admin"]
+    key = access.key_actor("dept-system", access.DEPARTMENT_SCOPE, "chengguan")
+    assert access.alert_rooms(key) == []  # a key is a system: no person, no alert
+    assert access.alert_rooms(None) == []
