@@ -199,3 +199,14 @@ def test_who_joins_which_alert_room() -> None:
     key = access.key_actor("dept-system", access.DEPARTMENT_SCOPE, "chengguan")
     assert access.alert_rooms(key) == []  # a key is a system: no person, no alert
     assert access.alert_rooms(None) == []
+
+
+def test_the_demo_sender_logs_a_text_with_the_phone_masked(
+    district: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="dashboard.urgent_alerts")
+    report_fire(district)
+    texts = [r.getMessage() for r in caplog.records if r.getMessage().startswith("SMS to")]
+    assert len(texts) == 7  # every addressed person with a phone, once
+    assert all("(199****000" in t and "19900000" not in t for t in texts)
+    assert all("【紧急】电动车楼道充电" in t and "【演练】" not in t for t in texts)
