@@ -109,6 +109,7 @@ def test_an_urgent_case_alerts_the_right_screens_and_its_clock_runs(
     wall = browser_signed_in(browser, base, "wall", "/")
     lead = browser_signed_in(browser, base, "lead-a", "/lead")
     away = browser_signed_in(browser, base, "gw-away", "/")
+    away.goto(f"{base}/")  # a grid worker lands on their phone page; the wall is theirs too
     for page in (wall, lead, away):
         page.wait_for_function(
             "window.gridcc && window.gridcc.urgentbanner && window.gridcc.urgentbanner.screen"
