@@ -330,7 +330,29 @@ def build_parser() -> argparse.ArgumentParser:
     from cases.people_cli import register as register_people_commands
 
     register_people_commands(sub)
+    from cases.drill_cli import register as register_drill_command
+
+    register_drill_command(sub, urgent_fanout)
     return parser
+
+
+def urgent_fanout(core: Core) -> Any:
+    """A command's events and the urgent alerts they raise, to the open screens through
+    Redis (None without it)."""
+    if not core.settings.redis_url:
+        return None
+    from dashboard.hub import Hub
+    from dashboard.urgent_alerts import UrgentAlerts
+
+    socketio = socketio_for(core.settings)
+    alerts = UrgentAlerts(socketio, core.store, core.roster, core.users)
+    hub = Hub(socketio)
+
+    def publish(event: Any) -> None:
+        hub.publish(event)
+        alerts.publish(event)
+
+    return publish
 
 
 def redis_fanout(settings: Settings) -> Any:

@@ -418,3 +418,47 @@ def is_public_category(category: Category) -> bool:
     """Whether the public (Open311, anyone without an account) may report cases of
     ``category`` and read them: what they say, where, and how far they have come."""
     return category.class_zh not in PRIVATE_CLASSES and category.code not in PRIVATE_CATEGORIES
+
+
+# The urgent fast path's alerts (cases/urgent.py). The center's screens that watch — the
+# wall and the desks — receive every urgent case in one room; each person signed in has a
+# room of their own, where only the alerts addressed to them arrive, and only for a case
+# they may see (a liaison's is their department's). Anyone else receives no alert.
+URGENT_CENTER = "urgent:center"
+URGENT_CENTER_ROLES = frozenset({Role.WALL, Role.OPERATOR, Role.LEAD})
+
+
+def person_room(username: str) -> str:
+    return f"person:{username}"
+
+
+def alert_rooms(actor: Actor | None) -> list[str]:
+    """The alert rooms a socket of ``actor`` joins (beside its live view's)."""
+    if actor is None:
+        return []
+    # A wall (the open development wall too, "anonymous") is a screen, never a person.
+    personal = is_person(actor) and actor.name and actor.role is not Role.WALL
+    rooms = [person_room(actor.name)] if personal else []
+    if actor.role in URGENT_CENTER_ROLES:
+        rooms.append(URGENT_CENTER)
+    return rooms
+
+
+def may_watch_urgent(actor: Actor | None) -> bool:
+    """Every urgent case of the district and its response clock: the center's screens."""
+    return actor is not None and actor.role in URGENT_CENTER_ROLES
+
+
+def may_receive_alert(actor: Actor | None, case: Case) -> bool:
+    """A personal alert for ``case``: a person (never a key or a wall) who may see it."""
+    return (
+        is_person(actor)
+        and actor is not None
+        and actor.role is not Role.WALL
+        and may_see_case(actor, case)
+    )
+
+
+def may_start_drill(actor: Actor | None) -> bool:
+    """Opening a drill of the urgent fast path: the shift lead, in person."""
+    return is_person(actor) and actor is not None and actor.role is Role.LEAD

@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cases.model import storable
 from cases.routing import ROUTES, unit_order
 from cases.sla import DEFAULT_HOURS
+from cases.urgent_targets import DEFAULT, UrgentTarget, make_urgent_target, target_table
 
 DATA = Path(__file__).resolve().parent / "data"
 PRIORITIES = ("normal", "urgent")  # 一般 / 紧急
@@ -94,9 +95,23 @@ class Catalog:
     categories: dict[str, Category]
     departments: dict[str, Department]
     stage_limits: dict[tuple[str, str, str], StageLimit]
+    # The urgent fast path's targets by item code, ``*`` the default (cases/urgent_targets).
+    urgent_targets: dict[str, UrgentTarget] = field(default_factory=dict)
 
     def category(self, code: str) -> Category:
         return self.categories[code]
+
+    def urgent_target(self, code: str) -> UrgentTarget:
+        """The response clock's targets for a case of item ``code`` (the default if none)."""
+        found = self.urgent_targets.get(code) or self.urgent_targets.get(DEFAULT)
+        if found is None:
+            raise CatalogError("the catalog has no urgent targets")
+        return found
+
+    def urgent_at_report(self, code: str) -> bool:
+        """Whether a report of item ``code`` takes the urgent fast path from its report."""
+        found = self.urgent_targets.get(code)
+        return found is not None and found.at_report
 
     def stage_hours(self, category: Category, stage: str) -> float:
         """How many hours (of the item's clock) ``stage`` may take for a case of ``category``."""
@@ -198,7 +213,10 @@ def load_catalog() -> Catalog:
             raise CatalogError(f"duplicate category code {category.code}")
         categories[category.code] = category
     limits = [make_stage_limit(row) for row in _rows("stage_limits.csv")]
-    return Catalog(categories, departments, _stage_limits(limits))
+    targets = [make_urgent_target(row) for row in _rows("urgent_targets.csv")]
+    return Catalog(
+        categories, departments, _stage_limits(limits), target_table(targets, set(categories))
+    )
 
 
 def make_stage_limit(fields: dict[str, Any]) -> StageLimit:
@@ -238,7 +256,10 @@ def _stage_limits(limits: Sequence[StageLimit]) -> dict[tuple[str, str, str], St
 
 
 def catalog_from_rows(
-    department_rows: Sequence[Any], category_rows: Sequence[Any], limit_rows: Sequence[Any]
+    department_rows: Sequence[Any],
+    category_rows: Sequence[Any],
+    limit_rows: Sequence[Any],
+    target_rows: Sequence[Any] = (),
 ) -> Catalog:
     departments = {
         r.code: Department(r.code, r.name_zh, r.name_en)
@@ -261,8 +282,9 @@ def catalog_from_rows(
         for r in category_rows
     }
     limits = [StageLimit(r.priority, r.clock, r.stage, float(r.limit), r.unit) for r in limit_rows]
-    return Catalog(categories, departments, _stage_limits(limits))
+    targets = {r.category: make_urgent_target(dict(r._mapping)) for r in target_rows}
+    return Catalog(categories, departments, _stage_limits(limits), targets)
 
 
-def as_row(item: Category | Department | StageLimit) -> dict[str, Any]:
+def as_row(item: Category | Department | StageLimit | UrgentTarget) -> dict[str, Any]:
     return asdict(item)

@@ -18,7 +18,7 @@ from cases.catalog import (
     make_category,
 )
 from cases.model import Forbidden, storable
-from cases.schema import categories, departments, sequences, stage_limits
+from cases.schema import categories, departments, sequences, stage_limits, urgent_targets
 from cases.storage import CATALOG_VERSION, StoreBase
 from cases.workflow import Actor
 
@@ -42,6 +42,7 @@ class CatalogAdmin(StoreBase):
                         conn.execute(select(departments)).all(),
                         conn.execute(select(categories)).all(),
                         conn.execute(select(stage_limits)).all(),
+                        conn.execute(select(urgent_targets)).all(),
                     )
                     self._catalog = (version, catalog)
         except OperationalError:

@@ -422,3 +422,36 @@ def rate(_case: Case, args: Mapping[str, Any], _ctx: Context) -> tuple[Changes, 
 
 def not_rated(case: Case, _now: datetime | None = None) -> str | None:
     return "already rated" if case.rating is not None else None
+
+
+# -- the urgent fast path (cases/urgent.py): marking a case urgent, and its response clock ----
+def flag_urgent(case: Case, _args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    """紧急: the case takes the fast path; its response clock starts now (from the flag)."""
+    return {"urgent": True, "urgent_at": ctx.now}, {"urgent_at": ctx.now.isoformat()}
+
+
+def not_urgent(case: Case, _now: datetime | None = None) -> tuple[str, str] | None:
+    return ("already urgent", "已是紧急案件") if case.urgent else None
+
+
+def urgent_only(case: Case, _now: datetime | None = None) -> tuple[str, str] | None:
+    return None if case.urgent else ("only on an urgent case", "仅限紧急案件")
+
+
+def acknowledge(case: Case, _args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    """收到: the first acknowledgement stops the clock's first step; later ones are logged."""
+    if case.acknowledged_at is not None:
+        return {}, {"first": False}
+    return {"acknowledged_at": ctx.now}, {"first": True}
+
+
+def remove_hazard(case: Case, _args: Mapping[str, Any], ctx: Context) -> tuple[Changes, Changes]:
+    return {"hazard_removed_at": ctx.now}, {}
+
+
+def hazard_present(case: Case, _now: datetime | None = None) -> tuple[str, str] | None:
+    if not case.urgent:
+        return "only on an urgent case", "仅限紧急案件"
+    if case.hazard_removed_at is not None:
+        return "the hazard was already removed", "险情已排除"
+    return None

@@ -85,7 +85,12 @@ def _open_counts(
     department's are the cases it holds now (a case it held before counts in its settled
     counters) and the stages it holds; the center's desks are the key ``center``."""
     c = cases.c
-    in_period = (c.status.in_(OPEN_STATES), c.created_at >= start, c.created_at < end)
+    in_period = (
+        c.status.in_(OPEN_STATES),
+        c.created_at >= start,
+        c.created_at < end,
+        c.drill.is_(False),  # a drill counts in no rate and no counter
+    )
     running = c.status != SUSPENDED
     case_level = [
         func.count().label("open"),
@@ -144,6 +149,7 @@ def closure_hours(store: Any, start_day: date, end_day: date) -> list[float]:
                 cases.c.status == Status.CLOSED.value,
                 cases.c.created_at >= start,
                 cases.c.created_at < end,
+                cases.c.drill.is_(False),
             )
         ).all()
     return [

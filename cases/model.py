@@ -138,6 +138,7 @@ class Report:
     place: str = ""
     external_id: str | None = None
     reporter: str = ""
+    drill: bool = False  # a drill of the urgent fast path (cases/urgent.py): never counted
 
     @property
     def fingerprint(self) -> str:
@@ -197,6 +198,7 @@ class Case:
     # The urgent fast path (cases/urgent.py): marked 紧急, a drill, and its response clock.
     urgent: bool = False
     drill: bool = False
+    urgent_at: datetime | None = None  # the response clock's start: the report, or the flag
     acknowledged_at: datetime | None = None  # first acknowledged by someone alerted
     on_site_at: datetime | None = None  # first check-in at the case's place
     hazard_removed_at: datetime | None = None

@@ -229,14 +229,15 @@ class Reads(StoreBase):
 
     def _district_parts(self, conn: Any, day_start: datetime, recent: int) -> tuple[Any, ...]:
         c = cases.c
-        open_rows = self._open_rows(conn, c.status.in_(OPEN_STATES))
+        counted = c.drill.is_(False)  # a drill counts in no counter (cases/urgent.py)
+        open_rows = self._open_rows(conn, c.status.in_(OPEN_STATES), counted)
         today = conn.execute(
-            select(func.count()).select_from(cases).where(c.created_at >= day_start)
+            select(func.count()).select_from(cases).where(c.created_at >= day_start, counted)
         ).scalar_one()
         closed_today = conn.execute(
             select(func.count())
             .select_from(cases)
-            .where(c.closed_at >= day_start, c.status == Status.CLOSED.value)
+            .where(c.closed_at >= day_start, c.status == Status.CLOSED.value, counted)
         ).scalar_one()
         recent_rows = conn.execute(
             select(events)
@@ -255,7 +256,8 @@ class Reads(StoreBase):
         c, e, member = cases.c, events.c, event_audiences.c
         audience = access.department_audience(department)
         held = [s.value for s in access.HELD_STATES]
-        open_rows = self._open_rows(conn, c.department == department, c.status.in_(held))
+        counted = c.drill.is_(False)
+        open_rows = self._open_rows(conn, c.department == department, c.status.in_(held), counted)
         reported_here = (
             select(func.count())
             .select_from(cases)
@@ -265,6 +267,7 @@ class Reads(StoreBase):
                 c.created_at >= day_start,
                 e.kind == "case.reported",
                 member.audience == audience,
+                counted,
             )
         )
         today = conn.execute(reported_here).scalar_one()
@@ -275,6 +278,7 @@ class Reads(StoreBase):
                 c.closed_at >= day_start,
                 c.status == Status.CLOSED.value,
                 c.department == department,
+                counted,
             )
         ).scalar_one()
         recent_rows = conn.execute(

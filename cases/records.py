@@ -63,6 +63,7 @@ def case_from_row(row: Any) -> Case:
         redo_count=row.redo_count,
         urgent=bool(row.urgent),
         drill=bool(row.drill),
+        urgent_at=_opt_time(row.urgent_at),
         acknowledged_at=_opt_time(row.acknowledged_at),
         on_site_at=_opt_time(row.on_site_at),
         hazard_removed_at=_opt_time(row.hazard_removed_at),
@@ -133,6 +134,9 @@ def case_summary(case: Case) -> dict[str, Any]:
         "stage_late": _epoch(case.stage_late_at),
         "answer_by": _epoch(case.supervise_due_at) if case.supervise_answered_at is None else None,
         "version": case.version,
+        # The urgent fast path (cases/urgent.py): screens sound and count by these.
+        "urgent": case.urgent,
+        "drill": case.drill,
     }
 
 

@@ -4,9 +4,10 @@ A case contributes, for the local day it was reported, to the rows of ``kpi_roll
 district, street, community and category, and to the row of every department that held it
 (not only the last one). Each of its stages (cases/stages.py) contributes to the same place
 rows and to the row of the stage's holder (a department, or ``center`` for the center's
-own desks). A change subtracts what the case contributed before and adds what it
-contributes after, in the change's own transaction, so the counters always agree with the
-cases and their stages (``rebuild`` proves it, with these same rules).
+own desks); a drill of the urgent fast path counts in none. A change subtracts what the
+case contributed before and adds what it contributes after, in the change's own
+transaction, so the counters always agree with the cases and their stages (``rebuild``
+proves it, with these same rules).
 """
 
 from __future__ import annotations
@@ -95,7 +96,9 @@ def stage_counts(stage: Stage) -> dict[str, int]:
 
 
 def contribution(case: Case, stages: Sequence[Stage]) -> dict[Key, Counter[str]]:
-    """Every row this case counts in, and what it adds there."""
+    """Every row this case counts in, and what it adds there (a drill counts nowhere)."""
+    if case.drill:
+        return {}
     places = place_keys(case)
     day = places[0][2]
     out: dict[Key, Counter[str]] = {}

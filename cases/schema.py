@@ -106,6 +106,7 @@ cases = Table(
     # a drill runs the same path on a marked test case and never counts in the rates.
     Column("urgent", Boolean, nullable=False, default=False),
     Column("drill", Boolean, nullable=False, default=False),
+    Column("urgent_at", DateTime(timezone=True)),  # the response clock's start: report or flag
     Column("acknowledged_at", DateTime(timezone=True)),
     Column("on_site_at", DateTime(timezone=True)),
     Column("hazard_removed_at", DateTime(timezone=True)),
@@ -228,6 +229,19 @@ stage_limits = Table(
     Column("stage", String(16), primary_key=True),
     Column("limit", Float, nullable=False),
     Column("unit", String(4), nullable=False),
+)
+
+# The urgent fast path's targets (cases/urgent_targets.py), minutes from the response
+# clock's start, per item code (``*``: the default for flagged items).
+urgent_targets = Table(
+    "urgent_targets",
+    metadata,
+    Column("category", String(16), primary_key=True),
+    Column("acknowledged", Float, nullable=False),
+    Column("on_site", Float, nullable=False),
+    Column("hazard_removed", Float, nullable=False),
+    Column("closed", Float, nullable=False),
+    Column("at_report", Boolean, nullable=False, default=False),
 )
 
 # KPI counters per local day a case was reported (its cohort), per dimension (district,

@@ -30,6 +30,7 @@ from cases.schema import (
     metadata,
     sequences,
     stage_limits,
+    urgent_targets,
 )
 from cases.sla import SlaClock
 
@@ -111,6 +112,11 @@ class StoreBase:
             if conn.execute(select(func.count()).select_from(stage_limits)).scalar_one() == 0:
                 conn.execute(
                     insert(stage_limits), [as_row(s) for s in self._seed.stage_limits.values()]
+                )
+            if conn.execute(select(func.count()).select_from(urgent_targets)).scalar_one() == 0:
+                conn.execute(
+                    insert(urgent_targets),
+                    [as_row(t) for t in self._seed.urgent_targets.values()],
                 )
             _seed_heads(conn)
             seed_from_package(conn, self.now())  # the package's years the store lacks

@@ -7,10 +7,11 @@ handled → 核查 verified → 结案 closed → 回访 rated; side paths 不�
 joins the earlier case), 延期申请 request_extension by the department and its 批准/驳回 by a
 shift lead (or 延期 extend on the lead's own authority), 挂账 suspend and 恢复办理 resume,
 督办 supervise and its 督办反馈 answer, 重办 redo after an unsatisfied follow-up, 改派
-reassign and, right after it, 撤销改派 its undo, and 到场签到 check_in by whoever arrives at
-the place (the urgent response clock's "on site"). Each action also declares its step through
-the stages (``cases.stages``: 立案, 派遣, 签收, 处置, 核查, 结案), which the stage clocks and
-rates are derived from.
+reassign and, right after it, 撤销改派 its undo; 到场签到 check_in by whoever arrives at the
+place (the urgent response clock's "on site"); on the urgent fast path (cases/urgent.py)
+标为紧急 flag_urgent, 收到 acknowledge and 险情已排除 remove_hazard. Each action also
+declares its step through the stages (``cases.stages``: 立案, 派遣, 签收, 处置, 核查,
+结案), which the stage clocks and rates are derived from.
 Anything not in the table is refused with a clear error. The store applies an action as
 load → authorize → check version → ``Action.take`` → save → append event → publish; screens
 read the actions an actor may take, and their parameters, from here.
@@ -51,6 +52,10 @@ _AT_DESK = frozenset({S.REPORTED, S.CONFIRMED, S.FILED, S.RETURNED})  # at the c
 _TO_FILE = frozenset({S.REPORTED, S.CONFIRMED})
 _WITH_DEPT = frozenset({S.DISPATCHED, S.ACCEPTED})  # the department has it
 _OPEN = frozenset(s for s in S if s.is_open)
+# The urgent fast path: whoever is alerted and signed in acknowledges (a liaison on their
+# own department's case, the only ones they see); those on the spot remove the hazard.
+_ALERTED = frozenset({R.WORKER, R.LIAISON, R.LEAD, R.OPERATOR, R.SYSTEM})
+_ON_SPOT = frozenset({R.WORKER, R.LIAISON, R.LEAD, R.SYSTEM})
 _STEP = StageStep
 
 ACTIONS: dict[str, Action] = {
@@ -340,6 +345,41 @@ ACTIONS: dict[str, Action] = {
             effect=effects.redo,
             guard=effects.rated_unsatisfied,
             stage=_STEP(starts="handle", came_back=True),
+        ),
+        Action(
+            "flag_urgent",
+            "标为紧急",
+            "flag urgent",
+            _OPEN,
+            None,
+            _DESK,
+            needs_reason=True,
+            effect=effects.flag_urgent,
+            guard=effects.not_urgent,
+            offered=False,  # the urgent panel of the case view offers it, not the buttons
+        ),
+        Action(
+            "acknowledge",
+            "收到",
+            "acknowledge",
+            _OPEN,
+            None,
+            _ALERTED,
+            own_department=True,
+            effect=effects.acknowledge,
+            guard=effects.urgent_only,
+        ),
+        Action(
+            "remove_hazard",
+            "险情已排除",
+            "hazard removed",
+            _OPEN,
+            None,
+            _ON_SPOT,
+            takes_note=True,  # what was done on the spot
+            own_department=True,
+            effect=effects.remove_hazard,
+            guard=effects.hazard_present,
         ),
     )
 }

@@ -104,7 +104,11 @@ class Writes(CatalogAdmin):
                     watch_at=watch,
                     at_risk_at=at_risk,
                     deadline=deadline,
+                    # The urgent fast path from the report: its item says so, or a drill of it.
+                    urgent=report.drill or catalog.urgent_at_report(category.code),
+                    drill=report.drill,
                 )
+                draft = replace(draft, urgent_at=now if draft.urgent else None)
                 reported = Event(seq, "case.reported", 0, now, actor, None, Status.REPORTED, "")
                 rows = self._stages(catalog, category, [reported], [])
                 draft = stages.on_case(draft, rows)

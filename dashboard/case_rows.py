@@ -19,6 +19,7 @@ from cases.users import UserDirectory
 from cases.workflow import ACTIONS, ROLE_ZH, Actor, Role, available
 from dashboard.i18n import labels
 from dashboard.photos_api import photo_json
+from dashboard.urgent_page import urgent_sheet
 from geo.grid import Grid
 
 
@@ -57,6 +58,8 @@ def case_row(store: Store, grid: Grid, case: Case, now: datetime, lang: str) -> 
         if department
         else case.department,
         "priority": case.priority,
+        "urgent": case.urgent,  # on the fast path (its item, or a flag: cases/urgent.py)
+        "drill": case.drill,  # a drill of it: 演练, counted nowhere
         "cell": case.cell_code,
         **_names(grid, case.cell_code),
         "place": case.place,
@@ -274,6 +277,7 @@ def case_sheet(
         sheet["photos"] = [photo_json(p) for p in store.photos_of(case.id)]
     sheet["may_attach_photo"] = access.may_attach_photo(actor, case)
     sheet["actions"] = [a.as_json(lang) for a in available(actor, case, now)]
+    sheet["urgent"] = urgent_sheet(store, case, actor, now, lang)
     return sheet
 
 

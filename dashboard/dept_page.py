@@ -16,6 +16,7 @@ from dashboard import desk_map
 from dashboard.figures import risk_word
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied
+from dashboard.urgent_page import urgent_node
 from dashboard.wall import WallContext, may_view, page
 
 PAGE = "dept"
@@ -107,5 +108,6 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 ],
             ),
             desk_map.config_node(config, snapshot),
+            urgent_node(actor, lang),
         ],
     )

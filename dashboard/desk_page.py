@@ -19,6 +19,7 @@ from dashboard import ids
 from dashboard.case_view import case_view_config
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
+from dashboard.urgent_page import urgent_node
 from dashboard.wall import WallContext, may_view, page
 
 QUEUE_URL = "/api/queue"
@@ -131,6 +132,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
             body,
             help_panel(words),
             html.Div(id=ids.DESK_TOAST, className="desk-toast", role="status"),
+            urgent_node(actor, lang),
             html.Div(
                 id=ids.DESK_CONFIG,
                 hidden=True,

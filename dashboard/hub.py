@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,8 @@ class Hub:
         self._lock = threading.Lock()
         self._sweeper: threading.Thread | None = None
         self._stop = threading.Event()
+        # Called with (sid, actor) once a socket is admitted (dashboard.urgent_alerts).
+        self.on_admit: list[Callable[[str, Any], None]] = []
         if auth is not None:
             auth.on_session_end.append(self.end_session)
 
@@ -89,8 +92,12 @@ class Hub:
             if room is None:
                 return False  # refused: no identity, or a role that watches nothing
             join_room(room)
+            for alert_room in access.alert_rooms(identity.actor if identity else None):
+                join_room(alert_room)  # person:<username>, and the center's urgent room
             if identity is not None:
                 self._admit(sid, identity)
+                for admitted in self.on_admit:
+                    admitted(sid, identity.actor)  # e.g. the urgent alerts still standing
                 if self.presence is not None:
                     self.presence.admit(sid, identity.actor)
                 if self.positions is not None:

@@ -14,6 +14,7 @@ from cases import access
 from dashboard import desk_map, ids, people_map
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied
+from dashboard.urgent_page import urgent_node
 from dashboard.wall import WallContext, may_view, page
 
 PAGE = "lead"
@@ -103,5 +104,6 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 ],
             ),
             desk_map.config_node(config, snapshot),
+            urgent_node(actor, lang),
         ],
     )

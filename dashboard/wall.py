@@ -26,6 +26,7 @@ from dashboard.calendar_notice import notice_strip, notice_url
 from dashboard.figures import RISK_LEVELS, map_look, risk_color, risk_word
 from dashboard.i18n import labels, pick_lang
 from dashboard.signed_in import denied, who
+from dashboard.urgent_page import urgent_node
 from geo.grid import Grid
 
 WALL_KPIS = ("closed_3d", "closed_7d", "satisfaction_strict", "satisfaction")
@@ -395,6 +396,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                     "data-snapshot": json.dumps(snapshot, ensure_ascii=False),
                 },
             ),
+            urgent_node(ctx.auth.current_actor(), lang, panel=True),
         ],
         # In the header, so the map keeps its room (and the wall its rows of alerts).
         middle=notice_strip(ctx.store, ctx.calendar_warn_days, lang),

@@ -37,6 +37,8 @@ from dashboard.positions_hub import PositionsHub
 from dashboard.presence import PresenceHub
 from dashboard.presence_api import presence_api
 from dashboard.site import PageContext, build_dash
+from dashboard.urgent_alerts import UrgentAlerts
+from dashboard.urgent_api import urgent_api
 
 if TYPE_CHECKING:
     from app import Core, Settings
@@ -102,6 +104,7 @@ class Web:
     hub: Hub
     presence: PresenceHub
     positions: PositionBook
+    alerts: UrgentAlerts
 
 
 def start(
@@ -127,7 +130,10 @@ def start(
     hub = Hub(socketio, auth, settings.session_sweep_seconds, presence, people)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)
-    return Web(server, socketio, auth, limits, hub, presence, positions)
+    alerts = UrgentAlerts(socketio, core.store, core.roster, core.users, positions)
+    core.bus.subscribe(alerts.publish)  # at once on the event: no desk in between
+    hub.on_admit.append(alerts.resend)
+    return Web(server, socketio, auth, limits, hub, presence, positions, alerts)
 
 
 def add_routes(web: Web, core: Core, settings: Settings) -> None:
@@ -148,6 +154,7 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
     server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))
+    server.register_blueprint(urgent_api(core.store, auth, web.alerts, core.grid))
     server.register_blueprint(patrol_blueprint(web, core))
     add_people_routes(web, core)
 

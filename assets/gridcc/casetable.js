@@ -123,7 +123,8 @@
       }
     }
     opts.columns.forEach(function (name) { tr.appendChild(self.cell(name, r)); });
-    if (r.priority === "urgent") tr.classList.add("urgent");
+    if (r.priority === "urgent" || r.urgent) tr.classList.add("urgent");
+    if (r.drill) tr.classList.add("drill");
     if (r.answer_by !== null && r.answer_by !== undefined) tr.classList.add("supervised");
     if (opts.openId && opts.openId() === r.id) tr.classList.add("open-case");
     if (opts.onOpen) {

@@ -137,7 +137,9 @@
   };
 
   P.offered = function (name) {
-    return ((this.sheet && this.sheet.actions) || []).filter(function (a) { return a.name === name; })[0] || null;
+    var flag = this.sheet && this.sheet.urgent && this.sheet.urgent.flag;  // 标为紧急: the urgent part offers it
+    return ((this.sheet && this.sheet.actions) || []).concat(flag ? [flag] : [])
+      .filter(function (a) { return a.name === name; })[0] || null;
   };
 
   P.formOpen = function () { return Boolean(this.form); };
@@ -174,7 +176,8 @@
       h("div", { className: "cv-grid" }, [
         h("div", { className: "cv-main" }, [
           h("p", { className: "cv-desc", text: s.description }),
-          this.fieldsList(), this.clockSection(), this.actionsSection(), this.timelineSection()
+          this.fieldsList(), this.urgentSection(), this.clockSection(), this.actionsSection(),
+          this.timelineSection()
         ]),
         side
       ])
@@ -247,6 +250,21 @@
     ]);
   };
 
+  // The urgent fast path (urgentbanner.js): the response clock, or the button to flag it.
+  P.urgentSection = function () {
+    var U = G.urgentbanner, u = this.sheet.urgent, self = this;
+    this.urgentNode = null;
+    if (!U || !u) return null;
+    if (!u.urgent) {
+      return u.flag ? G.dom.h("div", { className: "cv-urgent-flag" }, [
+        G.dom.h("button", { type: "button", className: "cv-flag-urgent", dataset: { action: "flag_urgent" },
+          text: u.flag.label, onclick: function () { self.run("flag_urgent", {}, false); } })
+      ]) : null;
+    }
+    this.urgentNode = U.caseSection(u, this.words, this.nowMs() / 1000);
+    return this.urgentNode;
+  };
+
   P.stageSection = function (stageLeft) {
     var h = G.dom.h, w = this.words, st = this.sheet.stage_clock, F = G.casefmt;
     if (!st) {
@@ -293,6 +311,10 @@
   // Every second: the time left, and the risk as the clock passes its thresholds.
   P.tick = function () {
     if (!this.sheet || !this.clockNodes) return;
+    if (this.urgentNode) {
+      var list = this.urgentNode.querySelector("ol");
+      if (list) G.urgentbanner.renderClock(list, this.sheet.urgent.clock, this.nowMs() / 1000, this.words);
+    }
     var F = G.casefmt, sla = this.sheet.sla, n = this.clockNodes;
     var left = F.timeLeft(sla, Date.now() - this.readAt, this.words);
     var level = F.riskNow(this.sheet.risk_at, this.nowMs() / 1000, this.cfg, sla.open);

@@ -127,6 +127,8 @@
             h("span", { className: "desk-id", text: "#" + row.id }),
             h("span", { className: "desk-cat", text: row.category_name || row.category }),
             row.priority && row.priority !== "normal" ? h("span", { className: "cv-priority", text: w["priority_" + row.priority] || row.priority }) : null,
+            row.urgent && row.priority === "normal" ? h("span", { className: "cv-priority", text: w.urgent_banner }) : null,
+            row.drill ? h("span", { className: "urgent-drill", text: w.urgent_drill }) : null,
             wait
           ]),
           h("div", { className: "desk-line desk-line2" }, [

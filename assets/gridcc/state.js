@@ -68,6 +68,9 @@
   // the event belongs to a later day than the counters (then a snapshot should follow).
   State.prototype.apply = function (ev) {
     var change = { cells: [], cases: false, row: false, newDay: false };
+    // A drill of the urgent fast path counts in no counter, map or ticker (its urgent
+    // panel shows it, marked 演练), as the server's snapshot leaves it out.
+    if (ev.drill) return change;
     var was = this.openCases[ev.case_id];
     var now = this.inView(ev);
     if (was) this.count(was[0], -1, change);

@@ -28,6 +28,7 @@ from dashboard.openapi import (
     positions_paths,
     presence_paths,
     read_paths,
+    urgent_paths,
 )
 from dashboard.openapi.common import ERROR, PUBLIC, SECURITY_SCHEMES, SIGNED_IN, Paths, obj
 
@@ -48,6 +49,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     calendar_paths.paths,
     people_paths.paths,
     patrol_paths.paths,
+    urgent_paths.paths,
 )
 
 

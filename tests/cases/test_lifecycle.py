@@ -34,6 +34,7 @@ CASE = Case(
 DESK = {"operator", "lead", "system"}
 LEADS = {"lead", "system"}
 WITH_DEPT = {"dispatched", "accepted"}
+OPEN = {s.value for s in Status if s.is_open}
 EXPECTED = {
     "confirm": ({"reported"}, "confirmed", DESK | {"worker"}),
     "file": ({"reported", "confirmed"}, "filed", DESK),
@@ -65,6 +66,9 @@ EXPECTED = {
         None,
         DESK | {"worker", "liaison"},
     ),
+    "flag_urgent": (OPEN, None, DESK),
+    "acknowledge": (OPEN, None, {"worker", "liaison", "lead", "operator", "system"}),
+    "remove_hazard": (OPEN, None, {"worker", "liaison", "lead", "system"}),
 }
 
 
@@ -84,6 +88,8 @@ GUARDED: dict[str, dict[str, object]] = {
     "refuse_extension": {"extension_requested": 4.0},
     "answer_supervision": {"supervised_at": NOW},
     "redo": {"rating": "unsatisfied"},
+    "acknowledge": {"urgent": True},
+    "remove_hazard": {"urgent": True},
 }
 
 
@@ -134,6 +140,8 @@ def test_rating_twice_and_unknown_actions_are_refused() -> None:
         ("refuse_extension", "no extension request waiting"),
         ("answer_supervision", "not under 督办"),
         ("redo", "only after an unsatisfied follow-up"),
+        ("acknowledge", "only on an urgent case"),
+        ("remove_hazard", "only on an urgent case"),
     ],
 )
 def test_guarded_actions_need_what_they_act_on(name: str, without: str) -> None:

@@ -145,3 +145,15 @@ test("the ticker keeps the newest rows, newest first", () => {
   state.load(snapshotNamed(log, "end"));
   assert.deepEqual(state.rows.map((r) => r.seq), snapshotNamed(log, "end").recent.map((e) => e.seq).slice(-5).reverse());
 });
+
+test("a drill moves no counter, no cell and no ticker row", () => {
+  const state = new State(rules);
+  state.load(snapshotNamed(log, "morning"));
+  const reported = clone(log.events.find((e) => e.kind === "case.reported" && e.at >= "2026-11-25"));
+  const before = JSON.stringify([state.counters, state.openByCell, state.rows.length]);
+  const change = state.apply(Object.assign(reported, { drill: true, case_id: 999999 }));
+  assert.deepEqual(change, { cells: [], cases: false, row: false, newDay: false });
+  assert.equal(JSON.stringify([state.counters, state.openByCell, state.rows.length]), before);
+  const real = state.apply(Object.assign(clone(reported), { drill: false, case_id: 999998 }));
+  assert.equal(real.cases, true);  // the same event, not a drill, counts
+});
