@@ -8,8 +8,9 @@ were answered, per street, per team and for the district.
   the minutes from its report (or its flag, for a case flagged urgent later) to the first
   acknowledgement, to the first check-in on site, to the hazard removed and to closing;
   per step the median, the 90th percentile (nearest rank) and the share within the step's
-  target. A step not yet reached counts as missed once its target has passed, and is left
-  out while there is still time (it would flatter a median to count it either way).
+  target (the item's, in the catalog). A step not yet reached counts as missed once its
+  target has passed, and is left out while there is still time (the case's response
+  clock, ``cases.urgent.response_clock``, judges each step: one meaning in one place).
 
 主动发现率 (found on patrol over all collected) is a counter KPI like the others
 (``cases.kpi_defs``), because it is a ratio of counts kept in the rollup.
@@ -23,27 +24,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, select
 
 from cases import clock
-from cases.schema import cases, events, patrol_cells
+from cases.catalog import Catalog
+from cases.records import case_from_row
+from cases.schema import cases, patrol_cells
+from cases.urgent import response_clock
+from cases.urgent_targets import STEPS
 
-# The response clock's steps, each measured from the report (or the flag).
-STEPS = ("acknowledged", "on_site", "removed", "closed")
-STEP_COLUMNS = {
-    "acknowledged": "acknowledged_at",
-    "on_site": "on_site_at",
-    "removed": "hazard_removed_at",
-    "closed": "closed_at",
-}
 STEP_WORDS = {
     "acknowledged": ("首次响应", "first acknowledged"),
     "on_site": ("到达现场", "on site"),
-    "removed": ("隐患消除", "hazard removed"),
+    "hazard_removed": ("隐患消除", "hazard removed"),
     "closed": ("结案", "closed"),
 }
-# (category code) -> {step: target minutes}; a step without a target is not judged.
-Targets = Callable[[str], Mapping[str, float]]
+assert tuple(STEP_WORDS) == STEPS
 
 
 @dataclass
@@ -71,44 +67,25 @@ def percentile(values: Iterable[float], q: float) -> float | None:
     return ordered[rank - 1]
 
 
-def _flag_times(conn: Connection, ids: list[int]) -> dict[int, datetime]:
-    """When each of ``ids`` was flagged urgent (its clock starts there, not at the report)."""
-    found: dict[int, datetime] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for case_id, at in conn.execute(
-            select(events.c.case_id, func.min(events.c.at))
-            .where(events.c.case_id.in_(chunk), events.c.kind == "case.flag_urgent")
-            .group_by(events.c.case_id)
-        ):
-            found[case_id] = clock.as_utc(at)
-    return found
-
-
 def urgent_response(
     conn: Connection,
     start: date,
     end: date,
-    targets: Targets,
+    catalog: Catalog,
     now: datetime,
     group: Callable[[str], str] | None = None,
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """Per group (``group(cell_code)``; default: the street) the response clock's figures of
     the urgent cases reported on local days ``start`` .. ``end``: {group: {step: row}},
-    with the district's under ``"district"``."""
+    with the district's under ``"district"``. Each case's steps are judged by its own
+    response clock (``cases.urgent.response_clock``), against its item's targets."""
     group = group or (lambda cell: cell[:9])
     lo = clock.local_day_start(datetime.combine(start, datetime.min.time(), clock.LOCAL_TZ))
     hi = clock.local_day_start(
         datetime.combine(end + timedelta(days=1), datetime.min.time(), clock.LOCAL_TZ)
     )
     rows = conn.execute(
-        select(
-            cases.c.id,
-            cases.c.cell_code,
-            cases.c.category_code,
-            cases.c.created_at,
-            *(cases.c[col] for col in STEP_COLUMNS.values()),
-        ).where(
+        select(cases).where(
             and_(
                 cases.c.urgent.is_(True),
                 cases.c.drill.is_(False),
@@ -118,29 +95,23 @@ def urgent_response(
             )
         )
     ).all()
-    flagged = _flag_times(conn, [r.id for r in rows])
     out: dict[str, dict[str, StepStats]] = {}
     for row in rows:
-        began = flagged.get(row.id) or clock.as_utc(row.created_at)
-        aims = targets(row.category_code)
-        for key in ("district", group(row.cell_code)):
+        case = case_from_row(row)
+        timer = response_clock(case, catalog.urgent_target(case.category_code), now)
+        if timer is None:
+            continue
+        for key in ("district", group(case.cell_code)):
             stats = out.setdefault(key, {step: StepStats() for step in STEPS})
-            for step in STEPS:
-                _count(stats[step], began, getattr(row, STEP_COLUMNS[step]), aims.get(step), now)
+            for step in timer.steps:
+                counted = stats[step.step]
+                if step.at is not None:
+                    minutes = (step.at - timer.start).total_seconds() / 60
+                    counted.minutes.append(max(0.0, minutes))
+                if step.met is not None:  # done, or not done and past its target
+                    counted.judged += 1
+                    counted.within += int(step.met)
     return {k: {step: s.as_row() for step, s in v.items()} for k, v in out.items()}
-
-
-def _count(
-    stats: StepStats, began: datetime, reached: datetime | None, aim: float | None, now: datetime
-) -> None:
-    if reached is not None:
-        minutes = (clock.as_utc(reached) - began).total_seconds() / 60
-        stats.minutes.append(max(0.0, minutes))
-        if aim is not None:
-            stats.judged += 1
-            stats.within += int(minutes <= aim)
-    elif aim is not None and now - began > timedelta(minutes=aim):
-        stats.judged += 1  # not reached, and its time is up: missed
 
 
 def patrol_coverage(

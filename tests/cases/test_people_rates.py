@@ -5,28 +5,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 
+from cases.model import Report
 from cases.people_rates import patrol_coverage, people_definitions, percentile, urgent_response
-from cases.schema import cases, events, patrol_cells, patrols
+from cases.schema import patrol_cells, patrols
 from cases.store import Store
-from tests.cases.history import OP, History, at
+from tests.cases.history import OP, WORKER, History, at
 
 A = "370102009001001"  # street 370102009
 B = "370102009001002"
 C = "370102003002001"  # street 370102003
-TARGETS = {"acknowledged": 2.0, "on_site": 5.0, "removed": 8.0}
+# AQ03 电动车楼道充电 (a fire hazard, urgent from its report): acknowledged within 2 min, on
+# site within 5, hazard removed within 8 (cases/data/urgent_targets.csv).
 
 
-def _targets(category: str) -> dict[str, float]:
-    return TARGETS if category == "AQ03" else {}
-
-
-def _urgent(store: Store, case_id: int, **steps: str) -> None:
-    """Mark a case urgent with its response steps at the given local times."""
-    values = {f"{k}": at(v) for k, v in steps.items()}
-    with store.engine.begin() as conn:
-        conn.execute(update(cases).where(cases.c.id == case_id).values(urgent=True, **values))
+def _steps(h: History, case_id: int, **at_: str) -> None:
+    """Take the response's steps through the workflow at the given local times."""
+    if "acknowledged" in at_:
+        h.do(at_["acknowledged"], case_id, "acknowledge", WORKER)
+    if "on_site" in at_:
+        h.do(at_["on_site"], case_id, "check_in", WORKER, lon=117.0, lat=36.65, accuracy=5.0)
+    if "removed" in at_:
+        h.do(at_["removed"], case_id, "remove_hazard", WORKER, "已断电")
 
 
 def test_percentile_is_a_value_that_occurred() -> None:
@@ -39,38 +40,46 @@ def test_percentile_is_a_value_that_occurred() -> None:
 
 def test_urgent_response_by_street_and_district(store: Store) -> None:
     h = History(store)
-    # Three urgent cases of street 009 and one of street 003; one drill and one normal case
+    # Three urgent cases of street 009 and one of street 003; a drill and a normal case
     # must not count.
     a = h.report("2026-11-20 10:00", A, "AQ03")
-    _urgent(
-        store,
+    _steps(
+        h,
         a,
-        acknowledged_at="2026-11-20 10:01",
-        on_site_at="2026-11-20 10:04",
-        hazard_removed_at="2026-11-20 10:07",
+        acknowledged="2026-11-20 10:01",
+        on_site="2026-11-20 10:04",
+        removed="2026-11-20 10:07",
     )  # all within: 1, 4, 7 min
     b = h.report("2026-11-20 11:00", B, "AQ03")
-    _urgent(store, b, acknowledged_at="2026-11-20 11:03", on_site_at="2026-11-20 11:12")
+    _steps(h, b, acknowledged="2026-11-20 11:03", on_site="2026-11-20 11:12")
     # b: ack 3 min (missed 2), on site 12 (missed 5), hazard not removed and 8 min long past
     c = h.report("2026-11-20 11:55", A, "AQ03")
     # c: nothing yet; at NOW (12:00) 5 minutes in: ack is missed (2), on site exactly due (5,
     # not past), removal still has time; only the ack is judged.
     d = h.report("2026-11-20 09:00", C, "AQ03")
-    _urgent(store, d, acknowledged_at="2026-11-20 09:02")
-    drill = h.report("2026-11-20 09:30", A, "AQ03")
-    _urgent(store, drill, acknowledged_at="2026-11-20 10:30")
-    with store.engine.begin() as conn:
-        conn.execute(update(cases).where(cases.c.id == drill).values(drill=True))
+    _steps(h, d, acknowledged="2026-11-20 09:02")
+    store.now = lambda: at("2026-11-20 09:30")
+    drill, _ = store.open_case(
+        Report("patrol", "AQ03", "演练", 117.0, 36.65, A, external_id="drill-1", drill=True)
+    )
+    _steps(h, drill.id, acknowledged="2026-11-20 09:31")
     h.report("2026-11-20 09:40", A, "SR03")  # not urgent
-    _urgent(store, c)
+    assert all(store.get(i).urgent for i in (a, b, c, d))
     now = at("2026-11-20 12:00")
+    day = date(2026, 11, 20)
     with store.read() as conn:
-        got = urgent_response(conn, date(2026, 11, 20), date(2026, 11, 20), _targets, now)
+        got = urgent_response(conn, day, day, store.catalog, now)
     street = got["370102009"]
     assert street["acknowledged"] == {"n": 2, "median": 1.0, "p90": 3.0, "judged": 3, "within": 1}
     assert street["on_site"] == {"n": 2, "median": 4.0, "p90": 12.0, "judged": 2, "within": 1}
-    assert street["removed"] == {"n": 1, "median": 7.0, "p90": 7.0, "judged": 2, "within": 1}
-    assert street["closed"]["n"] == 0 and street["closed"]["judged"] == 0  # no target
+    assert street["hazard_removed"] == {
+        "n": 1,
+        "median": 7.0,
+        "p90": 7.0,
+        "judged": 2,
+        "within": 1,
+    }
+    assert street["closed"]["n"] == 0 and street["closed"]["judged"] == 0  # 8 h: not yet
     assert got["370102003"]["acknowledged"]["within"] == 1
     assert got["district"]["acknowledged"] == {
         "n": 3,
@@ -80,32 +89,19 @@ def test_urgent_response_by_street_and_district(store: Store) -> None:
         "within": 2,
     }
     # Another day's window sees none of them.
+    other = date(2026, 11, 21)
     with store.read() as conn:
-        assert urgent_response(conn, date(2026, 11, 21), date(2026, 11, 21), _targets, now) == {}
+        assert urgent_response(conn, other, other, store.catalog, now) == {}
 
 
 def test_a_flagged_case_is_timed_from_its_flag(store: Store) -> None:
     h = History(store)
-    a = h.report("2026-11-20 10:00", A, "SR03")
-    _urgent(store, a, acknowledged_at="2026-11-20 10:31")
-    with store.engine.begin() as conn:  # the flag's event, as the workflow writes it
-        conn.execute(
-            insert(events).values(
-                seq=10_000,
-                kind="case.flag_urgent",
-                case_id=a,
-                at=at("2026-11-20 10:30"),
-                actor=OP.label,
-                from_status="reported",
-                to_status="reported",
-                reason="有人被困",
-                data={},
-            )
-        )
+    a = h.report("2026-11-20 10:00", A, "SR03")  # 垃圾满溢: not urgent by its item
+    h.do("2026-11-20 10:30", a, "flag_urgent", OP, "有人被困")
+    _steps(h, a, acknowledged="2026-11-20 10:31")
+    day = date(2026, 11, 20)
     with store.read() as conn:
-        got = urgent_response(
-            conn, date(2026, 11, 20), date(2026, 11, 20), lambda _c: TARGETS, at("2026-11-20 12:00")
-        )
+        got = urgent_response(conn, day, day, store.catalog, at("2026-11-20 12:00"))
     assert got["district"]["acknowledged"]["median"] == 1.0
 
 
