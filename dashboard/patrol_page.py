@@ -27,6 +27,7 @@ from cases.patrols import Patrols
 from cases.workflow import CHECK_IN_RADIUS_M
 from dashboard.i18n import LANGS, labels
 from dashboard.patrol_api import MINE_DAYS, patrol_api
+from dashboard.urgent_page import urgent_config
 
 if TYPE_CHECKING:
     from app import Core
@@ -42,6 +43,10 @@ SCRIPTS = (
     "gridcc/patrol.js",
 )
 STYLE = "patrol.css"
+# The urgent fast path on the phone: the banner and its alarm (assets/gridcc/urgentbanner.js)
+# on the page's own socket, for a worker who may be alerted (access.alert_rooms).
+URGENT_SCRIPTS = ("vendor/socket.io.min.js", "gridcc/dom.js", "gridcc/urgentbanner.js")
+URGENT_STYLE = "urgent.css"
 PATROL_TIMING = {
     "positionMs": 15_000,  # share the position this often while on patrol
     "freshFixMs": 60_000,  # a fix older than this is not sent as where one is
@@ -120,7 +125,16 @@ def page_html(core: Core, lang: str, actor: Any, person: Any) -> str:
     config = json.dumps(patrol_config(core, lang, actor, person), ensure_ascii=False)
     config = config.replace("<", "\\u003c")  # never ends the script element early
     other = "zh" if lang == "en" else "en"
-    scripts = "".join(f'<script src="{_asset(s)}" defer></script>' for s in SCRIPTS)
+    alerted = bool(access.alert_rooms(actor))
+    names = SCRIPTS + (URGENT_SCRIPTS if alerted else ())
+    scripts = "".join(f'<script src="{_asset(s)}" defer></script>' for s in names)
+    urgent = ""
+    if alerted:
+        cfg = json.dumps(urgent_config(actor, lang, panel=False), ensure_ascii=False)
+        urgent = (
+            f'<link rel="stylesheet" href="{_asset(URGENT_STYLE)}">'
+            f'<div id="urgent-root" class="urgent-root" data-urgent="{escape(cfg)}"></div>'
+        )
 
     def t(key: str) -> str:
         return escape(w[key])
@@ -130,7 +144,7 @@ def page_html(core: Core, lang: str, actor: Any, person: Any) -> str:
 <meta name="theme-color" content="#0f4c81"><title>{t("patrol_title")} · gridcc</title>
 <link rel="stylesheet" href="{_asset(STYLE)}">
 <script type="application/json" id="patrol-config">{config}</script>{scripts}</head>
-<body><main id="patrol-app" class="pt">
+<body>{urgent}<main id="patrol-app" class="pt">
 <header class="pt-head"><h1>{t("patrol_title")}</h1>
 <span class="pt-who">{escape(person.name)}</span>
 <span id="pt-net" class="pt-net">{t("patrol_online")}</span>

@@ -373,3 +373,46 @@ def test_a_lost_answer_and_a_reload_still_make_one_case(
     kept = again.evaluate("() => window.gridcc.patrol.state.items")
     assert [(i["caseId"], i["duplicate"]) for i in kept] == [(stored[0][0], True)]
     context.close()
+
+
+def test_an_urgent_report_alerts_the_phone_and_is_acknowledged_there(
+    browser: Any, server: tuple[str, str, dict[str, Any]], tmp_path: Path
+) -> None:
+    """A worker on patrol reports a fire hazard (urgent from its report): as the nearest
+    worker on patrol they are alerted at once on the phone — a banner that stays — and
+    acknowledge it there; the case's response clock has its first step."""
+    base, url, seeded = server
+    x, y = seeded["at"]
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        permissions=["geolocation"],
+        geolocation={"longitude": x, "latitude": y, "accuracy": 10},
+    )
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "w1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/patrol*", timeout=30_000)
+    page.wait_for_selector("#pt-pos:has-text('±10')", timeout=20_000)
+    page.click("#pt-toggle")
+    page.wait_for_selector("#pt-state:text-is('巡查中')", timeout=20_000)
+    page.wait_for_selector("#pt-since:has-text('已巡 1 个网格')", timeout=20_000)
+
+    report(page, "AQ03", "楼道内电动车充电冒烟", photo(tmp_path / "f.jpg", "#aa3333", "F"))
+    banner = page.wait_for_selector(".urgent-banner", timeout=20_000)
+    assert "电动车楼道充电" in banner.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "patrol-phone-urgent-alert.png"))
+    fire = next(c for c in stored_patrol_cases(url) if "冒烟" in c[2])
+    assert read_case(url, fire[0]).urgent and read_case(url, fire[0]).acknowledged_at is None
+    page.click(".urgent-banner .urgent-ack")
+    page.wait_for_selector(".urgent-banner", state="detached", timeout=20_000)
+    assert eventually(lambda: read_case(url, fire[0]).acknowledged_at is not None, True)
+    assert errors == [] and page.evaluate("window.__cspViolations || []") == []
+    context.close()
