@@ -1,4 +1,5 @@
-"""The KPI page (/kpi): closure times, trends, the league table and every KPI's definition
+"""The KPI page (/kpi): closure times, trends, the league table, the people side (patrol
+coverage, 主动发现率, urgent response by street) and every KPI's definition
 in words and as the formula that computes it (the section ``#definitions``, linked from the
 wall's KPI strip). A Dash callback refreshes it once a minute and checks the role each time.
 
@@ -16,12 +17,14 @@ from dash.exceptions import PreventUpdate
 
 from cases import clock
 from cases.kpi import closure_hours, compute_kpis, daily, definitions
+from cases.people_rates import people_definitions
 from cases.rollup import DISTRICT
 from cases.stages import CENTER
 from dashboard import rates
 from dashboard.i18n import labels, pick_lang
 from dashboard.kpi_figures import closure_histogram, kpi_trend
 from dashboard.kpi_league import DEFAULT_SORT, LEAGUE_KPIS, league_table
+from dashboard.people_league import people_figures, people_table
 from dashboard.signed_in import denied, who
 from dashboard.wall import DEFINITIONS_ANCHOR, may_view, page
 
@@ -33,6 +36,7 @@ LANG = "kpi-lang"
 CLOSURE = "kpi-closure"
 TREND = "kpi-trend"
 LEAGUE = "kpi-league"
+PEOPLE = "kpi-people"
 DEFINITIONS = DEFINITIONS_ANCHOR  # the section's id: /kpi#definitions, linked from the wall
 TREND_KPIS = ("closed_3d", "closed_7d", "satisfaction", "handle_on_time")
 # The closure chart's lines: the KPIs it marks, at their days.
@@ -79,7 +83,7 @@ def definitions_section(lang: str) -> html.Section:
     from the same terms, cases.kpi_defs) and its target."""
     words = labels(lang)
     rows = []
-    for d in definitions(lang):
+    for d in [*definitions(lang), *people_definitions(lang)]:
         target = "—"
         if d["target"] is not None:
             sign = "≥" if d["higher_is_better"] else "≤"
@@ -185,6 +189,14 @@ def layout(ctx: Any, lang: str | None = None, **_query: str) -> html.Div:
                         className="kpi-league",
                         children=[html.H2(words["league_title"]), html.Div(id=LEAGUE)],
                     ),
+                    html.Section(
+                        className="kpi-league kpi-people",
+                        children=[
+                            html.H2(words["people_side_title"]),
+                            html.Div(id=PEOPLE),
+                            html.P(words["people_note"], className="league-sort"),
+                        ],
+                    ),
                     definitions_section(lang),
                 ],
             ),
@@ -197,6 +209,7 @@ def register_callbacks(app: Dash, ctx: Any) -> None:
         Output(CLOSURE, "figure"),
         Output(TREND, "figure"),
         Output(LEAGUE, "children"),
+        Output(PEOPLE, "children"),
         Input(TICK, "n_intervals"),
         Input(PERIOD, "value"),
         Input(DIM, "value"),
@@ -205,12 +218,13 @@ def register_callbacks(app: Dash, ctx: Any) -> None:
     )
     def refresh(
         _tick: int | None, days: int, dim: str, sort: str, lang: str
-    ) -> tuple[Any, Any, Any]:
+    ) -> tuple[Any, Any, Any, Any]:
         if not may_view(ctx.auth, "kpi"):
             raise PreventUpdate  # no data for a browser that may not see it
         if days not in PERIODS or dim not in DIMS or sort not in LEAGUE_KPIS:
             raise PreventUpdate
-        return charts(ctx, days, dim, pick_lang(lang), sort)
+        lang = pick_lang(lang)
+        return (*charts(ctx, days, dim, lang, sort), people_section(ctx, days, lang))
 
 
 def charts(
@@ -234,6 +248,13 @@ def charts(
     return hist, trend, league
 
 
+def people_section(ctx: Any, days: int, lang: str) -> html.Div:
+    """The people side of the period: patrol coverage, 主动发现率, urgent response."""
+    start, end = period(days, ctx.store)
+    figures = people_figures(ctx, start, end, ctx.store.now())
+    return people_table(figures, _names(ctx, "street", lang), labels(lang))
+
+
 def skeleton() -> html.Div:
     """The page's ids for Dash's validation layout (the real layout needs a request)."""
     return html.Div(
@@ -246,5 +267,6 @@ def skeleton() -> html.Div:
             dcc.Graph(id=CLOSURE),
             dcc.Graph(id=TREND),
             html.Div(id=LEAGUE),
+            html.Div(id=PEOPLE),
         ]
     )

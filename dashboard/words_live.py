@@ -4,6 +4,16 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
+        "people_side_title": "网格力量：巡查与紧急响应",
+        "people_coverage": "巡查覆盖率",
+        "people_found_on_patrol": "主动发现率",
+        "people_urgent_cases": "紧急案件",
+        "people_step_acknowledged": "首次响应",
+        "people_step_on_site": "到达现场",
+        "people_step_hazard_removed": "隐患消除",
+        "people_median_p90": "（中位/P90，分钟）",
+        "people_within_target": "目标内",
+        "people_note": "紧急案件不含演练；到达现场以在案发地点签到为准。",
         # the people on patrol on the live map
         "mode_patrol": "巡查覆盖",
         "map_title_patrol": "今日网格巡查覆盖",
@@ -23,6 +33,16 @@ LABELS: dict[str, dict[str, str]] = {
         "nearest_seen": "{s} 秒前",
     },
     "en": {
+        "people_side_title": "People on the grid: patrols and urgent response",
+        "people_coverage": "Patrol coverage",
+        "people_found_on_patrol": "Found on patrol",
+        "people_urgent_cases": "Urgent cases",
+        "people_step_acknowledged": "Acknowledged",
+        "people_step_on_site": "On site",
+        "people_step_hazard_removed": "Hazard removed",
+        "people_median_p90": " (median / p90, min)",
+        "people_within_target": "Within target",
+        "people_note": "Urgent cases without drills; on site means a check-in at the case's place.",
         "mode_patrol": "Patrol coverage",
         "map_title_patrol": "Patrol coverage today by grid cell",
         "legend_patrol": "Patrolled today",

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from cases.kpi import KPIS, definitions
+from cases.people_rates import people_definitions
 from cases.store import Store
-from dashboard import kpi_league, kpi_page, wall
+from dashboard import kpi_league, kpi_page, rates, wall
 from dashboard.i18n import LANGS, labels
 from dashboard.wall import WallContext
 from geo.grid import Grid
@@ -46,7 +47,10 @@ def test_every_kpi_is_defined_in_words_and_by_its_formula_with_its_target(lang: 
     section = kpi_page.definitions_section(lang)
     assert section.id == "definitions" == wall.DEFINITIONS_ANCHOR  # the wall links it
     rows = {_data(c, "data-kpi"): c for c in _walk(section) if _data(c, "data-kpi")}
-    assert set(rows) == {k.code for k in KPIS}
+    people = {d["code"]: d for d in people_definitions(lang)}
+    assert set(rows) == {k.code for k in KPIS} | set(people)
+    for code, d in people.items():  # the people side's rates, beside the KPI table's
+        assert all(d[part] in _text(rows[code]) for part in ("name", "definition", "formula"))
     for kpi in KPIS:
         text = _text(rows[kpi.code])
         name, words = (
@@ -175,3 +179,47 @@ def test_the_league_is_ordered_on_exact_fractions_and_shows_tenths_and_meets() -
     cell = kpi_league._cell({"value": 0.96, "n": 96, "d": 100, "tenths": 949, "meets": False}, by)
     assert (_text(cell), cell.className, cell.title) == ("94.9%", "misses", "96/100")
     assert kpi_league.shown(counts["y"]["returns"], returns) == "5"
+
+
+def test_the_people_side_shows_coverage_found_on_patrol_and_urgent_response(
+    store: Store, grid: Grid
+) -> None:
+    """One street's row, counted by hand: 2 of its cells patrolled on 1 of 7 days, 1 of 2
+    cases found on patrol, one fire hazard acknowledged in 1 min, on site in 4 (both within
+    target) and its hazard removed in 9 (missed: 8)."""
+    from sqlalchemy import insert
+
+    from cases.schema import patrol_cells, patrols
+    from tests.cases.history import WORKER
+
+    cell = grid.codes[0]
+    street = cell[:9]
+    h = History(store)
+    fire = h.report("2026-11-19 10:00", cell, "AQ03")  # found on patrol
+    h.report("2026-11-19 10:05", cell, "SR03", source="hotline")
+    h.do("2026-11-19 10:01", fire, "acknowledge", WORKER)
+    lon, lat = store.get(fire).lon, store.get(fire).lat
+    h.do("2026-11-19 10:04", fire, "check_in", WORKER, lon=lon, lat=lat, accuracy=5.0)
+    h.do("2026-11-19 10:09", fire, "remove_hazard", WORKER, "已断电")
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(patrols).values(id=1, person_id="gw", started_at=at("2026-11-19 08:00"))
+        )
+        conn.execute(
+            insert(patrol_cells),
+            [
+                {"patrol_id": 1, "cell_code": c, "first_at": at("2026-11-19 09:00")}
+                for c in grid.codes[:2]
+            ],
+        )
+    store.now = lambda: at("2026-11-20 10:00")
+    ctx = WallContext(store=store, grid=grid, auth=None)  # type: ignore[arg-type]
+    table = kpi_page.people_section(ctx, 7, "zh")
+    rows = {_data(c, "data-key"): c for c in _walk(table) if _data(c, "data-key")}
+    cells_in_street = sum(code[:9] == street for code in grid.codes)
+    texts = [_text(c) for c in rows[street].children[1:]]
+    assert texts[0] == rates.percent(2 / (cells_in_street * 7))  # coverage, cell-days
+    assert texts[1] == "50.0%"  # 主动发现率
+    assert texts[2] == "1"  # urgent cases (judged on their first step)
+    assert texts[3:9] == ["1.0 / 1.0", "100.0%", "4.0 / 4.0", "100.0%", "9.0 / 9.0", "0.0%"]
+    assert {"district", street} <= set(rows)
