@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import threading
 import time
@@ -157,6 +158,8 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
     from cases.kpi import compute_kpis, definitions
     from dashboard import rates
     from feeds.operations import OpsParams, run_operations, then_and_now
+    from feeds.operations.history import default_start
+    from feeds.operations.people_summary import people_lines, ready_people
 
     with tqdm(total=100, desc="simulating", unit="%", file=sys.stderr, disable=None) as bar:
         done = [0]
@@ -167,6 +170,9 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
                 bar.update(step)
                 done[0] += step
 
+        first = default_start(args.days).astimezone(clock.LOCAL_TZ).date()
+        days = max(1, math.ceil(args.days))
+        worker_of = ready_people(core.store, core.grid, first, days, args.seed)
         summary = run_operations(
             core.store,
             core.grid,
@@ -175,6 +181,7 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
             seed=args.seed,
             params=OpsParams(capacity_scale=args.staff),
             progress=advance,
+            worker_of=worker_of,
         )
     print("\n".join(summary.lines()))
     end: date = clock.as_utc(summary.start).astimezone(clock.LOCAL_TZ).date()
@@ -201,6 +208,7 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
             old = f"{name} {rates.percent(value, higher)} ({n}/{den})"
         fraction = f"{v['n']}/{v['d'] or '-'}"
         print(f"  {d['name']:<24} {shown:>8} {fraction:>12}   {old:<30}{target}")
+    print("\n".join(people_lines(core.store, core.grid, start, end, now)))
 
 
 def _simulate(args: argparse.Namespace) -> None:
