@@ -253,19 +253,3 @@ def open_urgent(store: Any, unacknowledged: bool = False) -> list[Case]:
         rows = conn.execute(query.order_by(c.id)).all()
     found = [case_from_row(r) for r in rows]
     return sorted(found, key=lambda case: (case.urgent_at or case.created_at, case.id))
-
-
-def rate_targets(catalog: Any) -> Callable[[str], dict[str, float]]:
-    """The catalog's targets as the people-side rates ask for them, by item code
-    (``cases.people_rates``: minutes per step, hazard removed as ``removed``)."""
-
-    def of(code: str) -> dict[str, float]:
-        target = catalog.urgent_target(code)
-        return {
-            "acknowledged": target.acknowledged,
-            "on_site": target.on_site,
-            "removed": target.hazard_removed,
-            "closed": target.closed,
-        }
-
-    return of

@@ -176,11 +176,3 @@ def test_the_shipped_targets_name_the_fast_path_items_and_the_fire_default() -> 
     assert at_report == {"AQ03", "SR11", "AQ04", "AQ15", "AQ07", "AQ10", "AQ05", "AQ17", "CG16"}
     fire = {"AQ01", "AQ03", "AQ11", "AQ13", "SR11"}
     assert {c for c in fire if catalog.urgent_target(c).hazard_removed == 8} == fire
-
-
-def test_the_rates_read_the_catalogs_targets() -> None:
-    from cases.urgent import rate_targets
-
-    of = rate_targets(load_catalog())
-    assert of("AQ03") == {"acknowledged": 2, "on_site": 5, "removed": 8, "closed": 480}
-    assert of("SR01")["removed"] == 60  # a flagged item: the default
