@@ -23,7 +23,9 @@ STALE_S = 20.0  # a phone sends every ~15 s: a dot this old has missed one
 LABEL_ZOOM = 14.0  # names beside the dots from this zoom on
 MAX_LABELS = 150  # names drawn at most (the ones on screen)
 DOT_COLORS = {"fresh": "#3ee07f", "stale": "#8a97a6", "ring": "#ffffff"}
-DOT_RADIUS = ((10.0, 4.5), (15.0, 8.0))  # (zoom, CSS px): from the district to a street
+# (zoom, CSS px): small over the whole district (a thousand people must not hide the cells
+# beneath them), larger from a street on
+DOT_RADIUS = ((11.0, 2.2), (16.0, 7.0))
 # 0 not yet, 1 partly (a community or street), 2 patrolled
 COVERAGE_COLORS = ("#6b3440", "#c08a2d", "#2f9e6e")
 COVERAGE_URL = "/api/patrol/coverage"

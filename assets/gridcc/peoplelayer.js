@@ -210,7 +210,7 @@
       ctx.fillStyle = stale ? c.stale : c.fresh;
       ctx.globalAlpha = stale ? 0.6 : 1;
       ctx.strokeStyle = c.ring;
-      ctx.lineWidth = stale ? 0.5 : 1.5;
+      ctx.lineWidth = stale ? 0.5 : Math.min(1.5, r / 3);  // a thin ring on a small dot
       data.features.forEach(function (f) {
         if (f.properties.stale !== stale) return;
         var p = map.project(f.geometry.coordinates);

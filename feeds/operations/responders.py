@@ -80,7 +80,7 @@ class Responders:
     def _pick(self, stored: Case) -> str:
         walkers, here = self.walkers, self.on_patrol()
         if walkers is not None and here:
-            candidates = [pid for pid in here if pid in walkers._index]
+            candidates = [pid for pid in here if pid in walkers]
             if candidates:
                 return min(candidates, key=lambda p: walkers.distance(p, stored.lon, stored.lat))
         return self.worker_of(stored.cell_code) or f"gw-{stored.cell_code}"
@@ -100,7 +100,9 @@ class Responders:
             return
         self.counts["acknowledged"] += 1
         walkers = self.walkers
-        if walkers is not None and r.responder in walkers._index:
+        # Live, a responder out on patrol walks there for real; in the fast history (no one
+        # is out walking: the walkers stand still) the way is drawn.
+        if walkers is not None and r.responder in self.on_patrol():
             walkers.call_to(r.responder, r.lon, r.lat)
             r.walking = True
             self.d.after(CHECK_EVERY_S, self._walking, r)

@@ -59,6 +59,9 @@ class Walkers:
         self.pause = np.zeros(n)
         self.called = np.zeros(n, dtype=bool)
 
+    def __contains__(self, person_id: object) -> bool:
+        return person_id in self._index
+
     def index(self, person_id: str) -> int:
         return self._index[person_id]
 
