@@ -139,12 +139,14 @@ def test_the_kpi_callback_and_pages_check_the_role(center: tuple[GridCC, dict[st
     g, _ = center
     payload = {
         "output": (
-            f"..{kpi_page.CLOSURE}.figure...{kpi_page.TREND}.figure...{kpi_page.LEAGUE}.children.."
+            f"..{kpi_page.CLOSURE}.figure...{kpi_page.TREND}.figure...{kpi_page.LEAGUE}.children"
+            f"...{kpi_page.PEOPLE}.children.."
         ),
         "outputs": [
             {"id": kpi_page.CLOSURE, "property": "figure"},
             {"id": kpi_page.TREND, "property": "figure"},
             {"id": kpi_page.LEAGUE, "property": "children"},
+            {"id": kpi_page.PEOPLE, "property": "children"},
         ],
         "inputs": [
             {"id": kpi_page.TICK, "property": "n_intervals", "value": 1},
@@ -164,6 +166,8 @@ def test_the_kpi_callback_and_pages_check_the_role(center: tuple[GridCC, dict[st
     assert kpi_page.CLOSURE in shown
     # The league names the order it is in, and the center's own desks have their row.
     assert "按「按期处置率」排序" in json.dumps(shown[kpi_page.LEAGUE], ensure_ascii=False)
+    assert "巡查覆盖率" not in json.dumps(shown[kpi_page.LEAGUE], ensure_ascii=False)
+    assert kpi_page.PEOPLE in shown  # the people side, to the same people only
     # The page layouts themselves refuse to render data for an anonymous browser.
     ctx = wall.WallContext(store=g.store, grid=g.grid, auth=g.server.extensions["gridcc_auth"])
     with g.server.test_request_context("/"):
