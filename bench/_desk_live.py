@@ -39,8 +39,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str, spool: Path, log: Path) -> Iterator[str]:
-    """``gridcc serve`` on a free port, in production mode; its base URL."""
+def served(
+    database_url: str, spool: Path, log: Path, extra: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``gridcc serve`` on a free port, in production mode (``extra``: more settings); its
+    base URL."""
     port = _free_port()
     env = {
         **os.environ,
@@ -52,6 +55,7 @@ def served(database_url: str, spool: Path, log: Path) -> Iterator[str]:
         "PORT": str(port),
         "SIMULATE_RATE": "0",
         "SPOOL_DIR": str(spool),
+        **(extra or {}),
     }
     with open(log, "wb") as out:
         proc = subprocess.Popen(

@@ -57,9 +57,7 @@ import json
 import os
 import queue
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -74,7 +72,6 @@ import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SECRET = "bench-positions-secret-of-at-least-32-characters"
 PASSWORD = "bench-password-7-positions"
 
 from app import Settings  # noqa: E402
@@ -116,54 +113,14 @@ PAGE_READ = """() => { const b = window.__bench, s = window.gridcc.lead.live.sta
     gaps: b.gaps.splice(0) }; }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def served(database_url: str, redis_url: str, tmp: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "GRIDCC_ENV": "production",
-        "SECRET_KEY": SECRET,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "SIMULATE_RATE": "0",
-        "SPOOL_DIR": str(tmp / "spool"),
-        "MEDIA_DIR": str(tmp / "media"),
-    }
-    log = tmp / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"gridcc serve exited: {log.read_text()[-2000:]}")
-                try:
-                    if requests.get(f"{base}/api/seq", timeout=1).status_code < 500:
-                        break
-                except requests.RequestException:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gridcc serve did not start within 90 s")
-                time.sleep(0.1)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    """``gridcc serve`` (bench/_desk_live.py) on this run's store and Redis."""
+    from _desk_live import served as serve
+
+    extra = {"REDIS_URL": redis_url, "MEDIA_DIR": str(tmp / "media")}
+    with serve(database_url, tmp / "spool", tmp / "server.log", extra) as base:
+        yield base
 
 
 class LeadSocket:

@@ -104,6 +104,16 @@ def photo(path: Path, colour: str, words: str) -> Path:
     return path
 
 
+def sign_in(page: Any, base: str, accuracy: int) -> None:
+    """The worker signs in, lands on /patrol, and the page has the phone's fix."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "w1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/patrol*", timeout=30_000)
+    page.wait_for_selector(f"#pt-pos:has-text('±{accuracy}')", timeout=20_000)
+
+
 def states(page: Any) -> list[str]:
     return page.eval_on_selector_all("#pt-queue-list li", "els => els.map(e => e.dataset.state)")
 
@@ -170,12 +180,7 @@ def test_a_day_of_patrol_on_a_phone(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "w1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/patrol*", timeout=30_000)
-    page.wait_for_selector("#pt-pos:has-text('±12')", timeout=20_000)
+    sign_in(page, base, 12)
 
     # Start the patrol: the position goes to the book and the cell is patrolled today.
     page.click("#pt-toggle")
@@ -395,12 +400,7 @@ def test_an_urgent_report_alerts_the_phone_and_is_acknowledged_there(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "w1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/patrol*", timeout=30_000)
-    page.wait_for_selector("#pt-pos:has-text('±10')", timeout=20_000)
+    sign_in(page, base, 10)
     page.click("#pt-toggle")
     page.wait_for_selector("#pt-state:text-is('巡查中')", timeout=20_000)
     page.wait_for_selector("#pt-since:has-text('已巡 1 个网格')", timeout=20_000)
