@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from flask_socketio import SocketIO
 
+    from cases.actors import Role
     from cases.bus import EventBus
     from cases.keys import KeyRing
     from cases.people import Roster
@@ -143,6 +144,13 @@ SETTINGS: list[tuple[str, str, str]] = [
         "is not entered) from which the wall and the admin page warn.",
     ),
     (
+        "POSITION_ROLES",
+        "operator,lead,wall",
+        "Who sees where the people on patrol are (the map's dots, the nearest people to a "
+        "case): a comma-separated choice among operator, lead and wall; it can narrow that "
+        "list, never widen it (liaisons, grid workers and admins never see positions).",
+    ),
+    (
         "SIMULATE_RATE",
         "0",
         "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
@@ -177,6 +185,7 @@ class Settings:
     intake_stream_setting: str = ""
     presence_seconds: float = 90.0
     calendar_warn_days: int = WARN_DAYS
+    position_roles_setting: str = "operator,lead,wall"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -210,7 +219,9 @@ class Settings:
             intake_stream_setting=values["INTAKE_STREAM"],
             presence_seconds=float(values["PRESENCE_SECONDS"]),
             calendar_warn_days=int(values["CALENDAR_WARN_DAYS"]),
+            position_roles_setting=values["POSITION_ROLES"],
         )
+        _ = settings.position_roles  # a wrong value stops the start, saying why
         if settings.env != "development" and (
             settings.secret_key == DEV_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH
         ):
@@ -220,6 +231,16 @@ class Settings:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
             )
         return settings
+
+    @property
+    def position_roles(self) -> frozenset[Role]:
+        """The roles that see the people on patrol (``POSITION_ROLES``, checked)."""
+        from cases.access import position_roles
+
+        try:
+            return position_roles(self.position_roles_setting)
+        except ValueError as exc:
+            raise SystemExit(f"POSITION_ROLES: {exc}") from None
 
     @property
     def photo_limits(self) -> PhotoLimits:

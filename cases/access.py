@@ -98,15 +98,26 @@ def may_edit_roster(actor: Actor | None) -> bool:
     return is_person(actor) and actor is not None and actor.role is Role.ADMIN
 
 
+def position_roles(setting: str) -> frozenset[Role]:
+    """The roles a ``POSITION_ROLES`` setting names ("operator,lead"): among
+    ``POSITION_ROLES`` only (a setting narrows who sees positions, never widens it)."""
+    names = [n.strip() for n in setting.split(",") if n.strip()]
+    allowed = {r.value for r in POSITION_ROLES}
+    wrong = [n for n in names if n not in allowed]
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)} may not see positions (only {sorted(allowed)})")
+    return frozenset(Role(n) for n in names)
+
+
 def may_see_positions(actor: Actor | None, roles: frozenset[Role] = POSITION_ROLES) -> bool:
     """Whether ``actor`` may see where the people on patrol are (``roles``: the setting)."""
-    return actor is not None and actor.role in roles
+    return actor is not None and actor.role in roles & POSITION_ROLES
 
 
-def may_see_nearest(actor: Actor | None) -> bool:
+def may_see_nearest(actor: Actor | None, roles: frozenset[Role] = POSITION_ROLES) -> bool:
     """The nearest people on patrol to a case, in the case view: one who may see positions
     and opens cases (never the wall, which opens none, nor a liaison or a grid worker)."""
-    return may_see_positions(actor) and may_read_case_detail(actor)
+    return may_see_positions(actor, roles) and may_read_case_detail(actor)
 
 
 def may_see_patrol_coverage(actor: Actor | None) -> bool:

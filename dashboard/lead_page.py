@@ -76,7 +76,9 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     actor = ctx.auth.current_actor()
     assert actor is not None  # may_view let us in
     view = access.live_view(actor)
-    config = people_map.with_people(desk_map.desk_config(ctx, lang, actor, PAGE), actor, lang)
+    config = people_map.with_people(
+        desk_map.desk_config(ctx, lang, actor, PAGE), actor, lang, ctx.position_roles
+    )
     snapshot = ctx.store.snapshot(view=view)
     status = desk_map.header_status(ctx.auth, lang, words, here="lead")
     return page(

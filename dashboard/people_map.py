@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from cases import access
+from cases.actors import Role
 from cases.positions import MAX_AGE_S
 from cases.workflow import Actor
 from dashboard.i18n import labels
@@ -62,11 +63,18 @@ def shows_coverage(actor: Actor | None) -> bool:
     return access.may_see_patrol_coverage(actor)
 
 
-def with_people(config: dict[str, Any], actor: Actor | None, lang: str) -> dict[str, Any]:
-    """``config`` (a live map page's) with what ``actor`` may see of the people on patrol."""
-    out = {**config, "people": people_look() if access.may_see_positions(actor) else None}
+def with_people(
+    config: dict[str, Any],
+    actor: Actor | None,
+    lang: str,
+    roles: frozenset[Role] = access.POSITION_ROLES,
+) -> dict[str, Any]:
+    """``config`` (a live map page's) with what ``actor`` may see of the people on patrol
+    (``roles``: the ``POSITION_ROLES`` setting)."""
+    seen = access.may_see_positions(actor, roles)
+    out = {**config, "people": people_look() if seen else None}
     if shows_coverage(actor):
         modes = {**config["map"]["modes"], MODE: coverage_mode(labels(lang))}
         out["map"] = {**config["map"], "modes": modes}
-    out["nearestUrl"] = NEAREST_URL if access.may_see_nearest(actor) else None
+    out["nearestUrl"] = NEAREST_URL if access.may_see_nearest(actor, roles) else None
     return out

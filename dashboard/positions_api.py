@@ -16,6 +16,7 @@ from cases.model import UnknownCase
 from cases.people import Roster
 from cases.positions import MAX_AGE_S, PositionBook
 from cases.store import Store
+from cases.workflow import Role
 from dashboard.auth import Auth
 from geo.grid import Grid
 
@@ -47,7 +48,12 @@ def coverage_today(store: Store, grid: Grid) -> dict[str, Any]:
 
 
 def positions_api(
-    store: Store, grid: Grid, roster: Roster, book: PositionBook, auth: Auth
+    store: Store,
+    grid: Grid,
+    roster: Roster,
+    book: PositionBook,
+    auth: Auth,
+    roles: frozenset[Role] = access.POSITION_ROLES,
 ) -> Blueprint:
     bp = Blueprint("positions_api", __name__)
 
@@ -57,7 +63,7 @@ def positions_api(
         return jsonify(coverage_today(store, grid)), 200
 
     @bp.get("/api/cases/<int:case_id>/nearest")
-    @auth.require(access.may_see_nearest)
+    @auth.require(lambda actor: access.may_see_nearest(actor, roles))
     def nearest(case_id: int) -> tuple[Response, int]:
         actor = auth.current_actor()
         raw = request.args.get("k", str(NEAREST_DEFAULT))

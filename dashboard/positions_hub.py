@@ -34,7 +34,7 @@ from flask_socketio import SocketIO
 
 from cases import access
 from cases.positions import MAX_AGE_S, Position, PositionBook
-from cases.workflow import Actor
+from cases.workflow import Actor, Role
 
 EVENT_NAME = "positions"
 ROOM = "positions"
@@ -73,11 +73,13 @@ class PositionsHub:
         book: PositionBook,
         every: float = FRAME_S,
         max_age: float = MAX_AGE_S,
+        roles: frozenset[Role] = access.POSITION_ROLES,
     ) -> None:
         self.socketio = socketio
         self.book = book
         self.every = every
         self.max_age = max_age
+        self.roles = roles  # who may see positions (the POSITION_ROLES setting)
         self.frames = 0  # sent by this process (the bench reads it)
         self._members: set[str] = set()  # this process's sockets in the room
         self._pending: set[str] = set()  # admitted, waiting for the whole set
@@ -96,7 +98,7 @@ class PositionsHub:
     def admit(self, sid: str, actor: Actor | None) -> bool:
         """A socket was admitted (``dashboard.hub``): if its person may see positions, it
         gets the whole set with the next frame, then joins the room."""
-        if not access.may_see_positions(actor):
+        if not access.may_see_positions(actor, self.roles):
             return False
         with self._lock:
             self._pending.add(sid)

@@ -14,6 +14,7 @@ from typing import Any
 from dash import html
 
 from cases import access, clock, sla
+from cases.actors import Role
 from cases.calendar import WARN_DAYS
 from cases.kpi import compute_kpis, definitions
 from cases.model import CLOSED_STATES, Status
@@ -60,6 +61,7 @@ class WallContext:
     auth: Auth
     tile_url: str = ""  # raster tiles under the map ({z}/{x}/{y}); empty: none
     calendar_warn_days: int = WARN_DAYS  # warn this long before the calendar runs out
+    position_roles: frozenset[Role] = access.POSITION_ROLES  # who sees the people on patrol
 
 
 def may_view(auth: Auth, page_name: str = "wall") -> bool:
@@ -363,7 +365,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
         return denied(ctx.auth, words, lang, words["title"], "/")
     snapshot = ctx.store.snapshot()
     actor = ctx.auth.current_actor()
-    config = people_map.with_people(browser_config(ctx, lang), actor, lang)
+    config = people_map.with_people(browser_config(ctx, lang), actor, lang, ctx.position_roles)
     return page(
         lang,
         "wall",

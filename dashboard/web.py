@@ -126,7 +126,7 @@ def start(
     server.register_blueprint(admin_api(auth))
     presence = PresenceHub(socketio, presence_book(settings), core.store, core.grid, core.users)
     positions = position_book(settings)
-    people = PositionsHub(socketio, positions)
+    people = PositionsHub(socketio, positions, roles=settings.position_roles)
     hub = Hub(socketio, auth, settings.session_sweep_seconds, presence, people)
     hub.init_handlers()
     core.bus.subscribe(hub.publish)
@@ -149,7 +149,9 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
     )
     server.register_blueprint(presence_api(web.presence, auth))
     server.register_blueprint(
-        positions_api(core.store, core.grid, core.roster, web.positions, auth)
+        positions_api(
+            core.store, core.grid, core.roster, web.positions, auth, settings.position_roles
+        )
     )
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(export_api(core.store, auth))
@@ -174,7 +176,12 @@ def add_people_routes(web: Web, core: Core) -> None:
 def finish(web: Web, core: Core, settings: Settings, assets: Path) -> Dash:
     """The Dash pages, then the guards with the CSP of every inline script now known."""
     pages = PageContext(
-        core.store, core.grid, web.auth, settings.tile_url, settings.calendar_warn_days
+        core.store,
+        core.grid,
+        web.auth,
+        settings.tile_url,
+        settings.calendar_warn_days,
+        settings.position_roles,
     )
     dash_app = build_dash(web.server, pages, assets)
     csp = guards.content_security_policy(settings.tile_url, dash_app.csp_hashes())

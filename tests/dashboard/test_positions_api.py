@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import insert
 
-from app import GridCC
+from app import GridCC, Settings
 from cases import clock
 from cases.people import Person
 from cases.positions import MAX_AGE_S, Position, distance_m
 from cases.schema import patrol_cells, patrols
-from cases.workflow import Role
+from cases.workflow import Actor, Role
 from geo.grid import Grid
 from tests.dashboard.conftest import PASSWORD, login, open_case
 
@@ -138,3 +139,29 @@ def test_patrol_coverage_today_per_cell_and_per_street(
     for name in ("li-cg",):
         assert login(g, name).get("/api/patrol/coverage").status_code == 403
     assert g.server.test_client().get("/api/patrol/coverage").status_code == 401
+
+
+def test_the_position_roles_setting_narrows_who_sees_positions(make_app: Any, grid: Grid) -> None:
+    """POSITION_ROLES=lead: the operator is refused the nearest people and gets no dots in
+    the page's config, nor does the wall's page; the lead still sees both. The setting can
+    never widen the list."""
+    from dashboard import people_map
+    from tests.dashboard.conftest import TEST_SECRET
+
+    g = make_app(gridcc_env="production", secret_key=TEST_SECRET, position_roles="lead")
+    for name, role in (("op", "operator"), ("lead", "lead"), ("wall", "wall")):
+        g.users.add(name, Role(role), PASSWORD)
+    _people(g)
+    case_id, _ = open_case(g, grid)
+    case = g.store.get(case_id)
+    _positions(g, case.lon, case.lat)
+    assert login(g, "lead").get(f"/api/cases/{case_id}/nearest").status_code == 200
+    assert login(g, "op").get(f"/api/cases/{case_id}/nearest").status_code == 403
+    roles = g.settings.position_roles
+    config = {"map": {"modes": {}}}
+    for role, sees in (("lead", True), ("operator", False), ("wall", False)):
+        actor = Actor(role, Role(role))
+        assert (people_map.with_people(config, actor, "zh", roles)["people"] is not None) == sees
+        assert g.hub.positions.roles == roles  # type: ignore[union-attr]
+    with pytest.raises(SystemExit, match="POSITION_ROLES"):
+        Settings.from_env({}, position_roles="lead,liaison")
