@@ -29,7 +29,8 @@ from cases.workflow import ACTIONS, Actor, Role
 
 DISTRICT = "district"
 DISTRICT_ROLES = frozenset({Role.WALL, Role.OPERATOR, Role.LEAD, Role.ADMIN, Role.WORKER})
-VIEWER_ROLES = frozenset(Role) - {Role.SYSTEM}
+# A 双报到 unit works in 泉心愿 only (cases.quanxinyuan.access): it sees no case.
+VIEWER_ROLES = frozenset(Role) - {Role.SYSTEM, Role.UNIT}
 # Anyone who appears in the workflow's table may ask to take actions (the table then says
 # which); roles it never names (admins, walls) are refused at the door.
 ACTING_ROLES = frozenset(r for a in ACTIONS.values() for r in a.roles) - {Role.SYSTEM}
@@ -352,8 +353,10 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "dept": frozenset({Role.LIAISON}),  # a department's desk (部门联络员)
     "admin": frozenset({Role.ADMIN}),
     "patrol": PATROL_ROLES,  # the phone page of a grid worker on patrol (巡查)
+    "community": frozenset({Role.LIAISON}),  # a community's 泉心愿 desk (a community unit's)
+    "unit": frozenset({Role.UNIT}),  # a 双报到 unit's page: wishes to claim, its resources
 }
-PERSONAL_PAGES = frozenset({"desk", "lead", "dept", "admin", "patrol"})
+PERSONAL_PAGES = frozenset({"desk", "lead", "dept", "admin", "patrol", "community", "unit"})
 # Where each role lands after signing in: its own page.
 HOME_PAGE: dict[Role, str] = {
     Role.WALL: "wall",
@@ -362,6 +365,7 @@ HOME_PAGE: dict[Role, str] = {
     Role.LIAISON: "dept",
     Role.ADMIN: "admin",
     Role.WORKER: "patrol",
+    Role.UNIT: "unit",
 }
 
 
@@ -371,7 +375,11 @@ def may_view_page(actor: Actor | None, page: str) -> bool:
         return False
     if page in PERSONAL_PAGES and not is_person(actor):
         return False
-    return page != "dept" or bool(actor.department)
+    if page == "community":
+        from cases.quanxinyuan.access import community_of
+
+        return community_of(actor) is not None
+    return page not in ("dept", "unit") or bool(actor.department)
 
 
 def home_page(actor: Actor | None) -> str | None:

@@ -13,6 +13,7 @@ class Role(enum.StrEnum):
     WORKER = "worker"  # 网格员
     ADMIN = "admin"
     WALL = "wall"  # the wall display: sees, never acts
+    UNIT = "unit"  # 双报到单位: a unit registered with a community (泉心愿), sees no cases
     SYSTEM = "system"  # feeds and simulators acting on the center's behalf
 
 
@@ -23,6 +24,7 @@ ROLE_ZH = {
     Role.WORKER: "网格员",
     Role.ADMIN: "管理员",
     Role.WALL: "大屏",
+    Role.UNIT: "双报到单位",
     Role.SYSTEM: "系统",
 }
 

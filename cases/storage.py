@@ -20,6 +20,8 @@ from cases.calendar import WorkCalendar
 from cases.calendar_rows import CALENDAR_VERSION, load_calendar, seed_from_package
 from cases.catalog import Catalog, as_row, load_catalog
 from cases.model import Event
+from cases.quanxinyuan import schema as _qxy_tables  # noqa: F401  (its tables are the store's)
+from cases.quanxinyuan.log import SEQUENCE as QXY_SEQUENCE
 from cases.refusal_spool import RefusalSpool
 from cases.schema import (
     audience_heads,
@@ -96,7 +98,7 @@ class StoreBase:
 
     def _seed_rows(self) -> None:
         with self.engine.begin() as conn:
-            for name in (EVENT_SEQUENCE, CATALOG_VERSION, CALENDAR_VERSION):
+            for name in (EVENT_SEQUENCE, CATALOG_VERSION, CALENDAR_VERSION, QXY_SEQUENCE):
                 exists = conn.execute(
                     select(sequences.c.value).where(sequences.c.name == name)
                 ).first()

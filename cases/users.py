@@ -95,6 +95,8 @@ class UserDirectory:
         """Create a user; returns a fresh API token (shown once, stored only as a hash)."""
         if role is Role.LIAISON and not department:
             raise ValueError("a liaison belongs to a department")
+        if role is Role.UNIT and not department:
+            raise ValueError("a unit's account names its unit (department: the unit's id)")
         problem = password_problem(username, password)
         if problem:
             raise ValueError(problem)

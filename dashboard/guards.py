@@ -20,9 +20,14 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from dashboard.auth import SESSION_ID, Auth
+from dashboard.quanxinyuan.public_auth import PUBLIC_SESSION
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_COOKIE = "_csrf_token"
+# The public's sign-in to 泉心愿 (dashboard.quanxinyuan.public_auth): its page sets the
+# token's cookie before anyone is signed in, and its routes check the token like /login.
+PUBLIC_PAGE = "/qxy"
+PUBLIC_API = "/api/qxy/public/"
 CSRF_HEADER = "X-CSRFToken"
 JSON_ONLY = frozenset({"/api/login", "/api/kiosk"})
 
@@ -66,7 +71,8 @@ def init_app(server: Flask, auth: Auth, csp: str) -> None:
             return None
         if request.path in JSON_ONLY:
             return None  # the route refuses anything but JSON
-        if request.path == "/login" or SESSION_ID in session:
+        public = PUBLIC_SESSION in session or request.path.startswith(PUBLIC_API)
+        if request.path == "/login" or SESSION_ID in session or public:
             if auth.presented_credential() is not None:
                 return None  # the request is who its key or token says, not the cookie
             token = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
@@ -87,7 +93,8 @@ def init_app(server: Flask, auth: Auth, csp: str) -> None:
         headers.setdefault("Content-Security-Policy", csp)
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if SESSION_ID in session and response.mimetype == "text/html":
+        signed_in = SESSION_ID in session or PUBLIC_SESSION in session
+        if (signed_in or request.path == PUBLIC_PAGE) and response.mimetype == "text/html":
             # For Dash's renderer, which sends it back as X-CSRFToken.
             response.set_cookie(
                 CSRF_COOKIE,

@@ -28,6 +28,7 @@ from flask_socketio import SocketIO, disconnect, join_room
 
 from cases import access
 from cases.model import Event
+from cases.quanxinyuan import access as qxy_access
 from cases.records import event_payload
 
 if TYPE_CHECKING:
@@ -88,10 +89,14 @@ class Hub:
                 disconnect()
                 return False
             identity = self.auth.identify() if self.auth else None
-            room = access.audience_of(identity.actor if identity else None)
-            if room is None:
+            actor = identity.actor if identity else None
+            room = access.audience_of(actor)
+            # 泉心愿's rooms (a community's, a unit's, the center's): a unit watches no case.
+            platform_rooms = qxy_access.rooms(actor)
+            if room is None and not platform_rooms:
                 return False  # refused: no identity, or a role that watches nothing
-            join_room(room)
+            for joined in ([room] if room else []) + platform_rooms:
+                join_room(joined)
             for alert_room in access.alert_rooms(identity.actor if identity else None):
                 join_room(alert_room)  # person:<username>, and the center's urgent room
             if identity is not None:

@@ -627,9 +627,31 @@ LABELS: dict[str, dict[str, str]] = {
 def _merge_parts() -> None:
     """The words of each area's own module (dashboard/words_*.py) join the table: one key
     means one thing, so a key defined twice is an error."""
-    from dashboard import words_live, words_patrol, words_people, words_urgent
+    from dashboard import (
+        words_calls,
+        words_lists,
+        words_live,
+        words_patrol,
+        words_people,
+        words_problems,
+        words_qxy,
+        words_qxy_counts,
+        words_urgent,
+        words_wishes,
+    )
 
-    for part in (words_people, words_patrol, words_urgent, words_live):
+    for part in (
+        words_people,
+        words_patrol,
+        words_urgent,
+        words_live,
+        words_qxy,
+        words_wishes,
+        words_calls,
+        words_problems,
+        words_lists,
+        words_qxy_counts,
+    ):
         for lang in LANGS:
             twice = set(part.LABELS[lang]) & set(LABELS[lang])
             if twice:

@@ -39,6 +39,8 @@ PAGE_PATHS = {
     "kpi": "/kpi",
     "admin": "/admin",
     "patrol": "/patrol",
+    "community": "/community",
+    "unit": "/unit",
 }
 PAGE_LABELS = {
     "wall": "nav_wall_short",
@@ -48,6 +50,8 @@ PAGE_LABELS = {
     "kpi": "kpi_page",
     "admin": "admin_page",
     "patrol": "patrol_page",
+    "community": "qxy_community_page",
+    "unit": "qxy_unit_page",
 }
 
 # Each headline counter by what it shows: the snapshot's counter names, a risk level, or

@@ -18,7 +18,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from cases.photos import PhotoFiles
-from dashboard import errors, guards
+from dashboard import errors, guards, quanxinyuan
 from dashboard.admin_api import admin_api
 from dashboard.api import read_api
 from dashboard.auth import Auth
@@ -159,6 +159,7 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
     server.register_blueprint(urgent_api(core.store, auth, web.alerts, core.grid))
     server.register_blueprint(patrol_blueprint(web, core))
     add_people_routes(web, core)
+    quanxinyuan.register(web, core, settings)
 
 
 def add_people_routes(web: Web, core: Core) -> None:

@@ -1,0 +1,8 @@
+"""The UI's words for 泉心愿's calls (merged into dashboard.i18n; keys start with `call_`)."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {},
+    "en": {},
+}

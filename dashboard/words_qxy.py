@@ -1,0 +1,63 @@
+"""The UI's words for 泉心愿's shared frame and the public's sign-in (merged into
+dashboard.i18n). Each area of the platform has its own words module beside this one."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "qxy_title": "泉心愿",
+        "qxy_community_page": "泉心愿",
+        "qxy_unit_page": "泉心愿",
+        "qxy_title_community": "泉心愿 · 社区工作台",
+        "qxy_title_unit": "泉心愿 · 双报到单位",
+        "qxy_denied": "此页面仅供社区工作人员或双报到单位使用。",
+        "qxy_live": "实时",
+        "qxy_offline": "连接中断，正在重连",
+        "qxy_signout": "退出",
+        "qxy_signin_tab": "登录",
+        "qxy_signin_intro": "居民和志愿者用手机号登录，无需账号。验证码将以短信发送。",
+        "qxy_phone": "手机号",
+        "qxy_send_code": "获取验证码",
+        "qxy_code_sent": "验证码已发送至 {phone}，5分钟内有效",
+        "qxy_code": "验证码",
+        "qxy_name": "称呼（选填）",
+        "qxy_consent": "我同意泉心愿平台保存我的手机号，仅用于本社区联系我",
+        "qxy_signin": "登录",
+        "qxy_empty": "暂无",
+        "qxy_save": "保存",
+        "qxy_cancel": "取消",
+        "qxy_failed": "操作未成功：{message}",
+        "qxy_photos": "照片",
+        "qxy_add_photo": "添加照片",
+        "qxy_synthetic": "合成数据",
+    },
+    "en": {
+        "qxy_title": "Quanxinyuan",
+        "qxy_community_page": "Quanxinyuan",
+        "qxy_unit_page": "Quanxinyuan",
+        "qxy_title_community": "Quanxinyuan · community desk",
+        "qxy_title_unit": "Quanxinyuan · registered unit",
+        "qxy_denied": "This page is for community staff and registered units.",
+        "qxy_live": "live",
+        "qxy_offline": "connection lost, reconnecting",
+        "qxy_signout": "Sign out",
+        "qxy_signin_tab": "Sign in",
+        "qxy_signin_intro": "Residents and volunteers sign in with their phone; no account needed. "
+        "A code is sent by text message.",
+        "qxy_phone": "Phone",
+        "qxy_send_code": "Send code",
+        "qxy_code_sent": "Code sent to {phone}; valid 5 minutes",
+        "qxy_code": "Code",
+        "qxy_name": "Name (optional)",
+        "qxy_consent": "I agree that Quanxinyuan keeps my phone number, to be contacted by my "
+        "community only",
+        "qxy_signin": "Sign in",
+        "qxy_empty": "None",
+        "qxy_save": "Save",
+        "qxy_cancel": "Cancel",
+        "qxy_failed": "Not done: {message}",
+        "qxy_photos": "Photos",
+        "qxy_add_photo": "Add photo",
+        "qxy_synthetic": "synthetic",
+    },
+}
