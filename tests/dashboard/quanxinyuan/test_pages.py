@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from cases import access
-
 from tests.dashboard.conftest import PASSWORD, login
 from tests.dashboard.quanxinyuan.conftest import public_client
 
