@@ -133,3 +133,17 @@ class Step:
         event = log.record(self.conn, seq, event_fields)
         self.events.append(event)
         return event
+
+
+class SimClock:
+    """A clock the simulated month moves (``set``): a platform built on it writes each step
+    at the simulated time."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
