@@ -141,7 +141,7 @@
     function thumbs(list) {
       if (!list || !list.length) return null;
       return h("div", { className: "qx-thumbs" }, list.map(function (p) {
-        return h("a", { href: p.url, target: "_blank", rel: "noopener" }, [h("img", { src: p.url, alt: "", loading: "lazy" })]);
+        return h("a", { href: p.url, target: "_blank", rel: "noopener" }, [h("img", { src: p.url, alt: "" })]);
       }));
     }
 
@@ -177,8 +177,12 @@
         kids.push(h("p", { className: "qx-meta", text: t("wish_resident", { name: w.resident_name || "", phone: w.resident_phone || "" }) }));
       }
       kids.push(thumbs(w.photos));
-      if (w.unit_name && w.state !== "open") {
-        kids.push(h("p", { className: "qx-meta wi-unit", text: t("wish_claimed_by", { unit: w.unit_name }) + (w.state === "claimed" && w.claim_expires_at ? " · " + t("wish_claim_until", { when: w.claim_expires_at.slice(5, 16).replace("T", " ") }) : "") }));
+      // A claim holds to the end of the due day (claim_expires_at: the next midnight).
+      var until = w.state === "claimed" && w.claim_expires_at ? t("wish_claim_until", { date: w.due.slice(5) }) : "";
+      if (w.unit_name && w.state !== "open" && !w.mine) {
+        kids.push(h("p", { className: "qx-meta wi-unit", text: t("wish_claimed_by", { unit: w.unit_name }) + (until ? " · " + until : "") }));
+      } else if (w.mine && until) {
+        kids.push(h("p", { className: "qx-meta wi-unit", text: until }));
       }
       kids.push(noteLine("wish_fulfil_note", w.fulfil_note));
       if (w.fulfil_photos && w.fulfil_photos.length) {
@@ -241,7 +245,12 @@
       body.version = w.version;
       Array.prototype.forEach.call(pane.querySelectorAll('[data-wish="' + w.id + '"] button'), function (b) { b.disabled = true; });
       return ctx.http.post("/api/qxy/wishes/" + w.id + "/" + name, body).then(function (done) {
-        if (name === "claim") say(pane.querySelector("[data-board-msg]"), t("wish_claimed_ok", { date: done.due }), true);
+        if (name === "claim") {
+          var board = pane.querySelector("[data-board-msg]");
+          say(board, t("wish_claimed_ok", { date: done.due }), true);
+          clearTimeout(msgTimer);
+          msgTimer = setTimeout(function () { say(board, ""); }, 8000);
+        }
         return refresh();
       }, function (err) {
         say(msg, err.error === "taken" ? t("wish_taken") : errText(err));
@@ -287,7 +296,7 @@
         category.appendChild(h("option", { value: code, text: cfg.categories[code] }));
       });
       (cfg.cells || []).forEach(function (code) {
-        cell.appendChild(h("option", { value: code, text: t("wish_cell_n", { n: cellNumber(code) }) + " · " + code }));
+        cell.appendChild(h("option", { value: code, text: t("wish_cell_n", { n: cellNumber(code) }) }));
       });
       form.elements.due.min = cfg.today;
       form.elements.due.value = cfg.today;
