@@ -62,6 +62,10 @@ LABELS: dict[str, dict[str, str]] = {
         "wish_none": "暂无微心愿",
         "wish_synthetic": "合成",
         "wish_community_of": "{street} · {community}",
+        "wish_step_open": "已发布",
+        "wish_step_claimed": "单位认领",
+        "wish_step_fulfilled": "已完成",
+        "wish_step_confirmed": "已确认",
     },
     "en": {
         "wish_tab": "Micro-wishes",
@@ -123,5 +127,9 @@ LABELS: dict[str, dict[str, str]] = {
         "wish_none": "No wishes yet",
         "wish_synthetic": "synthetic",
         "wish_community_of": "{street} · {community}",
+        "wish_step_open": "Published",
+        "wish_step_claimed": "Claimed",
+        "wish_step_fulfilled": "Fulfilled",
+        "wish_step_confirmed": "Confirmed",
     },
 }

@@ -8,7 +8,7 @@
  * units' bare "changed" notice) makes the tab read its list again; the server decides what
  * each viewer sees, this script only shows it (text only: textContent through gridcc.dom).
  *
- * The pure parts (stateClass, dueInfo, actionsFor, split, counts, concerns, cellNumber,
+ * The pure parts (stateClass, dueInfo, actionsFor, split, progress, counts, concerns, cellNumber,
  * fitted, bodySize) are tested with node (tests/js/qxywishes.test.js).
  */
 (function (root, factory) {
@@ -62,6 +62,10 @@
     out.open.sort(function (a, b) { return a.due < b.due ? -1 : a.due > b.due ? 1 : a.id - b.id; });
     return out;
   }
+
+  // How far a wish has come along its four steps (0–3); a withdrawn one: -1.
+  var STEPS = ["open", "claimed", "fulfilled", "confirmed"];
+  function progress(state) { return STEPS.indexOf(state); }
 
   function counts(wishes) {
     var out = {};
@@ -191,9 +195,18 @@
       }
       kids.push(noteLine("wish_confirm_note", w.confirm_note));
       if (w.state === "withdrawn") kids.push(noteLine("wish_withdraw_reason", w.withdraw_reason));
+      if (page === "public" && progress(w.state) >= 0) kids.push(tracker(w.state));
       var acts = actionsFor(page, w, cfg.today);
       if (acts.length) kids.push(actions(w, acts));
       return h("li", { className: "qx-item wi-item", dataset: { wish: w.id, state: w.state } }, kids);
+    }
+
+    // The resident's view of where their wish stands: four steps, those done filled in.
+    function tracker(state) {
+      var at = progress(state);
+      return h("ol", { className: "wi-track" }, STEPS.map(function (step, i) {
+        return h("li", { className: i <= at ? "wi-done" : "", text: t("wish_step_" + step) });
+      }));
     }
 
     // A step's button; those that need words open a small form under the wish first.
@@ -352,7 +365,7 @@
 
   return {
     stateClass: stateClass, dueInfo: dueInfo, actionsFor: actionsFor, split: split,
-    counts: counts, concerns: concerns, cellNumber: cellNumber, fitted: fitted,
+    counts: counts, progress: progress, concerns: concerns, cellNumber: cellNumber, fitted: fitted,
     bodySize: bodySize, section: section
   };
 });

@@ -6,6 +6,8 @@ sees each step live and confirms it with the resident's word. Screenshots of bot
 from __future__ import annotations
 
 import io
+import re
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -79,6 +81,7 @@ def _seed(url: str, grid: Grid, media: Path) -> None:
 
 @pytest.fixture
 def server(tmp_path: Path, grid: Grid) -> Iterator[str]:
+    """The server; its console (where the demo's one-time codes are shown) in server.log."""
     url = f"sqlite:///{tmp_path / 'wishes.db'}"
     _seed(url, grid, tmp_path / "m")
     env = {"GRIDCC_ENV": "production", "SECRET_KEY": TEST_SECRET, "MEDIA_DIR": str(tmp_path / "m")}
@@ -197,3 +200,36 @@ def test_a_wish_published_claimed_fulfilled_and_confirmed(
     desk.screenshot(path=str(SCREENSHOTS / "qxy-wishes-community.png"))
     unit.screenshot(path=str(SCREENSHOTS / "qxy-wishes-unit.png"), full_page=True)
     assert desk.errors == [] and unit.errors == []
+
+    # The resident, on their phone, signs in and sees their wish's state, and nothing else.
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN").new_page()
+    phone.goto(f"{server}/qxy")
+    phone.fill("#qx-phone", RESIDENT_PHONE)
+    phone.click("#qx-send-code")
+    log = tmp_path / "server.log"
+    code = wait_code(log)
+    phone.fill("#qx-code", code)
+    phone.check("#qx-consent")
+    phone.click("#qx-verify")
+    phone.wait_for_selector("#wi-public-list li[data-wish]")
+    assert states(phone, "wi-public-list") == ["confirmed"]
+    listed = phone.inner_text("#wi-public-list")
+    assert "陪李爷爷去医院复查" not in listed and "历下区市场监管局" not in listed
+    phone.screenshot(path=str(SCREENSHOTS / "qxy-wishes-public.png"), full_page=True)
+    phone.context.close()
+
+
+RESIDENT_PHONE = "13900139000"
+
+
+def code_in(log: Path) -> str:
+    found = re.findall(r"one-time code for \d{3}\*{4}\d{4}: (\d{6})", log.read_text("utf-8"))
+    return found[-1] if found else ""
+
+
+def wait_code(log: Path) -> str:
+    deadline = time.monotonic() + 20
+    while not (code := code_in(log)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert code, "the server showed the one-time code on its console"
+    return code

@@ -51,6 +51,10 @@ test("a unit's list: open ones by date, then its own claims", () => {
   assert.deepEqual(W.split(null), { open: [], mine: [] });
 });
 
+test("how far a wish has come", () => {
+  assert.deepEqual(["open", "claimed", "fulfilled", "confirmed", "withdrawn"].map(W.progress), [0, 1, 2, 3, -1]);
+});
+
 test("counts by state", () => {
   assert.deepEqual(W.counts([{ state: "open" }, { state: "open" }, { state: "claimed" }]), { open: 2, claimed: 1 });
   assert.deepEqual(W.counts([]), {});

@@ -176,5 +176,7 @@ def test_the_pages_carry_the_tab(desk: Any) -> None:
     page = login(g, "sq").get("/community").get_data(as_text=True)
     assert 'id="wi-publish"' in page and "qxywishes.js" in page and "微心愿" in page
     assert 'id="wi-open-list"' in login(g, "unit-a").get("/unit").get_data(as_text=True)
+    english = login(g, "unit-a").get("/unit?lang=en").get_data(as_text=True)
+    assert "Wishes open to claim" in english and '"wish_claim": "Claim"' in english
     public = public_client(g, outbox, PHONE).get("/qxy").get_data(as_text=True)
     assert 'id="wi-public-list"' in public and 'id="wi-publish"' not in public
