@@ -40,7 +40,11 @@ def test_synthetic_units_and_a_simulated_month(store: Any, grid: Any, tmp_path: 
     assert 150 <= counts["fulfilled"] <= 260  # the article's rate: 150–250 a month
     assert counts["claimed"] >= counts["fulfilled"] >= counts["confirmed"] > 0
     assert counts["claims_expired"] > 0 and counts["withdrawn"] > 0
+    began = time.perf_counter()
     synthetic = wishes.seen_by(places_actor())
+    print(
+        f"the center's list of {len(synthetic)} wishes read in {time.perf_counter() - began:.2f} s"
+    )
     assert synthetic and all(w["synthetic"] for w in synthetic)
 
 
