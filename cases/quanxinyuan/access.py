@@ -148,6 +148,13 @@ def may_see_wish_photos(viewer: object, wish: Any) -> bool:
     return wish_view(viewer, wish) in ("community", "center", "unit")
 
 
+# The 双报到 units (area A, beside its wishes).
+def may_see_unit_contact(viewer: object, community_code: str, unit_id: str) -> bool:
+    """A unit's contact (a person's name and phone): the community it is registered with,
+    and the unit itself."""
+    return may_see_personal(viewer, community_code) or unit_of(viewer) == unit_id
+
+
 # -- 微志愿 (calls and sign-ups) ----------------------------------------------------------
 
 
@@ -158,12 +165,3 @@ def may_see_wish_photos(viewer: object, wish: Any) -> bool:
 
 
 # -- units, teams and the counts ---------------------------------------------------------
-def may_see_unit_contact(viewer: object, community_code: str, unit_id: str) -> bool:
-    """A unit's contact (a person's name and phone): the community it is registered with,
-    and the unit itself."""
-    return may_see_personal(viewer, community_code) or unit_of(viewer) == unit_id
-
-
-def may_manage_units(actor: object) -> bool:
-    """Import units, link their accounts: the center's admins."""
-    return isinstance(actor, Actor) and actor.role is Role.ADMIN

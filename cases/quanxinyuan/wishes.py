@@ -25,15 +25,15 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from cases.actors import Actor
-from cases.clock import LOCAL_TZ, as_utc, iso_local
+from cases.clock import LOCAL_TZ, as_utc
 from cases.quanxinyuan import access
 from cases.quanxinyuan.categories import CATEGORIES
-from cases.quanxinyuan.photos import QxyPhoto, QxyPhotos
+from cases.quanxinyuan.photos import QxyPhotos
 from cases.quanxinyuan.platform import NotFound, Platform, QxyError, Stale, Step
 from cases.quanxinyuan.residents import check_phone
-from cases.quanxinyuan.schema import qxy_events, qxy_photos
 from cases.quanxinyuan.schema import wishes as wishes_table
 from cases.quanxinyuan.units import clean_text
+from cases.quanxinyuan.wish_views import views
 
 OPEN, CLAIMED, FULFILLED, CONFIRMED, WITHDRAWN = (
     "open",
@@ -49,7 +49,6 @@ NOTE_CHARS = 500
 NAME_CHARS = 64
 MAX_DUE_DAYS = 366
 SYSTEM = "system"
-NOTED = ("wish.fulfil", "wish.confirm", "wish.withdraw", "wish.release")
 
 
 class _NothingToExpire(Exception):
@@ -94,10 +93,6 @@ def _wish(row: Any) -> Wish:
         if v[name] is not None:
             v[name] = as_utc(v[name])
     return Wish(**v)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return iso_local(moment) if moment is not None else None
 
 
 def _label(actor: Actor) -> str:
@@ -355,7 +350,7 @@ class Wishes:
             view = access.wish_view(viewer, wish)
             if view is None:
                 raise NotFound("wish", wish_id)
-            return self._views(conn, [wish], view, viewer)[0]
+            return views(conn, [wish], view, viewer, self.units, self.platform.places)[0]
 
     def seen_by(self, viewer: object, state: str | None = None) -> list[dict[str, Any]]:
         """The wishes ``viewer`` sees, newest first, each as they may see it."""
@@ -385,7 +380,7 @@ class Wishes:
             found = [_wish(r) for r in conn.execute(query)]
             # The policy decides, row by row, even after the query's filter.
             found = [w for w in found if access.wish_view(viewer, w) == view]
-            return self._views(conn, found, view, viewer)
+            return views(conn, found, view, viewer, self.units, self.platform.places)
 
     def photo_owner(self, wish_id: int) -> Wish | None:
         with self.platform.reading() as conn:
@@ -457,98 +452,6 @@ class Wishes:
             reason=reason,
             data=data or {},
         )
-
-    def _views(
-        self, conn: Connection, found: list[Wish], view: str, viewer: object
-    ) -> list[dict[str, Any]]:
-        if not found:
-            return []
-        ids = [w.id for w in found]
-        notes: dict[tuple[int, str], str] = {}
-        photos: dict[int, list[QxyPhoto]] = {}
-        if view != "resident":
-            rows = conn.execute(
-                select(qxy_events.c.item_id, qxy_events.c.kind, qxy_events.c.reason)
-                .where(
-                    qxy_events.c.item_kind == "wish",
-                    qxy_events.c.item_id.in_(ids),
-                    qxy_events.c.kind.in_(NOTED),
-                )
-                .order_by(qxy_events.c.seq)
-            )
-            for r in rows:
-                notes[(r.item_id, r.kind)] = r.reason
-            photos = _photos_of(conn, ids)
-        names = self.units.names(w.unit_id for w in found if w.unit_id) if self.units else {}
-        return [
-            wish_json(w, view, viewer, notes, photos.get(w.id, []), names, self.platform)
-            for w in found
-        ]
-
-
-def _photos_of(conn: Connection, ids: list[int]) -> dict[int, list[QxyPhoto]]:
-    """The photos of many wishes in one query (a list of 2,000 is one read, not 2,000)."""
-    out: dict[int, list[QxyPhoto]] = {}
-    rows = conn.execute(
-        select(qxy_photos)
-        .where(qxy_photos.c.item_kind == "wish", qxy_photos.c.item_id.in_(ids))
-        .order_by(qxy_photos.c.id)
-    )
-    for row in rows:
-        values = dict(row._mapping)
-        values["at"] = as_utc(values["at"])
-        out.setdefault(values["item_id"], []).append(QxyPhoto(**values))
-    return out
-
-
-def wish_json(
-    wish: Wish,
-    view: str,
-    viewer: object,
-    notes: dict[tuple[int, str], str],
-    photos: list[QxyPhoto],
-    unit_names: dict[str, str],
-    platform: Platform,
-) -> dict[str, Any]:
-    """A wish as ``view`` shows it; personal data only in the community's view."""
-    place = platform.places.cells.get(wish.cell_code)
-    out: dict[str, Any] = {
-        "id": wish.id,
-        "title": wish.title,
-        "category": wish.category,
-        "state": wish.state,
-        "due": wish.due.isoformat(),
-        "community": wish.community_code,
-        "community_name": place.community_name if place else "",
-        "street_name": place.street_name if place else "",
-        "published_at": _iso(wish.published_at),
-        "fulfilled_at": _iso(wish.fulfilled_at),
-        "confirmed_at": _iso(wish.confirmed_at),
-        "version": wish.version,
-    }
-    if view == "resident":
-        return out
-    out.update(text=wish.text, cell_code=wish.cell_code, synthetic=wish.synthetic)
-    mine = view == "unit" and wish.unit_id == access.unit_of(viewer)
-    if view in ("community", "center") or mine:
-        out.update(
-            unit_id=wish.unit_id,
-            unit_name=unit_names.get(wish.unit_id or "", wish.unit_id or ""),
-            claimed_at=_iso(wish.claimed_at),
-            claim_expires_at=_iso(wish.claim_expires_at),
-            fulfil_note=notes.get((wish.id, "wish.fulfil"), ""),
-            confirm_note=notes.get((wish.id, "wish.confirm"), ""),
-            withdraw_reason=notes.get((wish.id, "wish.withdraw"), ""),
-        )
-        out["mine"] = mine
-    given = [p for p in photos if not p.by.startswith("unit:")]
-    done = [p for p in photos if p.by.startswith("unit:")]
-    out["photos"] = [p.wire() for p in given]
-    if view in ("community", "center") or mine:
-        out["fulfil_photos"] = [p.wire() for p in done]
-    if access.may_see_personal(viewer, wish.community_code):
-        out.update(resident_name=wish.resident_name, resident_phone=wish.resident_phone)
-    return out
 
 
 __all__ = ["STATES", "Wish", "Wishes", "claim_expiry"]
