@@ -199,6 +199,10 @@ def test_a_wish_published_claimed_fulfilled_and_confirmed(
     assert "修得很好" in desk.inner_text("#wi-community-list")
     desk.screenshot(path=str(SCREENSHOTS / "qxy-wishes-community.png"))
     unit.screenshot(path=str(SCREENSHOTS / "qxy-wishes-unit.png"), full_page=True)
+    unit.goto(f"{server}/unit?lang=en")
+    unit.wait_for_selector("#wi-mine-list li[data-state=confirmed]")
+    assert "Confirmed" in unit.inner_text("#wi-mine-list")
+    unit.screenshot(path=str(SCREENSHOTS / "qxy-wishes-unit-en.png"), full_page=True)
     assert desk.errors == [] and unit.errors == []
 
     # The resident, on their phone, signs in and sees their wish's state, and nothing else.

@@ -4,6 +4,7 @@ community, a unit publishing, the center claiming, the public seeing only its ow
 from __future__ import annotations
 
 import base64
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -180,3 +181,22 @@ def test_the_pages_carry_the_tab(desk: Any) -> None:
     assert "Wishes open to claim" in english and '"wish_claim": "Claim"' in english
     public = public_client(g, outbox, PHONE).get("/qxy").get_data(as_text=True)
     assert 'id="wi-public-list"' in public and 'id="wi-publish"' not in public
+
+
+def test_two_units_claim_at_once_over_http(desk: Any) -> None:
+    g, parts, _outbox = desk
+    wish = publish(g, parts, photos=[])
+    clients = [login(g, "unit-a"), login(g, "unit-b")]
+    barrier = threading.Barrier(len(clients))
+    answers: list[int] = []
+
+    def claim(client: Any) -> None:
+        barrier.wait()
+        answers.append(client.post(f"/api/qxy/wishes/{wish['id']}/claim", json={}).status_code)
+
+    threads = [threading.Thread(target=claim, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(answers) == [200, 409]
