@@ -341,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cases.drill_cli import register as register_drill_command
 
     register_drill_command(sub, urgent_fanout)
+    from cases.quanxinyuan.cli import register as register_qxy_commands
+
+    register_qxy_commands(sub)
     return parser
 
 

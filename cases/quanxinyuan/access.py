@@ -111,6 +111,48 @@ def deliveries(event: QxyEvent) -> list[tuple[str, dict[str, Any]]]:
 
 
 # -- 微心愿 (wishes) ----------------------------------------------------------------------
+# A wish as each viewer sees it (``wish_view``): the community that runs it, whole, with the
+# resident's name and phone; the center, everything but those; a unit, the wishes open to
+# claim (anywhere in the district) and its own claims, never another unit's nor who claimed
+# one; the resident, their own wishes' state (their phone is the wish's resident phone).
+WISH_OPEN = "open"
+
+
+def may_publish_wish(actor: object, community_code: str) -> bool:
+    return runs(actor, community_code)
+
+
+def may_claim_wish(actor: object) -> bool:
+    return unit_of(actor) is not None
+
+
+def wish_view(viewer: object, wish: Any) -> str | None:
+    """Which view of ``wish`` (community_code, state, unit_id, resident_phone) ``viewer``
+    gets: "community", "center", "unit", "resident", or None (not theirs to see)."""
+    if runs(viewer, wish.community_code):
+        return "community"
+    if is_center(viewer):
+        return "center"
+    if (unit := unit_of(viewer)) is not None:
+        if wish.state == WISH_OPEN or wish.unit_id == unit:
+            return "unit"
+        return None
+    person = public_of(viewer)
+    if person is not None and wish.resident_phone and person.phone == wish.resident_phone:
+        return "resident"
+    return None
+
+
+def may_see_wish_photos(viewer: object, wish: Any) -> bool:
+    """A wish's photos: to whoever sees the wish, but its resident (who sees its state)."""
+    return wish_view(viewer, wish) in ("community", "center", "unit")
+
+
+# The 双报到 units (area A, beside its wishes).
+def may_see_unit_contact(viewer: object, community_code: str, unit_id: str) -> bool:
+    """A unit's contact (a person's name and phone): the community it is registered with,
+    and the unit itself."""
+    return may_see_personal(viewer, community_code) or unit_of(viewer) == unit_id
 
 
 # -- 微志愿 (calls and sign-ups) ----------------------------------------------------------
