@@ -143,7 +143,7 @@
       ]);
     }
 
-    function needNode(need) {
+    function needNode(need, project) {
       var msg = h("p", { className: "qx-msg", attrs: { role: "status" } });
       var sugg = h("ul", { className: "ql-suggs" });
       var node = h("li", { className: "qx-item ql-need", dataset: { need: need.id, state: need.state } }, [
@@ -151,6 +151,7 @@
         h("div", { className: "qx-meta", text: [categoryName(need.category), ctx.t("lists_quantity_n", { n: need.quantity }),
           need.cell_code ? ctx.t("lists_cell_n", { n: cellLabel(need.cell_code) }) : ""].filter(Boolean).join(" · ") }),
         need.text ? h("p", { className: "ql-text", text: need.text }) : null,
+        project ? h("div", { className: "qx-meta ql-served", text: ctx.t("lists_served_by", { unit: project.unit, progress: project.progress }) }) : null,
         need.state === "open" ? h("div", { className: "ql-suggest" }, [h("h3", { text: ctx.t("lists_suggestions") }), sugg]) : null,
         msg,
         need.state === "open" ? h("div", { className: "qx-actions" }, [
@@ -187,7 +188,7 @@
       var need = p.need || {};
       var who = cfg.role === "community"
         ? ctx.t("lists_by_unit", { unit: p.unit, where: ctx.t("lists_take_n", { n: p.quantity }) })
-        : ctx.t("lists_for_need", { title: need.title || p.title, community: p.community, n: need.quantity || p.quantity });
+        : ctx.t("lists_for_need", { street: p.street, community: p.community, n: need.quantity || p.quantity, take: p.quantity });
       return h("li", { className: "qx-item ql-project", dataset: { project: p.id, state: p.state, progress: p.progress } }, [
         h("div", { className: "qx-item-head" }, [h("strong", { text: p.title }), chip("project", p.state)]),
         h("div", { className: "qx-meta", text: who }),
@@ -225,7 +226,9 @@
         fill(pane.querySelector("#ql-projects"), projects.map(projectNode), "lists_no_projects");
         if (cfg.role === "community") {
           var needs = got[1].needs;
-          fill(pane.querySelector("#ql-needs"), needs.map(needNode), "lists_no_needs");
+          var serving = {};
+          projects.forEach(function (p) { serving[p.need_id] = p; });
+          fill(pane.querySelector("#ql-needs"), needs.map(function (n) { return needNode(n, serving[n.id]); }), "lists_no_needs");
           ctx.count(needs.filter(function (n) { return n.state === "open"; }).length);
         } else {
           fill(pane.querySelector("#ql-resources"), got[1].resources.map(resourceNode), "lists_no_resources");
