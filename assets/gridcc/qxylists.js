@@ -71,6 +71,9 @@
   // -- the view -----------------------------------------------------------------------
   function section() {
     var pane, ctx, cfg, h, running = false, again = false, timer = null;
+    // What survives a re-render (each live event redraws the lists): a need's last
+    // suggestions (shown at once, then read again) and a progress form's unsent input.
+    var suggested = {}, drafts = {};
 
     function categoryName(code) {
       var found = (cfg.categories || []).filter(function (c) { return c[0] === code; })[0];
@@ -160,9 +163,11 @@
         ]) : null
       ]);
       if (need.state === "open") {
+        var show = function (list) { fill(sugg, list.map(function (s) { return suggestionNode(need, s, msg); }), "lists_no_suggestion"); };
+        if (suggested[need.id]) show(suggested[need.id]);
         ctx.http.get("/api/qxy/needs/" + need.id + "/suggestions").then(function (data) {
-          var items = data.suggestions.map(function (s) { return suggestionNode(need, s, msg); });
-          fill(sugg, items, "lists_no_suggestion");
+          suggested[need.id] = data.suggestions;
+          show(data.suggestions);
         }, failed(msg));
       }
       return node;
@@ -174,8 +179,14 @@
         return h("option", { value: n, text: ctx.t("lists_progress_n", { n: n }) });
       }));
       var note = h("input", { name: "note", className: "ql-note", maxLength: cfg.limits.note, placeholder: ctx.t("lists_note") });
+      var draft = drafts[p.id] || {};
+      if (draft.note) note.value = draft.note;
+      if (draft.progress && choices.indexOf(draft.progress) >= 0) select.value = String(draft.progress);
+      function keep() { drafts[p.id] = { note: note.value, progress: Number(select.value) }; }
+      note.addEventListener("input", keep);
+      select.addEventListener("change", keep);
       var buttons = [h("button", { className: "qx-btn ql-update", type: "button", text: ctx.t("lists_update"),
-        onclick: function () { post("/api/qxy/projects/" + p.id + "/progress", { progress: Number(select.value), note: note.value }, msg); } })];
+        onclick: function () { delete drafts[p.id]; post("/api/qxy/projects/" + p.id + "/progress", { progress: Number(select.value), note: note.value }, msg); } })];
       if (cfg.role === "community") {
         buttons.push(h("button", { className: "qx-btn qx-quiet ql-finish", type: "button", text: ctx.t("lists_finish"),
           onclick: function () { post("/api/qxy/projects/" + p.id + "/done", { note: note.value }, msg); } }));

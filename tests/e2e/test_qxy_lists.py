@@ -109,8 +109,10 @@ def test_a_match_suggested_accepted_and_done_live(server: str, browser: Any) -> 
     form.locator("button[type=submit]").click()
     suggestion = community.locator("li.ql-need[data-state=open] li.ql-sugg")
     suggestion.wait_for()
-    reasons = suggestion.locator(".ql-why li").all_text_contents()
-    assert reasons == ["同类：助老", "单位登记可提供助老", "同社区", "容量 10 ≥ 需求 6"]
+    reasons = ["同类：助老", "单位登记可提供助老", "同社区", "容量 10 ≥ 需求 6"]
+    assert (
+        eventually(lambda: suggestion.locator(".ql-why li").all_text_contents(), reasons) == reasons
+    )
     assert "历下区卫生健康局" in suggestion.text_content()
     assert PHONE not in community.content() and "张联系" not in community.content()
     assert community.text_content("li.ql-need .ql-text") == "<b>3 号楼</b> 6 位独居老人"
@@ -156,3 +158,12 @@ def test_a_match_suggested_accepted_and_done_live(server: str, browser: Any) -> 
     assert width <= 375, f"the phone page scrolls sideways ({width}px)"
     shot(phone, "7_unit_phone")
     assert phone.errors == []
+
+    # The community's desk in English: the same lists in its words.
+    community.goto(f"{server}/community?lang=en")
+    community.click(".qx-tabs [data-tab=lists]")
+    community.wait_for_selector("li.ql-project[data-state=done]")
+    assert "Served by 历下区卫生健康局 · 100% done" in community.text_content("li.ql-need")
+    assert community.text_content("li.ql-need .qx-state") == "done"
+    shot(community, "8_community_en")
+    assert community.errors == []
