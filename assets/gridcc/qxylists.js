@@ -269,7 +269,8 @@
         clearTimeout(timer);
         timer = setTimeout(refresh, 120);
       },
-      refresh: refresh
+      refresh: refresh,
+      shown: refresh  // suggestions may have changed while another tab was up
     };
   }
 

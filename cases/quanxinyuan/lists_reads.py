@@ -11,7 +11,7 @@ from cases.quanxinyuan import lists_items as items
 from cases.quanxinyuan import log
 from cases.quanxinyuan.lists_items import Need, Project, Resource, Unit
 from cases.quanxinyuan.platform import NotFound, Platform
-from cases.quanxinyuan.schema import needs, projects, resources, units
+from cases.quanxinyuan.schema import needs, projects, qxy_events, resources, units
 
 
 class ListReads:
@@ -107,3 +107,19 @@ class ListReads:
     def history(self, item_kind: str, item_id: int) -> list[log.QxyEvent]:
         with self.platform.reading() as conn:
             return log.of_item(conn, item_kind, item_id)
+
+    def last_notes(self, project_ids: Sequence[int]) -> dict[int, str]:
+        """Each project's latest progress note (one read for all)."""
+        if not project_ids:
+            return {}
+        q = (
+            select(qxy_events.c.item_id, qxy_events.c.reason)
+            .where(
+                qxy_events.c.item_kind == "project",
+                qxy_events.c.item_id.in_(list(set(project_ids))),
+                qxy_events.c.reason != "",
+            )
+            .order_by(qxy_events.c.seq)
+        )
+        with self.platform.reading() as conn:
+            return {int(r.item_id): str(r.reason) for r in conn.execute(q)}

@@ -80,9 +80,9 @@ class Views:
     def projects(self, found: list[Project], with_needs: bool) -> list[dict[str, Any]]:
         units = self.lists.units([p.unit_id for p in found])
         needs = {n.id: n for n in self.lists.needs(ids=[p.need_id for p in found])}
+        notes = self.lists.last_notes([p.id for p in found])
         out = []
         for p in found:
-            notes = [e.reason for e in self.lists.history("project", p.id) if e.reason]
             unit = units.get(p.unit_id)
             need = needs.get(p.need_id)
             out.append(
@@ -99,7 +99,7 @@ class Views:
                     "state": p.state,
                     "progress": p.progress,
                     "why": p.why,
-                    "last_note": notes[-1] if notes else "",
+                    "last_note": notes.get(p.id, ""),
                     "created_at": p.created_at.isoformat(),
                     "done_at": p.done_at.isoformat() if p.done_at else None,
                     "need": self.need(need) if with_needs and need is not None else None,

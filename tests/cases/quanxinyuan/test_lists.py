@@ -244,3 +244,26 @@ def test_concurrent_progress_reports_never_lose_one(lists: Lists) -> None:
     values = [e.data["progress"] for e in events]
     assert values == sorted(values)  # never back, in the log's order
     assert lists.project(project.id).progress == values[-1]
+
+
+def test_each_step_reaches_the_rooms_allowed_to_see_it(lists: Lists, platform: Platform) -> None:
+    """Published after commit: a need to its community and the center; a resource's and a
+    project's steps to the unit too (the project to the need's community)."""
+    from cases.quanxinyuan import access
+
+    seen: list[Any] = []
+    platform.subscribe(seen.append)
+    res = lists.add_resource(UNIT_B, "elder", "陪护", capacity=3)  # unit-b: the next community
+    need = lists.add_need(SQ, "elder", "陪护", quantity=1)
+    lists.accept(SQ, need.id, res.id)
+
+    def rooms(kind: str) -> set[str]:
+        [event] = [e for e in seen if e.kind == kind]
+        return {room for room, _payload in access.deliveries(event)}
+
+    center, home, there = "qxy:center", f"qxy:community:{HOME}", f"qxy:community:{NEIGHBOUR}"
+    assert rooms("need.add") == {home, center}
+    assert rooms("resource.add") == {there, center, "qxy:unit:unit-b"}
+    assert rooms("project.start") == {home, center, "qxy:unit:unit-b"}
+    assert rooms("need.match") == {home, center}
+    assert [e.seq for e in seen] == sorted(e.seq for e in seen)
