@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, case, insert, select, update
+from sqlalchemy import Connection, String, case, cast, insert, or_, select, update
 
 from cases.quanxinyuan import access, matching
 from cases.quanxinyuan import lists_items as items
@@ -202,25 +202,29 @@ class Lists(ListReads):
             return self._suggest(conn, self._get_need(conn, need_id), limit)
 
     def _suggest(self, conn: Connection, need: Need, limit: int) -> list[matching.Suggestion]:
+        # Only what can match reaches Python: the need's category, or a unit whose offers
+        # (JSON text) name it; ``matching`` then decides (a category is a known word).
+        offers_it = cast(units.c.offers, String).like(f'%"{need.category}"%')
         rows = conn.execute(
-            select(resources, units.c.offers)
+            select(
+                resources.c.id,
+                resources.c.unit_id,
+                resources.c.category,
+                resources.c.capacity - resources.c.committed,
+                resources.c.community_code,
+                units.c.offers,
+            )
             .join(units, units.c.id == resources.c.unit_id)
             .where(
                 resources.c.state == "available",
                 resources.c.committed < resources.c.capacity,
                 units.c.active.is_(True),
+                or_(resources.c.category == need.category, offers_it),
             )
         ).all()
         candidates = [
-            matching.Candidate(
-                r.id,
-                r.unit_id,
-                r.category,
-                r.capacity - r.committed,
-                r.community_code,
-                tuple(r.offers or ()),
-            )
-            for r in rows
+            matching.Candidate(rid, unit, cat, left, where, tuple(offers or ()))
+            for rid, unit, cat, left, where, offers in rows
         ]
         asked = matching.Asked(need.category, need.quantity, need.community_code)
         return matching.suggest(asked, candidates, self.platform.places, limit)

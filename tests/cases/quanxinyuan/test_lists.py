@@ -267,3 +267,13 @@ def test_each_step_reaches_the_rooms_allowed_to_see_it(lists: Lists, platform: P
     assert rooms("project.start") == {home, center, "qxy:unit:unit-b"}
     assert rooms("need.match") == {home, center}
     assert [e.seq for e in seen] == sorted(e.seq for e in seen)
+
+
+def test_a_unit_offering_the_category_is_suggested_for_another_kind_of_resource(
+    lists: Lists,
+) -> None:
+    other = lists.add_resource(UNIT_A, "health", "健康讲座", capacity=2)  # unit-a offers elder
+    lists.add_resource(UNIT_B, "health", "义诊", capacity=2)  # unit-b offers nothing
+    need = lists.add_need(SQ, "elder", "陪护", quantity=1)
+    [s] = lists.suggestions(need.id)
+    assert s.resource_id == other.id and s.reasons[0].code == "unit_offers_category"
