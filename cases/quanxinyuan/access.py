@@ -162,6 +162,50 @@ def may_see_unit_contact(viewer: object, community_code: str, unit_id: str) -> b
 
 
 # -- 三张清单 (needs, resources, projects) -------------------------------------------------
+# Nobody reads a unit's contact (name, phone) through the lists: a community sees the unit's
+# name and place in a suggestion, and reaches it through the project.
+def may_keep_need(actor: object, community_code: str) -> bool:
+    """Add, withdraw, accept a suggestion for, finish: the community that runs the need."""
+    return runs(actor, community_code)
+
+
+def may_see_need(viewer: object, community_code: str, served_by: frozenset[str]) -> bool:
+    """The center, the need's community, and the units whose projects serve it
+    (``served_by``: their ids)."""
+    if is_center(viewer) or runs(viewer, community_code):
+        return True
+    unit = unit_of(viewer)
+    return unit is not None and unit in served_by
+
+
+def may_see_suggestions(viewer: object, community_code: str) -> bool:
+    return is_center(viewer) or runs(viewer, community_code)
+
+
+def may_keep_resource(actor: object, unit_id: str) -> bool:
+    return bool(unit_id) and unit_of(actor) == unit_id
+
+
+def may_see_resource(viewer: object, unit_id: str, available: bool, serves: bool) -> bool:
+    """The center; its unit; a community while it is available (the pool suggestions
+    come from) or when it serves one of the community's projects (``serves``)."""
+    if is_center(viewer) or may_keep_resource(viewer, unit_id):
+        return True
+    return community_of(viewer) is not None and (available or serves)
+
+
+def may_see_project(viewer: object, community_code: str, unit_id: str) -> bool:
+    return is_center(viewer) or runs(viewer, community_code) or unit_of(viewer) == unit_id
+
+
+def may_report_progress(actor: object, community_code: str, unit_id: str) -> bool:
+    """A project's progress: the community it serves or the unit that serves it."""
+    return runs(actor, community_code) or (bool(unit_id) and unit_of(actor) == unit_id)
+
+
+def may_finish_project(actor: object, community_code: str) -> bool:
+    """Done before 100%: the community says so."""
+    return runs(actor, community_code)
 
 
 # -- units, teams and the counts ---------------------------------------------------------

@@ -239,6 +239,7 @@ resources = Table(
     Column("title", String(128), nullable=False),
     Column("text", Text, nullable=False, default=""),
     Column("capacity", Integer, nullable=False, default=1),
+    Column("committed", Integer, nullable=False, default=0),  # taken by projects (≤ capacity)
     Column("state", String(16), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False, default=1),
@@ -254,6 +255,7 @@ projects = Table(
     Column("unit_id", String(64), nullable=False, index=True),
     Column("title", String(128), nullable=False),
     Column("state", String(16), nullable=False, index=True),
+    Column("quantity", Integer, nullable=False, default=1),  # what it takes of the resource
     Column("progress", Integer, nullable=False, default=0),  # percent
     Column("why", JSON, nullable=False),  # the suggestion's reasons, kept
     Column("created_at", DateTime(timezone=True), nullable=False),
