@@ -50,6 +50,13 @@ PROBLEM_CATEGORIES: dict[str, tuple[str, str, str]] = {
 }
 STATES = ("new", "handling", "solved", "rejected", "to_case")
 OPEN = ("new", "handling")
+# Each step of the community (as the API names it) and the states it may start from.
+STEPS: dict[str, tuple[str, ...]] = {
+    "accept": ("new",),
+    "solve": ("handling",),
+    "reject": OPEN,
+    "to-case": OPEN,
+}
 MAX_TEXT = 2000
 MAX_NOTE = 500
 CRS_NAMES = ("wgs84", "gcj02", "bd09")
@@ -264,14 +271,16 @@ class Problems:
 
     # -- the community's steps ----------------------------------------------------------------
     def accept(self, actor: Any, problem_id: int, expected_version: int | None = None) -> Problem:
-        return self._move(actor, problem_id, "accept", ("new",), "handling", expected_version)
+        return self._move(
+            actor, problem_id, "accept", STEPS["accept"], "handling", expected_version
+        )
 
     def solve(
         self, actor: Any, problem_id: int, note: object, expected_version: int | None = None
     ) -> Problem:
         text = clean_text(note, MAX_NOTE, "note")
         return self._move(
-            actor, problem_id, "solve", ("handling",), "solved", expected_version, note=text
+            actor, problem_id, "solve", STEPS["solve"], "solved", expected_version, note=text
         )
 
     def reject(
@@ -279,7 +288,7 @@ class Problems:
     ) -> Problem:
         text = clean_text(reason, MAX_NOTE, "reason")
         return self._move(
-            actor, problem_id, "reject", OPEN, "rejected", expected_version, note=text
+            actor, problem_id, "reject", STEPS["reject"], "rejected", expected_version, note=text
         )
 
     def to_case(
@@ -296,7 +305,7 @@ class Problems:
         self._check_runs(actor, found)
         if found.state == "to_case" and found.case_id is not None:
             return found
-        if found.state not in OPEN:
+        if found.state not in STEPS["to-case"]:
             raise QxyError("state", f"the problem {problem_id} is {found.state}", 409)
         code = category_code or PROBLEM_CATEGORIES[found.category][2]
         zh = PROBLEM_CATEGORIES[found.category][0]
@@ -314,7 +323,7 @@ class Problems:
             with self.platform.writing() as step:
                 moved = step.conn.execute(
                     update(problems)
-                    .where(problems.c.id == problem_id, problems.c.state.in_(OPEN))
+                    .where(problems.c.id == problem_id, problems.c.state.in_(STEPS["to-case"]))
                     .values(state="to_case", case_id=case_id, version=problems.c.version + 1)
                 ).rowcount
                 if moved != 1:

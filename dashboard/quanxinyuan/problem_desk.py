@@ -33,6 +33,7 @@ from cases.quanxinyuan.problems import (
     MAX_TEXT,
     PROBLEM_CATEGORIES,
     STATES,
+    STEPS,
     Problem,
     Problems,
     grid_locator,
@@ -238,6 +239,8 @@ def community_config(ctx: Any) -> dict[str, Any]:
     return {
         "urls": URLS,
         "states": list(STATES),
+        # the steps each state allows (the domain's rule: problems.STEPS)
+        "actions": {s: [a for a, froms in STEPS.items() if s in froms] for s in STATES},
         "categories": _categories(ctx.lang),
         "caseStatuses": _case_statuses(ctx.lang),
         "caseCategories": [
