@@ -117,11 +117,15 @@ class Problem:
         return out
 
 
-def grid_locator(grid: Any) -> Locate:
-    """``Locate`` on a ``geo.grid.Grid`` (points already in WGS-84)."""
+class GridLocator:
+    """``Locate`` on a ``geo.grid.Grid`` (points already in WGS-84); ``point_in`` gives a
+    point inside a cell (for the simulated month)."""
 
-    def locate(lon: float, lat: float) -> str:
-        where = grid.locate(lon, lat)
+    def __init__(self, grid: Any) -> None:
+        self.grid = grid
+
+    def __call__(self, lon: float, lat: float) -> str:
+        where = self.grid.locate(lon, lat)
         if where.cell_code is None:
             far = (
                 f"; the nearest cell is {where.distance_m:.0f} m away" if where.nearest_code else ""
@@ -129,7 +133,22 @@ def grid_locator(grid: Any) -> Locate:
             raise QxyError("outside", f"({lon:.6f}, {lat:.6f}) is outside every grid cell{far}")
         return str(where.cell_code)
 
-    return locate
+    def point_in(self, cell_code: str, rng: Any = None) -> tuple[float, float]:
+        """A point inside the cell: random when ``rng`` is given (a few tries), else its
+        representative point."""
+        shape = self.grid.geometries[self.grid.index_of(cell_code)]
+        if rng is not None:
+            minx, miny, maxx, maxy = shape.bounds
+            for _ in range(20):
+                x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+                if self.grid.locate(x, y).cell_code == cell_code:
+                    return float(x), float(y)
+        x, y = shape.representative_point().coords[0]
+        return float(x), float(y)
+
+
+def grid_locator(grid: Any) -> GridLocator:
+    return GridLocator(grid)
 
 
 def clean_text(value: object, limit: int, what: str, required: bool = True) -> str:
