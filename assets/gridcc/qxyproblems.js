@@ -203,7 +203,11 @@
         ctx.dom.clear(mine);
         if (!list.length) mine.appendChild(ctx.dom.h("li", { className: "qx-empty", text: ctx.t("problem_mine_empty") }));
         list.forEach(function (p) {
-          mine.appendChild(item(ctx, p, { meta: ctx.dom.h("div", { className: "qx-meta", text: ctx.t("problem_reported_at", { when: when(p.reported_at) }) }) }));
+          var h = ctx.dom.h;
+          mine.appendChild(item(ctx, p, { meta: h("div", { className: "qx-meta qp-meta" }, [
+            h("span", { text: ctx.t("problem_reported_at", { when: when(p.reported_at) }) }),
+            h("span", { className: "qp-place", text: ctx.t("problem_place", { place: p.place || p.cell }) })
+          ]) }));
         });
       }, function () { /* kept as shown; the next round tries again */ });
     }
@@ -281,7 +285,7 @@
       var who = p.reporter || {};
       return h("div", { className: "qx-meta qp-meta" }, [
         h("span", { text: ctx.t("problem_reported_at", { when: when(p.reported_at) }) }),
-        h("span", { text: ctx.t("problem_cell", { cell: p.cell }) }),
+        h("span", { className: "qp-place", title: p.cell, text: ctx.t("problem_place", { place: p.place || p.cell }) }),
         who.phone ? h("span", { className: "qp-reporter" }, [
           ctx.t("problem_reporter") + " " + (who.name || "") + " ",
           h("a", { href: "tel:" + who.phone, text: who.phone })

@@ -74,8 +74,14 @@ def _version(body: dict[str, Any]) -> int | None:
     return value
 
 
-def problem_json(problem: Problem, viewer: Any) -> dict[str, Any]:
-    return problem.as_json(personal=access.may_see_problem_reporter(viewer, problem.community_code))
+def problem_json(problem: Problem, viewer: Any, grid: Any) -> dict[str, Any]:
+    """As ``viewer`` may see it, with its cell's name (the grid's) for people to read."""
+    out = problem.as_json(personal=access.may_see_problem_reporter(viewer, problem.community_code))
+    try:
+        out["place"] = grid.names[grid.index_of(problem.cell_code)]
+    except KeyError:  # a cell of an earlier grid
+        out["place"] = problem.cell_code
+    return out
 
 
 def case_maker(parts: Parts) -> Any:
@@ -94,6 +100,7 @@ def case_maker(parts: Parts) -> Any:
 def build(parts: Parts) -> Blueprint:
     problems = Problems(parts.platform, parts.photos, grid_locator(parts.core.grid))
     parts.problems = problems
+    grid = parts.core.grid
     make_case = case_maker(parts)
 
     def on_case_event(event: Event) -> None:
@@ -125,7 +132,7 @@ def build(parts: Parts) -> Blueprint:
             report_id=body.get("report_id"),
             photos=decode(body.get("photos")),
         )
-        return jsonify(problem_json(found, person)), 201 if created else 200
+        return jsonify(problem_json(found, person, grid)), 201 if created else 200
 
     @bp.get("/api/qxy/problems/mine")
     def mine() -> Any:
@@ -133,7 +140,7 @@ def build(parts: Parts) -> Blueprint:
         if person is None:
             raise QxyError("signed_out", "sign in with your phone", 401)
         found = problems.find(person_id=person.id, limit=100)
-        return jsonify({"problems": [problem_json(p, person) for p in found]})
+        return jsonify({"problems": [problem_json(p, person, grid) for p in found]})
 
     @bp.get("/api/qxy/problems")
     def listing() -> Any:
@@ -148,12 +155,12 @@ def build(parts: Parts) -> Blueprint:
             asked = request.args.get("community") or None
             community = asked
         found = problems.find(community=community, states=states or None)
-        return jsonify({"problems": [problem_json(p, actor) for p in found]})
+        return jsonify({"problems": [problem_json(p, actor, grid) for p in found]})
 
     @bp.get("/api/qxy/problems/<int:problem_id>")
     def one(problem_id: int) -> Any:
         viewer = viewer_of(parts)
-        return jsonify(problem_json(problems.for_viewer(viewer, problem_id), viewer))
+        return jsonify(problem_json(problems.for_viewer(viewer, problem_id), viewer, grid))
 
     @bp.post("/api/qxy/problems/<int:problem_id>/<action>")
     def act(problem_id: int, action: str) -> Any:
@@ -176,7 +183,7 @@ def build(parts: Parts) -> Blueprint:
             done = problems.to_case(actor, problem_id, make_case, category)
         else:
             raise QxyError("action", "accept, solve, reject or to-case", 404)
-        return jsonify(problem_json(done, actor))
+        return jsonify(problem_json(done, actor, grid))
 
     return bp
 

@@ -168,6 +168,20 @@ def test_a_problem_from_a_phone_becomes_a_case(
     sheet = op.get(f"{base}/api/cases/{case_id}", timeout=10).json()["case"]
     assert sheet["external_id"] == f"qxy-problem-{pid}" and f"#{pid}" in sheet["description"]
     assert PHONE not in str(sheet)
+    # The operators' desk: the case view says where the case came from.
+    ops_context = browser.new_context(viewport={"width": 1600, "height": 900}, locale="zh-CN")
+    ops = ops_context.new_page()
+    ops.goto(f"{base}/login")
+    ops.fill("input[name=username]", "op")
+    ops.fill("input[name=password]", PASSWORD)
+    ops.click("button[type=submit]")
+    ops.wait_for_url(f"{base}/desk*", timeout=30_000)
+    ops.click(f".desk-row[data-case='{case_id}']", timeout=30_000)
+    ops.wait_for_selector(f".cv-head .cv-id:text-is('#{case_id}')", timeout=20_000)
+    ops.wait_for_selector(f".cv-fields dd:text-is('来自泉心愿·微治理 #{pid}')", timeout=20_000)
+    ops.screenshot(path=str(SCREENSHOTS / "qxy-problems-ops-case.png"))
+    ops_context.close()
+
     # The desk moves the case on; the phone shows the case's state.
     version = sheet["version"]
     for action in ("file", "dispatch"):
