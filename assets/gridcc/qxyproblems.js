@@ -239,7 +239,10 @@
         open = null;
         say(ctx.t("problem_done", { id: p.id }), true);
         return load();
-      }, function (e) { say(errText(ctx, e)); });
+      }, function (e) {
+        say(errText(ctx, e));
+        if (e && e.status === 409) { open = null; return load(); }  // changed meanwhile: read it again
+      });
     }
     function actionForm(p, action) {
       var field;

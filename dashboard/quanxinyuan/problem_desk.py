@@ -19,10 +19,12 @@ When a case closes (the case bus), the problem it was made of is marked solved.
 
 from __future__ import annotations
 
+import contextlib
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, jsonify, request
+from flask_limiter.util import get_remote_address
 
 from cases.model import Event, Status
 from cases.quanxinyuan import access
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from dashboard.quanxinyuan import Parts
 
 PHOTO = {"maxSide": 1600, "quality": 0.8, "maxCount": MAX_PHOTOS}  # shrunk on the phone
+UPLOAD_LIMIT = "30 per hour"  # per signed-in person (a resend counts too)
 PUBLIC_REFRESH_MS = 30_000  # the phone re-reads its problems (the case's state) this often
 PHONE_CRS = "wgs84"  # navigator.geolocation; apps on Chinese map SDKs send gcj02 / bd09
 URLS = {
@@ -105,7 +108,9 @@ def build(parts: Parts) -> Blueprint:
 
     def on_case_event(event: Event) -> None:
         if event.to_status is Status.CLOSED:
-            problems.case_closed(event.case_id, Status.CLOSED.value)
+            # Raced by another process's close or a settle(): solved once either way.
+            with contextlib.suppress(QxyError):
+                problems.case_closed(event.case_id, Status.CLOSED.value)
 
     parts.core.bus.subscribe(on_case_event)
     bp = Blueprint("qxy_problems", __name__)
@@ -116,7 +121,12 @@ def build(parts: Parts) -> Blueprint:
             raise QxyError("unauthenticated", "sign in first", 401)
         return actor
 
+    def uploader() -> str:
+        person = parts.public.current()
+        return f"qxy-public:{person.id}" if person is not None else get_remote_address()
+
     @bp.post("/api/qxy/problems")
+    @parts.web.limits.limiter.limit(UPLOAD_LIMIT, key_func=uploader)
     def upload() -> Any:
         person = parts.public.current()
         if person is None:

@@ -223,3 +223,16 @@ def test_the_pages_carry_the_sections(qxy_center: Any) -> None:
     assert 'id="qp-desk-list"' in desk and "qxyproblems.js" in desk and "微治理" in desk
     phone = public_client(g, outbox, PHONE).get("/qxy").get_data(as_text=True)
     assert 'id="qp-form"' in phone and "停车秩序" in phone
+
+
+def test_uploads_are_rate_limited_per_person(qxy_center: Any) -> None:
+    g, parts, outbox = qxy_center
+    phone = public_client(g, outbox, PHONE)
+    answers = [
+        phone.post("/api/qxy/problems", json=body(g, report_id=f"n-{i}", photos=[])).status_code
+        for i in range(31)
+    ]
+    assert answers[:30] == [201] * 30 and answers[30] == 429
+    assert len(parts.problems.find()) == 30
+    other = public_client(g, outbox, OTHER_PHONE)  # another person has their own allowance
+    assert other.post("/api/qxy/problems", json=body(g, photos=[])).status_code == 201
