@@ -18,26 +18,41 @@ written). Every step is one transaction with its event; events name the uploader
 from __future__ import annotations
 
 import contextlib
-import math
-import re
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from cases.clock import as_utc
 from cases.quanxinyuan import access
-from cases.quanxinyuan.photos import QxyPhoto, QxyPhotos
-from cases.quanxinyuan.platform import NotFound, Platform, QxyError, Stale, Step
-from cases.quanxinyuan.schema import problems, public_people
+from cases.quanxinyuan.photos import QxyPhotos
+from cases.quanxinyuan.platform import Platform, QxyError, Stale, Step
+from cases.quanxinyuan.problem_input import (
+    CRS_NAMES,
+    REPORT_ID,
+    GridLocator,
+    Locate,
+    clean_text,
+    grid_locator,
+    read_position,
+)
+from cases.quanxinyuan.problem_reads import ITEM, Problem, ProblemReads
+from cases.quanxinyuan.schema import problems
 from cases.schema import cases
-from geo.coords import to_wgs84
 
-ITEM = "problem"
+__all__ = [
+    "CRS_NAMES",
+    "ITEM",
+    "PROBLEM_CATEGORIES",
+    "STATES",
+    "STEPS",
+    "GridLocator",
+    "Problem",
+    "Problems",
+    "clean_text",
+    "grid_locator",
+    "read_position",
+]
 # code → (中文, English, the catalog category a case made of it gets by default)
 PROBLEM_CATEGORIES: dict[str, tuple[str, str, str]] = {
     "sanitation": ("环境卫生", "Sanitation", "SR01"),
@@ -59,128 +74,13 @@ STEPS: dict[str, tuple[str, ...]] = {
 }
 MAX_TEXT = 2000
 MAX_NOTE = 500
-CRS_NAMES = ("wgs84", "gcj02", "bd09")
-REPORT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 CASE_SOURCE = "wish"  # feeds.intake.SOURCES: 泉心愿
 CASE_PREFIX = "qxy-problem-"
 CASE_CLOSED = "closed"
 
-Locate = Callable[[float, float], str]  # WGS-84 → a cell code, or QxyError("outside")
 # The intake, as the dashboard wires it: a report body (feeds.intake's fields) and who
 # hands it in → the case's id (the same case for the same external id).
 CaseMaker = Callable[[dict[str, Any], str], int]
-
-
-@dataclass(frozen=True)
-class Problem:
-    id: int
-    community_code: str
-    cell_code: str
-    category: str
-    text: str
-    lon: float
-    lat: float
-    person_id: int | None
-    report_id: str | None
-    state: str
-    case_id: int | None
-    note: str
-    reported_at: datetime
-    solved_at: datetime | None
-    version: int
-    synthetic: bool = False
-    case_status: str | None = None  # the case's status now, read from the store
-    reporter_name: str = ""  # personal: only for the community (``as_json(personal=True)``)
-    reporter_phone: str = ""
-    photos: list[QxyPhoto] = field(default_factory=list)
-
-    def as_json(self, personal: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "community": self.community_code,
-            "cell": self.cell_code,
-            "category": self.category,
-            "text": self.text,
-            "lon": self.lon,
-            "lat": self.lat,
-            "state": self.state,
-            "case_id": self.case_id,
-            "case_status": self.case_status,
-            "note": self.note,
-            "reported_at": self.reported_at.isoformat(),
-            "solved_at": self.solved_at.isoformat() if self.solved_at else None,
-            "version": self.version,
-            "photos": [p.wire() for p in self.photos],
-        }
-        if personal:
-            out["reporter"] = {"name": self.reporter_name, "phone": self.reporter_phone}
-        return out
-
-
-class GridLocator:
-    """``Locate`` on a ``geo.grid.Grid`` (points already in WGS-84); ``point_in`` gives a
-    point inside a cell (for the simulated month)."""
-
-    def __init__(self, grid: Any) -> None:
-        self.grid = grid
-
-    def __call__(self, lon: float, lat: float) -> str:
-        where = self.grid.locate(lon, lat)
-        if where.cell_code is None:
-            far = (
-                f"; the nearest cell is {where.distance_m:.0f} m away" if where.nearest_code else ""
-            )
-            raise QxyError("outside", f"({lon:.6f}, {lat:.6f}) is outside every grid cell{far}")
-        return str(where.cell_code)
-
-    def point_in(self, cell_code: str, rng: Any = None) -> tuple[float, float]:
-        """A point inside the cell: random when ``rng`` is given (a few tries), else its
-        representative point."""
-        shape = self.grid.geometries[self.grid.index_of(cell_code)]
-        if rng is not None:
-            minx, miny, maxx, maxy = shape.bounds
-            for _ in range(20):
-                x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-                if self.grid.locate(x, y).cell_code == cell_code:
-                    return float(x), float(y)
-        x, y = shape.representative_point().coords[0]
-        return float(x), float(y)
-
-
-def grid_locator(grid: Any) -> GridLocator:
-    return GridLocator(grid)
-
-
-def clean_text(value: object, limit: int, what: str, required: bool = True) -> str:
-    """A text as given, kept as text (HTML too), without control characters."""
-    if not isinstance(value, str):
-        if required or value is not None:
-            raise QxyError(what, f"{what}: a text")
-        return ""
-    if len(value) > limit:
-        raise QxyError(what, f"{what}: at most {limit} characters")
-    text = "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
-    ).strip()
-    if required and not text:
-        raise QxyError(what, f"{what}: required")
-    return text
-
-
-def read_position(lon: object, lat: object, crs: object = "wgs84") -> tuple[float, float]:
-    """(lon, lat) in WGS-84 from what a phone sent (GCJ-02 and BD-09 converted)."""
-    name = crs if isinstance(crs, str) else ""
-    if name.lower() not in CRS_NAMES:
-        raise QxyError("crs", f"crs: one of {', '.join(CRS_NAMES)}")
-    given = []
-    for label, value, bound in (("lon", lon, 180.0), ("lat", lat, 90.0)):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise QxyError("position", f"{label}: a number (degrees)")
-        if not math.isfinite(value) or abs(value) > bound:
-            raise QxyError("position", f"{label}: between -{bound:g} and {bound:g}")
-        given.append(float(value))
-    x, y = to_wgs84(given[0], given[1], name.lower())
-    return float(x), float(y)
 
 
 class _Resent(Exception):
@@ -188,7 +88,7 @@ class _Resent(Exception):
         self.problem_id = problem_id
 
 
-class Problems:
+class Problems(ProblemReads):
     def __init__(self, platform: Platform, photos: QxyPhotos, locate: Locate) -> None:
         self.platform = platform
         self.photos = photos
@@ -493,79 +393,6 @@ class Problems:
             from_state=from_state,
             reason=reason,
             data=data or {},
-        )
-
-    # -- reads ----------------------------------------------------------------------------
-    def get(self, problem_id: int) -> Problem:
-        found = self.find(ids=[problem_id])
-        if not found:
-            raise NotFound(ITEM, problem_id)
-        return found[0]
-
-    def for_viewer(self, viewer: Any, problem_id: int) -> Problem:
-        """The problem if ``viewer`` may read it (else NotFound: nothing said of it)."""
-        found = self.get(problem_id)
-        if not access.may_read_problem(viewer, found.community_code, found.person_id):
-            raise NotFound(ITEM, problem_id)
-        return found
-
-    def find(
-        self,
-        *,
-        ids: list[int] | None = None,
-        community: str | None = None,
-        person_id: int | None = None,
-        states: tuple[str, ...] | None = None,
-        limit: int = 500,
-    ) -> list[Problem]:
-        """Problems newest first, with their case's status and their reporter."""
-        query: Select[Any] = (
-            select(
-                problems,
-                cases.c.status.label("case_status"),
-                public_people.c.name,
-                public_people.c.phone,
-            )
-            .outerjoin(cases, cases.c.id == problems.c.case_id)
-            .outerjoin(public_people, public_people.c.id == problems.c.person_id)
-            .order_by(problems.c.id.desc())
-            .limit(limit)
-        )
-        if ids is not None:
-            query = query.where(problems.c.id.in_(ids))
-        if community is not None:
-            query = query.where(problems.c.community_code == community)
-        if person_id is not None:
-            query = query.where(problems.c.person_id == person_id)
-        if states:
-            query = query.where(problems.c.state.in_(states))
-        with self.platform.reading() as conn:
-            rows = conn.execute(query).all()
-            return [self._problem(conn, r) for r in rows]
-
-    def _problem(self, conn: Connection, row: Any) -> Problem:
-        m = row._mapping
-        return Problem(
-            id=m["id"],
-            community_code=m["community_code"],
-            cell_code=m["cell_code"],
-            category=m["category"],
-            text=m["text"],
-            lon=m["lon"],
-            lat=m["lat"],
-            person_id=m["person_id"],
-            report_id=m["report_id"],
-            state=m["state"],
-            case_id=m["case_id"],
-            note=m["note"],
-            reported_at=as_utc(m["reported_at"]),
-            solved_at=as_utc(m["solved_at"]) if m["solved_at"] else None,
-            version=m["version"],
-            synthetic=bool(m["synthetic"]),
-            case_status=m["case_status"],
-            reporter_name=m["name"] or "",
-            reporter_phone=m["phone"] or "",
-            photos=self.photos.of(conn, ITEM, m["id"]),
         )
 
 
