@@ -200,7 +200,9 @@
     row(w.cv_reporter, s.reporter);
     row(w.cv_department, s.department_name);
     row(w.cv_reported_at, G.casefmt.localTime(s.created_at));
-    row(w.cv_external, s.external_id);
+    // A case made of a 泉心愿 problem names it (微治理 #id; the problem keeps the case's id).
+    var problem = s.source === "wish" && /^qxy-problem-(\d+)$/.exec(s.external_id || "");
+    row(w.cv_external, problem && w.problem_from_case ? G.casefmt.fill(w.problem_from_case, { id: problem[1] }) : s.external_id);
     if (s.counts && (s.counts.dispatch > 1 || s.counts["return"] || s.counts.rework)) {
       row(w.cv_history, G.casefmt.fill(w.cv_counts, s.counts));
     }

@@ -159,6 +159,28 @@ def may_see_unit_contact(viewer: object, community_code: str, unit_id: str) -> b
 
 
 # -- 微治理 (problems) --------------------------------------------------------------------
+def may_handle_problem(actor: object, community_code: str) -> bool:
+    """Accept, solve, reject, turn into a case: the community of the problem's cell."""
+    return runs(actor, community_code)
+
+
+def may_read_problem(viewer: object, community_code: str, person_id: int | None) -> bool:
+    """The community of its cell, the center (without personal data), and the one who
+    uploaded it; never a unit, never another member of the public."""
+    if runs(viewer, community_code) or is_center(viewer):
+        return True
+    person = public_of(viewer)
+    return person is not None and person_id is not None and person.id == person_id
+
+
+def may_list_problems(viewer: object) -> bool:
+    """The staff's list of problems: a community (its own) and the center (all)."""
+    return community_of(viewer) is not None or is_center(viewer)
+
+
+def may_see_problem_reporter(viewer: object, community_code: str) -> bool:
+    """Who uploaded it (name and phone): only the community that handles it."""
+    return may_see_personal(viewer, community_code)
 
 
 # -- 三张清单 (needs, resources, projects) -------------------------------------------------
