@@ -1,0 +1,759 @@
+"""微志愿: a community's call for volunteers, and the volunteers' sign-ups.
+
+A call (task, text, place, maybe a cell of its community and a position, from ``starts_at``
+to ``ends_at``, ``wanted`` 1..500 people, maybe for one team) goes
+
+    open → full (signed == wanted) → open (a sign-up withdrawn) …
+    open | full → done (its end passed: ``finish_due``; or closed by the community)
+    open | full → cancelled (by the community, with a reason)
+
+Volunteers sign up until it is full. No over-booking, whatever the concurrency: a sign-up
+is one step that first takes a place by one conditional UPDATE (``signed = signed + 1
+WHERE signed < wanted AND state = 'open'``; a refused UPDATE is a "full" refusal) and then
+writes the sign-up (unique per person and call). Withdrawing frees the place. On the day
+(from an hour before the start to the end) a volunteer checks in, then reports what they
+did (text and photos: the call counts them as reported).
+
+Every step is an event (item kind ``call`` or ``signup``); an event never carries a
+volunteer's name or phone. Who reads what (``cases.quanxinyuan.access``): the organising
+community its calls with the sign-ups' names and phones; the public the open calls of the
+district as counts and their own sign-ups; the center every call, counts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from cases.clock import as_utc
+from cases.model import storable
+from cases.quanxinyuan import access
+from cases.quanxinyuan.photos import QxyPhotos
+from cases.quanxinyuan.platform import NotFound, Platform, QxyError, Stale, Step
+from cases.quanxinyuan.residents import PublicPerson
+from cases.quanxinyuan.schema import call_signups, calls, public_people, volunteer_teams
+
+STATES = ("open", "full", "done", "cancelled")
+LIVE = ("open", "full")
+MAX_WANTED = 500
+TASK_CHARS = 128
+PLACE_CHARS = 128
+TEXT_CHARS = 2000
+REPORT_CHARS = 1000
+MAX_LENGTH = timedelta(days=7)  # a call lasts at most a week
+CHECK_IN_BEFORE = timedelta(hours=1)
+REPORT_AFTER = timedelta(days=7)  # what they did may be reported up to a week after the end
+
+
+@dataclass(frozen=True)
+class Call:
+    id: int
+    community_code: str
+    cell_code: str | None
+    task: str
+    text: str
+    place: str
+    lon: float | None
+    lat: float | None
+    starts_at: datetime
+    ends_at: datetime
+    wanted: int
+    signed: int
+    reported: int
+    state: str
+    team_id: str | None
+    published_at: datetime
+    version: int
+
+    def counts(self) -> dict[str, Any]:
+        """What anyone allowed to see the call sees: no person in it."""
+        return {
+            "id": self.id,
+            "community": self.community_code,
+            "cell": self.cell_code,
+            "task": self.task,
+            "text": self.text,
+            "place": self.place,
+            "lon": self.lon,
+            "lat": self.lat,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "wanted": self.wanted,
+            "signed": self.signed,
+            "reported": self.reported,
+            "state": self.state,
+            "team": self.team_id,
+            "published_at": self.published_at.isoformat(),
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class SignUp:
+    id: int
+    call_id: int
+    person_id: int
+    signed_at: datetime
+    cancelled_at: datetime | None
+    checked_in_at: datetime | None
+    reported_at: datetime | None
+    report_text: str
+
+    @property
+    def state(self) -> str:
+        if self.cancelled_at is not None:
+            return "withdrawn"
+        if self.reported_at is not None:
+            return "reported"
+        return "checked_in" if self.checked_in_at is not None else "signed"
+
+    def wire(self) -> dict[str, Any]:
+        def iso(t: datetime | None) -> str | None:
+            return t.isoformat() if t is not None else None
+
+        return {
+            "id": self.id,
+            "call": self.call_id,
+            "state": self.state,
+            "signed_at": iso(self.signed_at),
+            "checked_in_at": iso(self.checked_in_at),
+            "reported_at": iso(self.reported_at),
+            "report": self.report_text,
+        }
+
+
+def _call(row: Any) -> Call:
+    m = dict(row._mapping)
+    for key in ("starts_at", "ends_at", "published_at"):
+        m[key] = as_utc(m[key])
+    m.pop("synthetic", None)
+    return Call(**m)
+
+
+def _signup(row: Any) -> SignUp:
+    m = {k: row._mapping[k] for k in SignUp.__dataclass_fields__}
+    for key in ("signed_at", "cancelled_at", "checked_in_at", "reported_at"):
+        m[key] = as_utc(m[key]) if m[key] is not None else None
+    return SignUp(**m)
+
+
+def _text(value: object, name: str, most: int, *, required: bool = False) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise QxyError(name, f"{name} is required")
+    if len(text) > most:
+        raise QxyError(name, f"{name}: at most {most} characters")
+    if not storable(text):
+        raise QxyError(name, f"{name}: an invalid character")
+    return text
+
+
+def _time(value: object, name: str) -> datetime:
+    if isinstance(value, datetime):
+        found = value
+    else:
+        try:
+            found = datetime.fromisoformat(str(value or ""))
+        except ValueError:
+            raise QxyError(name, f"{name}: a date and time (ISO 8601)") from None
+    if found.tzinfo is None:
+        raise QxyError(name, f"{name}: give the time zone (e.g. +08:00)")
+    return as_utc(found)
+
+
+class Calls:
+    def __init__(self, platform: Platform, photos: QxyPhotos) -> None:
+        self.platform = platform
+        self.photos = photos
+
+    # -- the community's steps ------------------------------------------------------------
+    def publish(
+        self,
+        actor: object,
+        community_code: str,
+        *,
+        task: object,
+        starts_at: object,
+        ends_at: object,
+        wanted: object,
+        text: object = "",
+        place: object = "",
+        cell_code: str | None = None,
+        lon: float | None = None,
+        lat: float | None = None,
+        team_id: str | None = None,
+        by: str | None = None,
+        synthetic: bool = False,
+    ) -> Call:
+        """``actor`` (who runs ``community_code``) publishes a call."""
+        if not access.may_publish_call(actor, community_code):
+            raise QxyError("forbidden", "only the community itself publishes its calls", 403)
+        task_text = _text(task, "task", TASK_CHARS, required=True)
+        body = _text(text, "text", TEXT_CHARS)
+        where = _text(place, "place", PLACE_CHARS)
+        starts, ends = _time(starts_at, "starts_at"), _time(ends_at, "ends_at")
+        now = self.platform.now()
+        if not starts < ends <= starts + MAX_LENGTH:
+            raise QxyError("times", "a call ends after it starts, within a week")
+        if ends <= now:
+            raise QxyError("times", "the call would be over already")
+        try:
+            count = int(str(wanted))
+        except ValueError:
+            raise QxyError("wanted", f"wanted: a number from 1 to {MAX_WANTED}") from None
+        if not 1 <= count <= MAX_WANTED:
+            raise QxyError("wanted", f"wanted: a number from 1 to {MAX_WANTED}")
+        if cell_code and self.platform.places.community_of_cell(cell_code) != community_code:
+            raise QxyError("cell", f"{cell_code} is no cell of community {community_code}")
+        point = _position(lon, lat)
+        with self.platform.writing() as step:
+            if team_id:
+                team = step.conn.execute(
+                    select(volunteer_teams).where(volunteer_teams.c.id == team_id)
+                ).first()
+                if team is None or team.community_code != community_code:
+                    raise QxyError("team", f"no team {team_id} in community {community_code}")
+            call_id = step.conn.execute(
+                insert(calls)
+                .values(
+                    community_code=community_code,
+                    cell_code=cell_code or None,
+                    task=task_text,
+                    text=body,
+                    place=where,
+                    lon=point[0],
+                    lat=point[1],
+                    starts_at=starts,
+                    ends_at=ends,
+                    wanted=count,
+                    signed=0,
+                    reported=0,
+                    state="open",
+                    team_id=team_id or None,
+                    published_at=step.at,
+                    version=1,
+                    synthetic=synthetic,
+                )
+                .returning(calls.c.id)
+            ).scalar_one()
+            self._record(
+                step,
+                "call.publish",
+                call_id,
+                community_code,
+                by or _label(actor),
+                None,
+                "open",
+                data={"wanted": count, "signed": 0, "reported": 0},
+            )
+            return self._get(step.conn, call_id)
+
+    def close(self, actor: object, call_id: int, reason: str = "") -> Call:
+        """The community ends the call (done): no more sign-ups; reports still come."""
+        return self._end(actor, call_id, "done", "call.close", _text(reason, "reason", 500))
+
+    def cancel(self, actor: object, call_id: int, reason: str) -> Call:
+        why = _text(reason, "reason", 500, required=True)
+        return self._end(actor, call_id, "cancelled", "call.cancel", why)
+
+    def _end(self, actor: object, call_id: int, to: str, kind: str, reason: str) -> Call:
+        with self.platform.writing() as step:
+            found = self._get(step.conn, call_id)
+            if not access.may_run_call(actor, found.community_code):
+                raise QxyError("forbidden", "only the organising community ends its call", 403)
+            if found.state not in LIVE:
+                raise QxyError("state", f"the call is {found.state} already", 409)
+            changed = step.conn.execute(
+                update(calls)
+                .where(calls.c.id == call_id, calls.c.version == found.version)
+                .values(state=to, version=calls.c.version + 1)
+            ).rowcount
+            if changed != 1:
+                raise Stale("call", call_id)
+            self._record(
+                step,
+                kind,
+                call_id,
+                found.community_code,
+                _label(actor),
+                found.state,
+                to,
+                reason=reason,
+                data=self._numbers(found, to),
+            )
+            return self._get(step.conn, call_id)
+
+    def finish_due(self) -> int:
+        """Calls whose end has passed are done (the system's step, one per call)."""
+        now = self.platform.now()
+        with self.platform.reading() as conn:
+            due = [
+                r.id
+                for r in conn.execute(
+                    select(calls.c.id).where(calls.c.state.in_(LIVE), calls.c.ends_at <= now)
+                )
+            ]
+        finished = 0
+        for call_id in due:
+            try:
+                with self.platform.writing() as step:
+                    found = self._get(step.conn, call_id)
+                    ended = step.conn.execute(
+                        update(calls)
+                        .where(calls.c.id == call_id, calls.c.state.in_(LIVE))
+                        .values(state="done", version=calls.c.version + 1)
+                    ).rowcount
+                    if ended != 1:
+                        raise _Skip  # closed meanwhile: nothing to write
+                    self._record(
+                        step,
+                        "call.end",
+                        call_id,
+                        found.community_code,
+                        "system",
+                        found.state,
+                        "done",
+                        reason="ended",
+                        data=self._numbers(found, "done"),
+                    )
+            except _Skip:
+                continue
+            finished += 1
+        return finished
+
+    # -- the volunteer's steps ------------------------------------------------------------
+    def sign_up(self, person: PublicPerson, call_id: int) -> SignUp:
+        """Take a place on the call, if one is left (``full`` otherwise)."""
+        if not person.volunteer:
+            raise QxyError("not_volunteer", "become a volunteer first", 403)
+        try:
+            with self.platform.writing() as step:
+                conn = step.conn
+                found = self._get(conn, call_id)
+                if found.team_id and found.team_id != person.team_id:
+                    raise QxyError("team_only", "this call is for one team's members", 403)
+                mine = self._mine(conn, call_id, person.id)
+                if mine is not None and mine.cancelled_at is None:
+                    raise QxyError("already", "you are signed up already", 409)
+                now = step.at
+                if found.ends_at <= now:
+                    raise QxyError("over", "the call is over", 409)
+                # The one place-taking statement: never past ``wanted``, whatever runs beside.
+                took = conn.execute(
+                    update(calls)
+                    .where(
+                        calls.c.id == call_id,
+                        calls.c.state == "open",
+                        calls.c.signed < calls.c.wanted,
+                    )
+                    .values(
+                        signed=calls.c.signed + 1,
+                        state=case(
+                            (calls.c.signed + 1 >= calls.c.wanted, "full"), else_=calls.c.state
+                        ),
+                        version=calls.c.version + 1,
+                    )
+                ).rowcount
+                if took != 1:
+                    now_state = self._get(conn, call_id).state
+                    if now_state == "full":
+                        raise QxyError("full", "the call is full: every place is taken", 409)
+                    raise QxyError("state", f"the call is {now_state}: no sign-ups", 409)
+                if mine is None:
+                    signup_id = conn.execute(
+                        insert(call_signups)
+                        .values(call_id=call_id, person_id=person.id, signed_at=now, report_text="")
+                        .returning(call_signups.c.id)
+                    ).scalar_one()
+                else:  # signing up again after withdrawing: the same row
+                    signup_id = mine.id
+                    conn.execute(
+                        update(call_signups)
+                        .where(call_signups.c.id == mine.id)
+                        .values(signed_at=now, cancelled_at=None, checked_in_at=None)
+                    )
+                after = self._get(conn, call_id)
+                self._record(
+                    step,
+                    "signup.sign_up",
+                    signup_id,
+                    found.community_code,
+                    person.label,
+                    "withdrawn" if mine else None,
+                    "signed",
+                    item_kind="signup",
+                    data=self._numbers(after, after.state),
+                )
+                if after.state == "full":
+                    self._record(
+                        step,
+                        "call.full",
+                        call_id,
+                        found.community_code,
+                        person.label,
+                        "open",
+                        "full",
+                        data=self._numbers(after, "full"),
+                    )
+                return self._signup_by_id(conn, signup_id)
+        except IntegrityError:
+            # The same person's second sign-up raced the first: the unique key said no.
+            raise QxyError("already", "you are signed up already", 409) from None
+
+    def withdraw(self, person: PublicPerson, call_id: int) -> SignUp:
+        """Withdraw a sign-up (before checking in): the place is free again."""
+        with self.platform.writing() as step:
+            conn = step.conn
+            found = self._get(conn, call_id)
+            mine = self._mine(conn, call_id, person.id)
+            if mine is None or mine.cancelled_at is not None:
+                raise QxyError("not_signed", "you are not signed up for this call", 409)
+            if mine.checked_in_at is not None:
+                raise QxyError("checked_in", "you checked in already; report instead", 409)
+            if found.state not in LIVE:
+                raise QxyError("state", f"the call is {found.state}", 409)
+            conn.execute(
+                update(call_signups)
+                .where(call_signups.c.id == mine.id, call_signups.c.cancelled_at.is_(None))
+                .values(cancelled_at=step.at)
+            )
+            conn.execute(
+                update(calls)
+                .where(calls.c.id == call_id, calls.c.signed > 0)
+                .values(
+                    signed=calls.c.signed - 1,
+                    state=case((calls.c.state == "full", "open"), else_=calls.c.state),
+                    version=calls.c.version + 1,
+                )
+            )
+            after = self._get(conn, call_id)
+            self._record(
+                step,
+                "signup.withdraw",
+                mine.id,
+                found.community_code,
+                person.label,
+                mine.state,
+                "withdrawn",
+                item_kind="signup",
+                data=self._numbers(after, after.state),
+            )
+            if found.state == "full":
+                self._record(
+                    step,
+                    "call.reopen",
+                    call_id,
+                    found.community_code,
+                    person.label,
+                    "full",
+                    "open",
+                    data=self._numbers(after, "open"),
+                )
+            return self._signup_by_id(conn, mine.id)
+
+    def check_in(self, person: PublicPerson, call_id: int) -> SignUp:
+        """On the day: from an hour before the start to the end."""
+        with self.platform.writing() as step:
+            conn = step.conn
+            found = self._get(conn, call_id)
+            mine = self._standing(conn, found, person)
+            if found.state == "cancelled":
+                raise QxyError("state", "the call was cancelled", 409)
+            window = check_in_window(found)
+            if not window[0] <= step.at <= window[1]:
+                raise QxyError("window", "check in from an hour before the start to the end", 409)
+            if mine.checked_in_at is not None:
+                raise QxyError("already", "you checked in already", 409)
+            conn.execute(
+                update(call_signups)
+                .where(call_signups.c.id == mine.id, call_signups.c.checked_in_at.is_(None))
+                .values(checked_in_at=step.at)
+            )
+            self._record(
+                step,
+                "signup.check_in",
+                mine.id,
+                found.community_code,
+                person.label,
+                "signed",
+                "checked_in",
+                item_kind="signup",
+                data=self._numbers(found, found.state),
+            )
+            return self._signup_by_id(conn, mine.id)
+
+    def report(
+        self, person: PublicPerson, call_id: int, text: object, photos: list[bytes] | None = None
+    ) -> SignUp:
+        """What they did (after checking in, up to a week after the end): counts as
+        reported."""
+        said = _text(text, "text", REPORT_CHARS, required=True)
+        with self.platform.writing() as step:
+            conn = step.conn
+            found = self._get(conn, call_id)
+            mine = self._standing(conn, found, person)
+            if mine.checked_in_at is None:
+                raise QxyError("not_checked_in", "check in on the day first", 409)
+            if mine.reported_at is not None:
+                raise QxyError("already", "you reported already", 409)
+            if step.at > found.ends_at + REPORT_AFTER:
+                raise QxyError("late", "reports are taken up to a week after the end", 409)
+            done = conn.execute(
+                update(call_signups)
+                .where(call_signups.c.id == mine.id, call_signups.c.reported_at.is_(None))
+                .values(reported_at=step.at, report_text=said)
+            ).rowcount
+            if done != 1:
+                raise QxyError("already", "you reported already", 409)
+            conn.execute(
+                update(calls)
+                .where(calls.c.id == call_id)
+                .values(reported=calls.c.reported + 1, version=calls.c.version + 1)
+            )
+            ids = self.photos.add(step, "signup", mine.id, photos or [], person.label)
+            after = self._get(conn, call_id)
+            self._record(
+                step,
+                "signup.report",
+                mine.id,
+                found.community_code,
+                person.label,
+                "checked_in",
+                "reported",
+                item_kind="signup",
+                data={**self._numbers(after, after.state), "photos": len(ids)},
+            )
+            return self._signup_by_id(conn, mine.id)
+
+    # -- reads ----------------------------------------------------------------------------
+    def get(self, call_id: int) -> Call:
+        with self.platform.reading() as conn:
+            return self._get(conn, call_id)
+
+    def signup(self, signup_id: int) -> SignUp | None:
+        with self.platform.reading() as conn:
+            row = conn.execute(select(call_signups).where(call_signups.c.id == signup_id)).first()
+        return _signup(row) if row is not None else None
+
+    def of_community(self, viewer: object, community_code: str, limit: int = 200) -> list[dict]:
+        """The community's calls, newest first, each with its sign-ups: names and phones
+        (``viewer`` must run the community)."""
+        if not access.may_see_call_people(viewer, community_code):
+            raise QxyError("forbidden", "only the organising community sees its volunteers", 403)
+        with self.platform.reading() as conn:
+            rows = conn.execute(
+                select(calls)
+                .where(calls.c.community_code == community_code)
+                .order_by(calls.c.starts_at.desc(), calls.c.id.desc())
+                .limit(limit)
+            ).all()
+            found = [_call(r) for r in rows]
+            people = self._people_of(conn, [c.id for c in found])
+        return [{**c.counts(), "signups": people.get(c.id, [])} for c in found]
+
+    def _people_of(self, conn: Connection, call_ids: list[int]) -> dict[int, list[dict]]:
+        if not call_ids:
+            return {}
+        rows = conn.execute(
+            select(call_signups, public_people.c.name, public_people.c.phone)
+            .join(public_people, public_people.c.id == call_signups.c.person_id)
+            .where(call_signups.c.call_id.in_(call_ids))
+            .order_by(call_signups.c.signed_at, call_signups.c.id)
+        ).all()
+        photos = _photo_ids(conn, [r.id for r in rows])
+        out: dict[int, list[dict]] = {}
+        for r in rows:
+            s = _signup(r)
+            out.setdefault(s.call_id, []).append(
+                {**s.wire(), "name": r.name, "phone": r.phone, "photos": photos.get(s.id, [])}
+            )
+        return out
+
+    def for_center(self, viewer: object, limit: int = 500) -> list[dict[str, Any]]:
+        """Every call, counts only (no person)."""
+        if not access.may_read_all_calls(viewer):
+            raise QxyError("forbidden", "the center reads every call", 403)
+        with self.platform.reading() as conn:
+            rows = conn.execute(
+                select(calls).order_by(calls.c.starts_at.desc(), calls.c.id.desc()).limit(limit)
+            ).all()
+        return [_call(r).counts() for r in rows]
+
+    def open_for(self, person: PublicPerson, limit: int = 200) -> list[dict[str, Any]]:
+        """The district's calls a volunteer may sign up for (open or full, not over), as
+        counts, each with their own sign-up's state if they have one."""
+        now = self.platform.now()
+        team_ok: list[Any] = [calls.c.team_id.is_(None)]
+        if person.team_id:
+            team_ok.append(calls.c.team_id == person.team_id)
+        with self.platform.reading() as conn:
+            rows = conn.execute(
+                select(calls)
+                .where(calls.c.state.in_(LIVE), calls.c.ends_at > now, or_(*team_ok))
+                .order_by(calls.c.starts_at, calls.c.id)
+                .limit(limit)
+            ).all()
+            found = [_call(r) for r in rows]
+            mine = self._mine_of(conn, person.id, [c.id for c in found])
+        return [{**c.counts(), "mine": mine.get(c.id)} for c in found]
+
+    def mine(self, person: PublicPerson, limit: int = 100) -> list[dict[str, Any]]:
+        """Their own sign-ups (standing and withdrawn), newest call first, with the call."""
+        with self.platform.reading() as conn:
+            rows = conn.execute(
+                select(call_signups)
+                .where(call_signups.c.person_id == person.id)
+                .order_by(call_signups.c.signed_at.desc())
+                .limit(limit)
+            ).all()
+            signed = [_signup(r) for r in rows]
+            by_id = {c.id: c for c in self._calls(conn, [s.call_id for s in signed])}
+            photos = _photo_ids(conn, [s.id for s in signed])
+        out = []
+        for s in signed:
+            c = by_id[s.call_id]
+            out.append(
+                {
+                    **s.wire(),
+                    "photos": photos.get(s.id, []),
+                    "call": c.counts(),
+                    "window": [t.isoformat() for t in check_in_window(c)],
+                }
+            )
+        return out
+
+    def count(self, state: str | None = None, community_code: str | None = None) -> int:
+        from sqlalchemy import func
+
+        q = select(func.count()).select_from(calls)
+        if state is not None:
+            q = q.where(calls.c.state == state)
+        if community_code is not None:
+            q = q.where(calls.c.community_code == community_code)
+        with self.platform.reading() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    # -- helpers --------------------------------------------------------------------------
+    def _get(self, conn: Connection, call_id: int) -> Call:
+        row = conn.execute(select(calls).where(calls.c.id == call_id)).first()
+        if row is None:
+            raise NotFound("call", call_id)
+        return _call(row)
+
+    def _calls(self, conn: Connection, ids: list[int]) -> list[Call]:
+        if not ids:
+            return []
+        return [_call(r) for r in conn.execute(select(calls).where(calls.c.id.in_(set(ids))))]
+
+    def _mine(self, conn: Connection, call_id: int, person_id: int) -> SignUp | None:
+        row = conn.execute(
+            select(call_signups).where(
+                call_signups.c.call_id == call_id, call_signups.c.person_id == person_id
+            )
+        ).first()
+        return _signup(row) if row is not None else None
+
+    def _mine_of(self, conn: Connection, person_id: int, ids: list[int]) -> dict[int, dict]:
+        if not ids:
+            return {}
+        rows = conn.execute(
+            select(call_signups).where(
+                call_signups.c.person_id == person_id, call_signups.c.call_id.in_(ids)
+            )
+        )
+        return {s.call_id: s.wire() for s in (_signup(r) for r in rows)}
+
+    def _standing(self, conn: Connection, found: Call, person: PublicPerson) -> SignUp:
+        mine = self._mine(conn, found.id, person.id)
+        if mine is None or mine.cancelled_at is not None:
+            raise QxyError("not_signed", "you are not signed up for this call", 409)
+        return mine
+
+    def _signup_by_id(self, conn: Connection, signup_id: int) -> SignUp:
+        return _signup(
+            conn.execute(select(call_signups).where(call_signups.c.id == signup_id)).one()
+        )
+
+    @staticmethod
+    def _numbers(found: Call, state: str) -> dict[str, Any]:
+        return {
+            "call": found.id,
+            "wanted": found.wanted,
+            "signed": found.signed,
+            "reported": found.reported,
+            "state": state,
+        }
+
+    @staticmethod
+    def _record(
+        step: Step,
+        kind: str,
+        item_id: int,
+        community_code: str,
+        actor: str,
+        from_state: str | None,
+        to_state: str,
+        *,
+        item_kind: str = "call",
+        reason: str = "",
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        step.record(
+            kind=kind,
+            item_kind=item_kind,
+            item_id=item_id,
+            community_code=community_code,
+            actor=actor,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            data=data or {},
+        )
+
+
+class _Skip(Exception):
+    """A step found nothing to do: its transaction rolls back (no event, no gap)."""
+
+
+def check_in_window(found: Call) -> tuple[datetime, datetime]:
+    return found.starts_at - CHECK_IN_BEFORE, found.ends_at
+
+
+def _photo_ids(conn: Connection, signup_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    if not signup_ids:
+        return {}
+    from cases.quanxinyuan.schema import qxy_photos
+
+    rows = conn.execute(
+        select(qxy_photos.c.id, qxy_photos.c.item_id)
+        .where(and_(qxy_photos.c.item_kind == "signup", qxy_photos.c.item_id.in_(signup_ids)))
+        .order_by(qxy_photos.c.id)
+    )
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r.item_id, []).append({"id": r.id, "url": f"/api/qxy/photos/{r.id}"})
+    return out
+
+
+def _position(lon: object, lat: object) -> tuple[float | None, float | None]:
+    if lon in (None, "") and lat in (None, ""):
+        return None, None
+    try:
+        x, y = float(str(lon)), float(str(lat))
+    except ValueError:
+        raise QxyError("position", "lon and lat: numbers") from None
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise QxyError("position", "lon and lat out of range")
+    return x, y
+
+
+def _label(actor: object) -> str:
+    name = getattr(actor, "name", None)
+    role = getattr(actor, "role", None)
+    if name is None:
+        return "system"
+    return f"{name} ({getattr(role, 'value', role)})" if role is not None else str(name)
