@@ -261,6 +261,12 @@
       }, function (err) { say(msg, errorText(ctx, err)); }).finally(function () { button.disabled = false; });
     });
 
+    var teamFile = pane.querySelector("#qc-teams-file");
+    teamFile.addEventListener("change", function () {
+      var f = teamFile.files[0];
+      pane.querySelector("#qc-teams-file-name").textContent = f ? f.name : "";
+      pane.querySelector("#qc-teams-send").disabled = !f;
+    });
     pane.querySelector("#qc-teams-form").addEventListener("submit", function (e) {
       e.preventDefault();
       var file = pane.querySelector("#qc-teams-file").files[0];
@@ -313,6 +319,7 @@
       become.hidden = !!me.volunteer;
       var line = pane.querySelector("#qc-me");
       line.hidden = !me.volunteer;
+      pane.querySelector("#qc-mine-box").hidden = !me.volunteer;
       line.textContent = me.volunteer ? t("call_you_are", { community: names[me.community] || "" }) : "";
     }
 

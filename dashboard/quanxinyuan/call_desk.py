@@ -248,11 +248,9 @@ def community_html(lang: str) -> str:
 <label>{t("call_text")}<textarea id="qc-text" name="text" rows="2" maxlength="2000"></textarea>
 </label>
 <label>{t("call_place")}<input id="qc-place" name="place" maxlength="128"></label>
-<div class="qx-row">
 <label>{t("call_starts")}<input id="qc-starts" name="starts" type="datetime-local" required>
 </label>
 <label>{t("call_ends")}<input id="qc-ends" name="ends" type="datetime-local" required></label>
-</div>
 <div class="qx-row">
 <label>{t("call_wanted")}<input id="qc-wanted" name="wanted" type="number" min="1"
  max="{MAX_WANTED}" value="10" required></label>
@@ -267,11 +265,13 @@ def community_html(lang: str) -> str:
 <ul id="qc-calls" class="qx-list qc-calls"></ul>
 <section class="qx-card qc-teams"><h2>{t("call_teams")}</h2>
 <p id="qc-teams-count" class="qx-meta"></p><ul id="qc-team-list" class="qc-team-list"></ul>
-<form id="qc-teams-form" class="qx-form">
-<label>{t("call_teams_upload")}<input id="qc-teams-file" type="file"
- accept=".csv,.xlsx,text/csv"></label>
-<button class="qx-btn qx-quiet" type="submit">{t("call_teams_send")}</button>
-<div id="qc-teams-msg" class="qx-msg" role="status"></div></form></section>
+<form id="qc-teams-form" class="qc-teams-form">
+<p class="qx-meta">{t("call_teams_upload")}</p>
+<div class="qc-file-row"><label class="qx-btn qx-quiet qc-file">{t("call_teams_pick")}
+<input id="qc-teams-file" type="file" accept=".csv,.xlsx,text/csv"></label>
+<span id="qc-teams-file-name" class="qx-meta qc-file-name"></span>
+<button id="qc-teams-send" class="qx-btn" type="submit" disabled>{t("call_teams_send")}</button>
+</div><div id="qc-teams-msg" class="qx-msg" role="status"></div></form></section>
 </div></div>"""
 
 
@@ -286,9 +286,10 @@ def public_html(lang: str) -> str:
 <button id="qc-become-send" class="qx-btn qx-big" type="submit">{t("call_become_send")}</button>
 </form>
 <p id="qc-me" class="qc-me" hidden></p>
-<h2 class="qc-h">{t("call_mine")}</h2><ul id="qc-mine" class="qx-list"></ul>
+<p id="qc-public-msg" class="qx-msg qc-public-msg" role="status"></p>
+<div id="qc-mine-box" hidden><h2 class="qc-h">{t("call_mine")}</h2>
+<ul id="qc-mine" class="qx-list"></ul></div>
 <h2 class="qc-h">{t("call_open_calls")}</h2><ul id="qc-open" class="qx-list"></ul>
-<p id="qc-public-msg" class="qx-msg" role="status"></p>
 <p id="qc-refreshed" class="qx-meta qc-refreshed"></p>"""
 
 
