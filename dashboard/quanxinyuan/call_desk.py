@@ -13,10 +13,12 @@ Routes (each asks ``cases.quanxinyuan.access``; the domain asks again):
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, jsonify, request
+from flask_limiter.util import get_remote_address
 
 from cases import clock
 from cases.quanxinyuan import access
@@ -34,7 +36,9 @@ from dashboard.quanxinyuan.public_auth import me_json
 if TYPE_CHECKING:
     from dashboard.quanxinyuan import Parts
 
+_log = logging.getLogger(__name__)
 PHOTO = {"maxSide": 1280, "quality": 0.8, "maxCount": 2}  # resized on the phone first
+PUBLIC_STEP_LIMIT = "30 per minute"  # a phone's steps (sign up, check in, report…)
 PUBLIC_REFRESH_MS = 20_000  # the phone page has no socket: it re-reads while visible
 SCRIPTS = ("gridcc/qxycalls.js",)
 STYLES = ("qxycalls.css",)
@@ -68,17 +72,40 @@ def _volunteer(parts: Parts) -> PublicPerson:
     return person
 
 
+class Finisher:
+    """Marks the calls past their end done (``Calls.finish_due``) when calls are read: one
+    indexed SELECT when none is due, no thread to stop, and idempotent across processes
+    (each call's end is one conditional UPDATE)."""
+
+    def __init__(self, calls: Calls) -> None:
+        self.calls = calls
+
+    def __call__(self) -> None:
+        try:
+            self.calls.finish_due()
+        except Exception:  # the read still answers; the next one tries again
+            _log.exception("finishing the calls past their end failed")
+
+
 def build(parts: Parts) -> Blueprint:
     volunteers = Volunteers(parts.platform, parts.residents)
     calls = Calls(parts.platform, parts.photos)
     parts.teams = volunteers
     parts.calls = calls
+    finish = Finisher(calls)
     bp = Blueprint("qxy_calls", __name__)
+
+    def person_key() -> str:
+        person = parts.public.current()
+        return f"qxy-public:{person.id}" if person is not None else get_remote_address()
+
+    limited = parts.web.limits.limiter.limit(PUBLIC_STEP_LIMIT, key_func=person_key)
 
     # -- the community (and the center's reads) ------------------------------------------
     @bp.get("/api/qxy/calls")
     def list_calls() -> Any:
         actor = _staff(parts)
+        finish()
         code = access.community_of(actor)
         if code is not None:
             return jsonify({"calls": calls.of_community(actor, code)})
@@ -166,6 +193,7 @@ def build(parts: Parts) -> Blueprint:
 
     # -- the public ----------------------------------------------------------------------
     @bp.post("/api/qxy/volunteer")
+    @limited
     def become() -> Any:
         person = _person(parts)
         b = _body()
@@ -180,25 +208,32 @@ def build(parts: Parts) -> Blueprint:
     @bp.get("/api/qxy/calls/open")
     def open_calls() -> Any:
         person = _person(parts)
+        finish()
         return jsonify({"calls": calls.open_for(person), "me": me_json(person)})
 
     @bp.get("/api/qxy/calls/mine")
     def my_signups() -> Any:
-        return jsonify({"signups": calls.mine(_person(parts))})
+        person = _person(parts)
+        finish()
+        return jsonify({"signups": calls.mine(person)})
 
     @bp.post("/api/qxy/calls/<int:call_id>/signup")
+    @limited
     def sign_up(call_id: int) -> Any:
         return jsonify(calls.sign_up(_volunteer(parts), call_id).wire()), 201
 
     @bp.post("/api/qxy/calls/<int:call_id>/withdraw")
+    @limited
     def withdraw(call_id: int) -> Any:
         return jsonify(calls.withdraw(_volunteer(parts), call_id).wire())
 
     @bp.post("/api/qxy/calls/<int:call_id>/checkin")
+    @limited
     def check_in(call_id: int) -> Any:
         return jsonify(calls.check_in(_volunteer(parts), call_id).wire())
 
     @bp.post("/api/qxy/calls/<int:call_id>/report")
+    @limited
     def report(call_id: int) -> Any:
         person = _volunteer(parts)
         b = _body()

@@ -208,3 +208,47 @@ def test_the_pages_carry_the_calls_tab(qxy_center: Any) -> None:
     assert 'id="qc-publish"' in desk and "qxycalls.js" in desk and "call_progress" in desk
     phone = public_client(g, outbox, "13900000001").get("/qxy").get_data(as_text=True)
     assert 'id="qc-open"' in phone and '"refreshMs": 20000' in phone
+
+
+def test_a_call_past_its_end_is_done_when_read(qxy_center: Any) -> None:
+    from sqlalchemy import update
+
+    from cases.quanxinyuan.schema import calls
+
+    g, parts, outbox = qxy_center
+    sq = login(g, "sq")
+    call_id = sq.post("/api/qxy/calls", json=call_body()).json["id"]
+    a = volunteer(g, outbox, "13900000001", "甲")
+    assert [c["id"] for c in a.get("/api/qxy/calls/open").json["calls"]] == [call_id]
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    with parts.platform.engine.begin() as conn:  # as if its hours had passed
+        conn.execute(
+            update(calls)
+            .where(calls.c.id == call_id)
+            .values(starts_at=past - timedelta(hours=2), ends_at=past)
+        )
+    assert sq.get("/api/qxy/calls").json["calls"][0]["state"] == "done"
+    assert a.get("/api/qxy/calls/open").json["calls"] == []
+
+
+def test_the_calls_routes_are_described(qxy_center: Any) -> None:
+    from dashboard.openapi import build_spec
+    from dashboard.openapi.qxy_calls_paths import paths
+    from tests.dashboard.test_openapi import described, server_routes
+
+    g, _parts, _outbox = qxy_center
+    ours = ("/api/qxy/calls", "/api/qxy/teams", "/api/qxy/volunteer")
+    served = {(p, m) for p, m in server_routes(g) if p.startswith(ours)}
+    assert served == described(build_spec((paths,))) - {("/api/openapi.json", "get")}
+
+
+def test_a_phones_steps_are_rationed(qxy_center: Any) -> None:
+    from dashboard.quanxinyuan.call_desk import PUBLIC_STEP_LIMIT
+
+    g, _parts, outbox = qxy_center
+    a = volunteer(g, outbox, "13900000001", "甲")
+    b = volunteer(g, outbox, "13900000002", "乙")
+    allowed = int(PUBLIC_STEP_LIMIT.split()[0])
+    said = [a.post("/api/qxy/calls/999999/checkin").status_code for _ in range(allowed + 1)]
+    assert said[:-1] == [404] * allowed and said[-1] == 429
+    assert b.post("/api/qxy/calls/999999/checkin").status_code == 404  # per phone, not per address
