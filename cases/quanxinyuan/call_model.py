@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select
 
 from cases.clock import as_utc
+from cases.model import storable
 from cases.quanxinyuan import access
 from cases.quanxinyuan.platform import NotFound, Platform, QxyError
 from cases.quanxinyuan.residents import PublicPerson
@@ -274,3 +275,48 @@ def _photo_ids(conn: Connection, signup_ids: list[int]) -> dict[int, list[dict[s
     for r in rows:
         out.setdefault(r.item_id, []).append({"id": r.id, "url": f"/api/qxy/photos/{r.id}"})
     return out
+
+
+# -- checking what a step is given ---------------------------------------------------------
+def check_text(value: object, name: str, most: int, *, required: bool = False) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise QxyError(name, f"{name} is required")
+    if len(text) > most:
+        raise QxyError(name, f"{name}: at most {most} characters")
+    if not storable(text):
+        raise QxyError(name, f"{name}: an invalid character")
+    return text
+
+
+def check_time(value: object, name: str) -> datetime:
+    if isinstance(value, datetime):
+        found = value
+    else:
+        try:
+            found = datetime.fromisoformat(str(value or ""))
+        except ValueError:
+            raise QxyError(name, f"{name}: a date and time (ISO 8601)") from None
+    if found.tzinfo is None:
+        raise QxyError(name, f"{name}: give the time zone (e.g. +08:00)")
+    return as_utc(found)
+
+
+def check_position(lon: object, lat: object) -> tuple[float | None, float | None]:
+    if lon in (None, "") and lat in (None, ""):
+        return None, None
+    try:
+        x, y = float(str(lon)), float(str(lat))
+    except ValueError:
+        raise QxyError("position", "lon and lat: numbers") from None
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise QxyError("position", "lon and lat out of range")
+    return x, y
+
+
+def actor_label(actor: object) -> str:
+    name = getattr(actor, "name", None)
+    role = getattr(actor, "role", None)
+    if name is None:
+        return "system"
+    return f"{name} ({getattr(role, 'value', role)})" if role is not None else str(name)

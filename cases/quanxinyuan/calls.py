@@ -22,21 +22,23 @@ district as counts and their own sign-ups; the center every call, counts only.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from cases.clock import as_utc
-from cases.model import storable
 from cases.quanxinyuan import access
 from cases.quanxinyuan.call_model import (
     LIVE,
     Call,
     CallReads,
     SignUp,
+    actor_label,
     check_in_window,
+    check_position,
+    check_text,
+    check_time,
 )
 from cases.quanxinyuan.photos import QxyPhotos
 from cases.quanxinyuan.platform import Platform, QxyError, Stale, Step
@@ -53,30 +55,6 @@ TEXT_CHARS = 2000
 REPORT_CHARS = 1000
 MAX_LENGTH = timedelta(days=7)  # a call lasts at most a week
 REPORT_AFTER = timedelta(days=7)  # what they did may be reported up to a week after the end
-
-
-def _text(value: object, name: str, most: int, *, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise QxyError(name, f"{name} is required")
-    if len(text) > most:
-        raise QxyError(name, f"{name}: at most {most} characters")
-    if not storable(text):
-        raise QxyError(name, f"{name}: an invalid character")
-    return text
-
-
-def _time(value: object, name: str) -> datetime:
-    if isinstance(value, datetime):
-        found = value
-    else:
-        try:
-            found = datetime.fromisoformat(str(value or ""))
-        except ValueError:
-            raise QxyError(name, f"{name}: a date and time (ISO 8601)") from None
-    if found.tzinfo is None:
-        raise QxyError(name, f"{name}: give the time zone (e.g. +08:00)")
-    return as_utc(found)
 
 
 class Calls(CallReads):
@@ -106,10 +84,10 @@ class Calls(CallReads):
         """``actor`` (who runs ``community_code``) publishes a call."""
         if not access.may_publish_call(actor, community_code):
             raise QxyError("forbidden", "only the community itself publishes its calls", 403)
-        task_text = _text(task, "task", TASK_CHARS, required=True)
-        body = _text(text, "text", TEXT_CHARS)
-        where = _text(place, "place", PLACE_CHARS)
-        starts, ends = _time(starts_at, "starts_at"), _time(ends_at, "ends_at")
+        task_text = check_text(task, "task", TASK_CHARS, required=True)
+        body = check_text(text, "text", TEXT_CHARS)
+        where = check_text(place, "place", PLACE_CHARS)
+        starts, ends = check_time(starts_at, "starts_at"), check_time(ends_at, "ends_at")
         now = self.platform.now()
         if not starts < ends <= starts + MAX_LENGTH:
             raise QxyError("times", "a call ends after it starts, within a week")
@@ -123,7 +101,7 @@ class Calls(CallReads):
             raise QxyError("wanted", f"wanted: a number from 1 to {MAX_WANTED}")
         if cell_code and self.platform.places.community_of_cell(cell_code) != community_code:
             raise QxyError("cell", f"{cell_code} is no cell of community {community_code}")
-        point = _position(lon, lat)
+        point = check_position(lon, lat)
         with self.platform.writing() as step:
             if team_id:
                 team = step.conn.execute(
@@ -159,7 +137,7 @@ class Calls(CallReads):
                 "call.publish",
                 call_id,
                 community_code,
-                by or _label(actor),
+                by or actor_label(actor),
                 None,
                 "open",
                 data={"wanted": count, "signed": 0, "reported": 0},
@@ -168,10 +146,10 @@ class Calls(CallReads):
 
     def close(self, actor: object, call_id: int, reason: str = "") -> Call:
         """The community ends the call (done): no more sign-ups; reports still come."""
-        return self._end(actor, call_id, "done", "call.close", _text(reason, "reason", 500))
+        return self._end(actor, call_id, "done", "call.close", check_text(reason, "reason", 500))
 
     def cancel(self, actor: object, call_id: int, reason: str) -> Call:
-        why = _text(reason, "reason", 500, required=True)
+        why = check_text(reason, "reason", 500, required=True)
         return self._end(actor, call_id, "cancelled", "call.cancel", why)
 
     def _end(self, actor: object, call_id: int, to: str, kind: str, reason: str) -> Call:
@@ -193,7 +171,7 @@ class Calls(CallReads):
                 kind,
                 call_id,
                 found.community_code,
-                _label(actor),
+                actor_label(actor),
                 found.state,
                 to,
                 reason=reason,
@@ -405,7 +383,7 @@ class Calls(CallReads):
     ) -> SignUp:
         """What they did (after checking in, up to a week after the end): counts as
         reported."""
-        said = _text(text, "text", REPORT_CHARS, required=True)
+        said = check_text(text, "text", REPORT_CHARS, required=True)
         with self.platform.writing() as step:
             conn = step.conn
             found = self._get(conn, call_id)
@@ -489,23 +467,3 @@ class Calls(CallReads):
 
 class _Skip(Exception):
     """A step found nothing to do: its transaction rolls back (no event, no gap)."""
-
-
-def _position(lon: object, lat: object) -> tuple[float | None, float | None]:
-    if lon in (None, "") and lat in (None, ""):
-        return None, None
-    try:
-        x, y = float(str(lon)), float(str(lat))
-    except ValueError:
-        raise QxyError("position", "lon and lat: numbers") from None
-    if not (-180 <= x <= 180 and -90 <= y <= 90):
-        raise QxyError("position", "lon and lat out of range")
-    return x, y
-
-
-def _label(actor: object) -> str:
-    name = getattr(actor, "name", None)
-    role = getattr(actor, "role", None)
-    if name is None:
-        return "system"
-    return f"{name} ({getattr(role, 'value', role)})" if role is not None else str(name)

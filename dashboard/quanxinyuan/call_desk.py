@@ -105,13 +105,13 @@ def build(parts: Parts) -> Blueprint:
     @bp.get("/api/qxy/calls")
     def list_calls() -> Any:
         actor = _staff(parts)
+        if not access.may_read_calls(actor):
+            raise QxyError("forbidden", "the calls are the communities' and the center's", 403)
         finish()
         code = access.community_of(actor)
         if code is not None:
             return jsonify({"calls": calls.of_community(actor, code)})
-        if access.may_read_all_calls(actor):
-            return jsonify({"calls": calls.for_center(actor)})
-        raise QxyError("forbidden", "the calls are the communities' and the center's", 403)
+        return jsonify({"calls": calls.for_center(actor)})
 
     @bp.post("/api/qxy/calls")
     def publish() -> Any:

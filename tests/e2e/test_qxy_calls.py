@@ -217,6 +217,7 @@ def test_a_call_filled_by_phones_exactly_to_its_number(browser: Any, served: Any
     assert zh.query_selector(".qc-su[data-state=reported] .qx-thumbs img") is not None
     assert zh.text_content(".qc-call .qx-state") == "已满员"
     zh.screenshot(path=str(SCREENSHOTS / "qxy_calls_desk.png"), full_page=True)
+    en.screenshot(path=str(SCREENSHOTS / "qxy_calls_desk_en.png"), full_page=True)
     # A volunteer's page never shows another volunteer's phone or name.
     for p, r in zip(phones, results, strict=True):
         p.reload()
