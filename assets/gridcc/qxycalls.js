@@ -405,7 +405,9 @@
     function mineItem(s) {
       var call = s.call, parts = [];
       var state = windowState(call.starts_at, call.ends_at, cfg.checkInBeforeMs, Date.now());
-      if (s.state === "signed") {
+      if (s.state === "signed" && call.state === "cancelled") {
+        parts.push(stateChip(ctx, "cancelled"));
+      } else if (s.state === "signed") {
         if (state === "open") parts.push(h("button", { className: "qx-btn qc-check-in", type: "button", text: t("call_check_in"), onclick: function (e) { step(call.id, "checkin", {}, e.currentTarget); } }));
         else parts.push(h("span", { className: "qx-meta", text: t(state === "before" ? "call_window_before" : "call_window_after") }));
         if (call.state === "open" || call.state === "full") parts.push(h("button", { className: "qx-btn qx-quiet qc-withdraw", type: "button", text: t("call_withdraw"), onclick: function (e) { step(call.id, "withdraw", {}, e.currentTarget); } }));
