@@ -156,6 +156,56 @@ def may_see_unit_contact(viewer: object, community_code: str, unit_id: str) -> b
 
 
 # -- 微志愿 (calls and sign-ups) ----------------------------------------------------------
+def may_publish_call(actor: object, community_code: str) -> bool:
+    """A call is published by the community that runs it, nobody else."""
+    return runs(actor, community_code)
+
+
+def may_run_call(actor: object, community_code: str) -> bool:
+    """Close or cancel a call, see its sign-up list: the organising community."""
+    return runs(actor, community_code)
+
+
+def may_see_call_people(viewer: object, community_code: str) -> bool:
+    """The volunteers' names and phones on a call: the organising community only (never
+    the center, a unit or another volunteer)."""
+    return may_see_personal(viewer, community_code)
+
+
+def may_read_all_calls(viewer: object) -> bool:
+    """Every call of the district, as counts: the center."""
+    return is_center(viewer)
+
+
+def may_read_calls(viewer: object) -> bool:
+    """The calls list at all: a community (its own, with people) or the center (counts)."""
+    return community_of(viewer) is not None or is_center(viewer)
+
+
+def may_sign_up(viewer: object) -> bool:
+    """Sign up, check in, report: a signed-in member of the public who is a volunteer."""
+    person = public_of(viewer)
+    return person is not None and person.volunteer
+
+
+def may_see_signup_photo(viewer: object, community_code: str, person_id: int) -> bool:
+    """A volunteer's report photo: the organising community and the volunteer."""
+    person = public_of(viewer)
+    if person is not None:
+        return person.id == person_id
+    return runs(viewer, community_code)
+
+
+def may_keep_teams(actor: object, community_code: str | None) -> bool:
+    """Put or import volunteer teams: the community for its own teams; an admin for any."""
+    if isinstance(actor, Actor) and actor.role is Role.ADMIN:
+        return True
+    return community_code is not None and runs(actor, community_code)
+
+
+def may_read_teams(viewer: object) -> bool:
+    """The teams (no person in them): staff of the platform and the public (to join one)."""
+    return may_read_platform(viewer) or public_of(viewer) is not None
 
 
 # -- 微治理 (problems) --------------------------------------------------------------------

@@ -71,6 +71,8 @@ volunteer_teams = Table(
     Column("unit_id", String(64)),  # a unit's own team, if any
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
+    # The team's number as an item of the audit log (its events' ``item_id``; call_desk).
+    Column("item_no", Integer, unique=True),
 )
 
 # A member of the public who signed in with a verified phone (residents and volunteers).
