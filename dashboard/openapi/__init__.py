@@ -27,6 +27,7 @@ from dashboard.openapi import (
     photos_paths,
     positions_paths,
     presence_paths,
+    qxy_calls_paths,
     read_paths,
     urgent_paths,
 )
@@ -46,6 +47,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     open311_paths.paths,
     presence_paths.paths,
     positions_paths.paths,
+    qxy_calls_paths.paths,
     calendar_paths.paths,
     people_paths.paths,
     patrol_paths.paths,
