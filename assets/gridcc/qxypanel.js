@@ -71,7 +71,7 @@
         problems: { value: num(m.problems_solved),
           sub: words.qxc_unsolved + " " + num(m.problems_open) + " · " + fill(words.qxc_total_all, { n: num(all.problems_solved) }) },
         teams: { value: num(m.teams), sub: words.qxc_volunteers + " " + num(m.volunteers) },
-        units: { value: num(m.units), sub: "" }
+        units: { value: num(m.units), sub: words.qxc_resources + " " + num(m.resources) }
       },
       callsCount: num(m.calls_filling),
       calls: (body.filling || []).map(function (c) {
@@ -122,6 +122,7 @@
       li.setAttribute("data-call", String(c.id));
       var head = el(doc, "div", "qxy-call-head");
       head.appendChild(el(doc, "span", "qxy-call-task", c.task));
+      head.appendChild(el(doc, "span", "qxy-call-meta", c.community + (c.reported ? " · " + c.reported : "")));
       head.appendChild(el(doc, "span", "qxy-call-count", c.count));
       li.appendChild(head);
       var bar = el(doc, "div", "qxy-call-bar");
@@ -129,8 +130,6 @@
       filled.style.width = (100 * c.share).toFixed(1) + "%";
       bar.appendChild(filled);
       li.appendChild(bar);
-      var meta = el(doc, "div", "qxy-call-meta", c.community + (c.reported ? " · " + c.reported : ""));
-      li.appendChild(meta);
       list.appendChild(li);
     });
     if (view.empty || view.more) list.appendChild(el(doc, "li", "qxy-call-note", view.empty || view.more));

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 COUNTS_URL = "/api/qxy/counts"
 CELLS_URL = "/api/qxy/cells"
 PANEL_URL = "/api/qxy/panel"
-FILLING_SHOWN = 4  # calls filling up listed on the wall's panel
+FILLING_SHOWN = 3  # calls filling up listed on the wall's panel
 # The community's tab: these figures, this month and all time.
 COMMUNITY_SHOWN = (
     "wishes_published",
