@@ -35,13 +35,13 @@ DEFS: tuple[CountDef, ...] = (
         "wishes_claimed",
         ("微心愿认领数", "Wishes claimed"),
         (
-            "期间内被双报到单位认领的微心愿（按最近一次认领的时间）。",
-            "Wishes a registered unit claimed in the period (by the latest claim).",
+            "期间内被双报到单位认领过的微心愿，每个心愿计一次（认领后过期或被释放的也计入）。",
+            "Wishes a registered unit claimed in the period, each once (a claim that later "
+            "expired or was released included).",
         ),
-        ("认领时间在期间内的微心愿数", "wishes with claimed_at in the period"),
         (
-            "认领过期后被另一单位重新认领的，只按最近一次认领计一次。",
-            "A wish claimed again after a claim expired counts once, by its latest claim.",
+            "期间内有认领记录（审计日志 wish.claim）或认领时间在期间内的微心愿数",
+            "wishes with a wish.claim event or claimed_at in the period",
         ),
     ),
     CountDef(

@@ -34,10 +34,10 @@ LEVELS = ("district", "street", "community")
 WISH_OPEN = "open"  # published, waiting for a unit to claim it
 WISH_IN_HAND = ("claimed", "fulfilled")  # claimed, not yet confirmed by the community
 CALL_OPEN = "open"  # taking sign-ups
-CALL_GONE = ("cancelled", "withdrawn")
+CALL_GONE = ("cancelled",)  # open, full and done calls count
 PROBLEM_SOLVED = "solved"
-PROBLEM_GONE = ("dismissed", "rejected", "withdrawn", "void")  # not a problem to solve
-RESOURCE_GONE = ("withdrawn", "retired")
+PROBLEM_GONE = ("rejected",)  # not a problem to solve
+RESOURCE_GONE = ("withdrawn",)
 PROJECT_DONE = "done"
 CASE_CLOSED = Status.CLOSED.value
 
@@ -181,10 +181,23 @@ def _signups(conn: Connection, bounds: Bounds, column: Any) -> dict[str, int]:
 
 
 W, C, P = t.wishes.c, t.calls.c, t.problems.c
+WISH_CLAIM = "wish.claim"  # the audit log's kind of a claim
+
+
+def _claims(bounds: Bounds) -> Any:
+    """The wishes claimed in the period by the log (a claim since expired or released too:
+    the row's ``claimed_at`` is cleared then)."""
+    e = t.qxy_events.c
+    return select(e.item_id).where(
+        e.item_kind == "wish", e.kind == WISH_CLAIM, _within(e.at, bounds)
+    )
+
 
 QUERIES: dict[str, Query] = {
     "wishes_published": lambda conn, b, now: _count(t.wishes, _within(W.published_at, b))(conn),
-    "wishes_claimed": lambda conn, b, now: _count(t.wishes, _within(W.claimed_at, b))(conn),
+    "wishes_claimed": lambda conn, b, now: _count(
+        t.wishes, or_(_within(W.claimed_at, b), W.id.in_(_claims(b)))
+    )(conn),
     "wishes_fulfilled": lambda conn, b, now: _count(t.wishes, _within(W.confirmed_at, b))(conn),
     "calls_published": lambda conn, b, now: _count(
         t.calls, _within(C.published_at, b), C.state.not_in(CALL_GONE)

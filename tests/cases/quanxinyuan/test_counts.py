@@ -78,6 +78,10 @@ def seed(platform: Platform) -> None:
                 ),
             ],
         )
+        # wish 2's claim in November expired since (its row's claimed_at cleared): counted
+        claim = {"seq": 1, "kind": "wish.claim", "item_kind": "wish", "item_id": 2}
+        claim |= {"community_code": A, "at": IN, "actor": "u1", "to_state": "claimed"}
+        conn.execute(insert(t.qxy_events), [claim | {"unit_id": "u1", "reason": "", "data": {}}])
         unit = {"level": "city", "offers": ["elder"], "synthetic": False}
         conn.execute(
             insert(t.units),
@@ -110,7 +114,7 @@ def seed(platform: Platform) -> None:
                 | {"reported": 2, "state": "open", "published_at": IN, "starts_at": NOW},
                 # 2: full, Nov
                 {**call, "community_code": A, "cell_code": ca, "wanted": 3, "signed": 3}
-                | {"state": "open", "published_at": IN, "starts_at": NOW},
+                | {"state": "full", "published_at": IN, "starts_at": NOW},
                 # 3: cancelled, Nov: not counted
                 {**call, "community_code": A, "cell_code": ca, "wanted": 5, "signed": 0}
                 | {"state": "cancelled", "published_at": IN, "starts_at": NOW},
@@ -164,7 +168,7 @@ def seed(platform: Platform) -> None:
             (A, "to_case", 902, IN, None),  # case open: open
             (A, "to_case", 903, IN, None),  # case void: open, not solved
             (B, "solved", 904, BEFORE, None),  # solved state with no solved_at; case Oct
-            (B, "dismissed", None, IN, None),  # gone
+            (B, "rejected", None, IN, None),  # gone
         ]
         conn.execute(
             insert(t.problems),
@@ -220,7 +224,7 @@ def test_the_district_this_month_counted_by_hand(counted: Counts) -> None:
     row = counted.district(counted.period("month"))
     assert counted.period("month") == Period("month", MONTH.start, MONTH.end)
     c = row["counts"]
-    assert (c["wishes_published"], c["wishes_claimed"], c["wishes_fulfilled"]) == (5, 4, 2)
+    assert (c["wishes_published"], c["wishes_claimed"], c["wishes_fulfilled"]) == (5, 5, 2)
     assert (c["wishes_open"], c["wishes_in_hand"]) == (2, 2)
     assert (c["units"], c["teams"], c["volunteers"]) == (3, 2, 3)
     assert (c["calls_published"], c["places_wanted"], c["signups"], c["reports"]) == (2, 13, 3, 2)
