@@ -33,3 +33,28 @@ def test_the_units_account_acts_for_the_unit_given() -> None:
     assert made["community-yaojia"] == ("liaison", "community_370102009001")
     alone = {name: unit for name, _role, unit in demo_users(["chengguan"])}
     assert alone["unit-demo"] == "unit-demo" and "community-yaojia" not in alone
+
+
+def test_the_units_account_made_before_the_units_is_pointed_at_one(
+    make_app: Callable[..., GridCC],
+) -> None:
+    from sqlalchemy import insert
+
+    from cases.quanxinyuan.schema import units
+    from cli import point_demo_unit
+
+    g = make_app()
+    seed_demo_users(g)
+    assert point_demo_unit(g) is None  # no unit yet: it stays as it was
+    user = g.users.get("unit-demo")
+    assert user is not None and user.department == "unit-demo"
+    with g.store.engine.begin() as conn:
+        for uid in ("syn-b", "syn-a"):
+            conn.execute(
+                insert(units).values(
+                    id=uid, name=uid, level="city", community_code="370102009001", offers=[]
+                )
+            )
+    assert point_demo_unit(g) == "syn-a"
+    user = g.users.get("unit-demo")
+    assert user is not None and user.department == "syn-a"

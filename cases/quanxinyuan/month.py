@@ -16,6 +16,7 @@ import inspect
 import logging
 import random
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -241,7 +242,7 @@ def lines(result: dict[str, Any]) -> list[str]:
     period = result["period"]
     out = [
         f"泉心愿, simulated {period['start']}..{period['end']} (synthetic):",
-        f"  {'count':<28} {'month':>8} {'all time':>9}   article (all time)",
+        f"  {'count':<44} {'month':>8} {'all time':>9}   article (all time)",
     ]
     shown = (
         "wishes_published",
@@ -260,10 +261,10 @@ def lines(result: dict[str, Any]) -> list[str]:
         "projects_done",
     )
     for code in shown:
-        name = f"{BY_CODE[code].name[0]} ({BY_CODE[code].name[1].lower()})"
+        name = _pad(f"{BY_CODE[code].name[0]} ({BY_CODE[code].name[1].lower()})", 44)
         article = ARTICLE.get(code, (None, ""))[1]
         month, total = result["month"].get(code, 0), result["all"].get(code, 0)
-        out.append(f"  {name:<28} {month:>8,} {total:>9,}   {article}")
+        out.append(f"  {name} {month:>8,} {total:>9,}   {article}")
     filled = result["places_filled"]
     if filled["d"]:
         share = f"{filled['tenths'] / 10:.1f}%"
@@ -278,5 +279,12 @@ def lines(result: dict[str, Any]) -> list[str]:
                     f"{BY_CODE[code].name[1].lower()} take {months:.0f} months"
                 )
     if result["skipped"]:
-        out.append("  not in this build: " + ", ".join(result["skipped"]))
+        missing = sorted({name.split(".")[0] for name in result["skipped"]})
+        out.append("  areas not in this build (skipped): " + ", ".join(missing))
     return out
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
