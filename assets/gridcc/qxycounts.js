@@ -10,19 +10,29 @@
 
   function start(pane, ctx) {
     var cfg = ctx.config, h = ctx.dom.h, body = pane.querySelector("#qxc-rows"), timer = null;
-    var now = {};
-    (cfg.now || []).forEach(function (code) { now[code] = true; });
 
     function rowOf(answer) { return (answer.rows && answer.rows[0] && answer.rows[0].counts) || {}; }
 
+    // The period's figures (this month, all time); then, under their own heading, the
+    // figures of the moment (one value each, whatever the period).
     function draw(month, all) {
       ctx.dom.clear(body);
       cfg.shown.forEach(function (entry) {
         var code = entry[0];
         body.appendChild(h("tr", { dataset: { count: code } }, [
           h("th", { text: entry[1], attrs: { scope: "row" } }),
-          h("td", { text: String(month[code] || 0), attrs: now[code] ? { colspan: 2 } : {} }),
-          now[code] ? null : h("td", { text: String(all[code] || 0) })
+          h("td", { text: String(month[code] || 0) }),
+          h("td", { text: String(all[code] || 0) })
+        ]));
+      });
+      body.appendChild(h("tr", { className: "qxc-group" }, [
+        h("th", { text: cfg.nowTitle, attrs: { colspan: 3, scope: "rowgroup" } })
+      ]));
+      (cfg.nowShown || []).forEach(function (entry) {
+        var code = entry[0];
+        body.appendChild(h("tr", { dataset: { count: code } }, [
+          h("th", { text: entry[1], attrs: { scope: "row" } }),
+          h("td", { text: String(month[code] || 0), attrs: { colspan: 2 } })
         ]));
       });
     }

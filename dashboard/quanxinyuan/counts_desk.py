@@ -20,6 +20,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from cases.quanxinyuan import access as qxy_access
 from cases.quanxinyuan import count_defs
+from cases.quanxinyuan.count_defs import count_definitions
 from cases.quanxinyuan.counts import CELL_COUNTS, Counts
 from dashboard.i18n import labels
 from dashboard.quanxinyuan.frame import Section
@@ -129,23 +130,34 @@ def build(parts: Parts) -> Blueprint:
 
 
 def community_html(lang: str) -> str:
+    """The table (qxycounts.js fills it) and every figure's definition and formula (a
+    community's worker does not open /kpi, where the center reads them)."""
     w = labels(lang)
+    defs = {d["code"]: d for d in count_definitions(lang)}
+    items = "".join(
+        f"<dt>{escape(d['name'])}</dt><dd>{escape(d['definition'])}"
+        f"<br><code>{escape(d['formula'])}</code></dd>"
+        for d in (defs[f"qxy_{code}"] for code in COMMUNITY_SHOWN)
+    )
     return (
         '<div class="qx-card qxc-card"><table class="qxc-table"><thead><tr>'
         f"<th>{escape(w['qxc_count'])}</th><th>{escape(w['qxc_period_month'])}</th>"
         f"<th>{escape(w['qxc_period_all'])}</th></tr></thead>"
         '<tbody id="qxc-rows"></tbody></table>'
-        f'<p class="qx-meta"><a href="/kpi?lang={lang}#definitions">'
-        f"{escape(w['qxc_definitions'])}</a></p></div>"
+        f'<details class="qxc-defs"><summary>{escape(w["qxc_definitions"])}</summary>'
+        f"<dl>{items}</dl></details></div>"
     )
 
 
 def community_config(ctx: Any) -> dict[str, Any]:
+    """The figures of a period first (this month, all time), then those of the moment."""
     names = count_defs.words(ctx.lang)
+    now = [code for code in COMMUNITY_SHOWN if count_defs.BY_CODE[code].now]
     return {
         "url": COUNTS_URL,
-        "shown": [[code, names[code]] for code in COMMUNITY_SHOWN],
-        "now": [code for code in COMMUNITY_SHOWN if count_defs.BY_CODE[code].now],
+        "shown": [[code, names[code]] for code in COMMUNITY_SHOWN if code not in now],
+        "nowShown": [[code, names[code]] for code in now],
+        "nowTitle": labels(ctx.lang)["qxc_period_now"],
     }
 
 

@@ -48,7 +48,9 @@ def _seed(url: str, grid: Grid) -> dict[str, Any]:
     engine = make_engine(url)
     store = Store(engine)
     store.create_schema()
-    UserDirectory(engine).add("wall", Role.WALL, PASSWORD)
+    directory = UserDirectory(engine)
+    directory.add("wall", Role.WALL, PASSWORD)
+    directory.add("sq", Role.LIAISON, PASSWORD, department=f"community_{COMMUNITY}")
     places = Places(zip(grid.codes, grid.street_names, grid.community_names, strict=True))
     cells = places.cells_of(COMMUNITY)
     now = store.now()
@@ -199,3 +201,37 @@ def test_the_wall_shows_the_platforms_counts_live_and_its_map_layer(
     wall.evaluate(zoom, [lon, lat])
     wall.screenshot(path=str(SCREENSHOTS / "qxy-wall-map.png"))
     assert wall.errors == []
+
+    # In English, the same panel in the wall's other language.
+    wall.goto(f"{base}/?lang=en&map=load")
+    wall.wait_for_function(
+        "window.gridcc.wall && window.gridcc.wall.qxy && window.gridcc.wall.qxy.panel"
+        " && window.gridcc.wall.qxy.panel.reads >= 1",
+        timeout=60_000,
+    )
+    text = wall.inner_text("#qxy-panel")
+    assert (
+        "Wishes · fulfilled" in text
+        and "7 of 10" in text
+        and "Problems · solved" in text
+        and "Registered units" in text
+    )
+    wall.screenshot(path=str(SCREENSHOTS / "qxy-wall-panel-en.png"))
+
+
+def test_a_community_reads_its_own_figures_on_its_desk(
+    browser: Any, center: tuple[str, str, dict[str, Any]]
+) -> None:
+    base, _url, _made = center
+    desk = signed_in(browser, base, "sq", "/community")
+    desk.click(".qx-tabs [data-tab=counts]")
+    row = "(code) => Array.from(document.querySelectorAll(`#qxc-rows tr[data-count=${code}] td`))"
+    row += ".map(td => td.textContent)"
+    assert eventually(lambda: desk.evaluate(row, "wishes_fulfilled"), ["2", "2"]) == ["2", "2"]
+    assert desk.evaluate(row, "units") == ["3"]  # now: one figure across both columns
+    assert desk.evaluate(row, "calls_filling") == ["2"]
+    desk.click(".qxc-defs summary")
+    assert "社区确认时间" in desk.inner_text(".qxc-defs")  # fulfilled: confirmed by the community
+    desk.set_viewport_size({"width": 1280, "height": 900})
+    desk.screenshot(path=str(SCREENSHOTS / "qxy-community-figures.png"), full_page=True)
+    assert desk.errors == []
