@@ -177,7 +177,7 @@ def seed_demo_month(gridcc: GridCC, seed: int = 14) -> Any:
     area's steps at the simulated time. Returns the month (``None``: nothing to seed)."""
     import random
 
-    from cases.quanxinyuan.month import lines, platform_is_empty, prepare_month
+    from cases.quanxinyuan.month import lines, live_calls, platform_is_empty, prepare_month
 
     grid, engine = gridcc.grid, gridcc.store.engine
     if gridcc.settings.env != "development" or not grid.synthetic:
@@ -205,6 +205,9 @@ def seed_demo_month(gridcc: GridCC, seed: int = 14) -> Any:
                 f"gridcc: 泉心愿's registry in {took:.0f} s; unit-demo acts for {unit}", flush=True
             )
             result = month.run()
+            # …and calls filling up now, the demo community's first (the wall's panel shows them)
+            others = sorted(c for c in month.places.communities if c != DEMO_COMMUNITY)
+            live_calls(month, gridcc.store.now(), [DEMO_COMMUNITY, *others[::29]])
         except Exception:
             logging.getLogger(__name__).exception("泉心愿's simulated month failed")
             return

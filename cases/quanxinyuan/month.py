@@ -198,6 +198,68 @@ class Month:
         }
 
 
+LIVE_TASKS = (
+    ("网格走访志愿者", "入户走访独居老人，登记需求"),
+    ("楼道清理", "清理楼道杂物和小广告"),
+    ("文明交通劝导", "路口劝导行人和电动车遵守信号灯"),
+    ("垃圾分类宣传", "在小区门口宣传垃圾分类"),
+)
+
+
+def live_calls(month: Month, now: datetime, communities: list[str], n: int = 4) -> int:
+    """For a demo that goes on from its simulated month: ``n`` calls published now in
+    ``communities`` (in turn), starting in 1–3 days, partly signed up by their synthetic
+    volunteers (so the wall shows calls filling up). Through the calls' own steps; returns
+    how many were published (0 without the calls area)."""
+    from cases.actors import Actor, Role
+    from cases.quanxinyuan.platform import QxyError
+    from cases.quanxinyuan.residents import PublicPerson
+
+    calls, rng, places = month.kit.stores.get("calls"), month.rng, month.places
+    if calls is None or not communities:
+        return 0
+    month.clock.set(now)
+    p = t.public_people.c
+    made = 0
+    for i in range(n):
+        code = communities[i % len(communities)]
+        cells = places.cells_of(code)
+        task, text = LIVE_TASKS[i % len(LIVE_TASKS)]
+        starts = now + timedelta(days=1 + i % 3, hours=rng.randint(0, 6))
+        wanted = rng.choice((6, 8, 10, 12))
+        try:
+            found = calls.publish(
+                Actor(f"community-{code}", Role.LIAISON, f"community_{code}"),
+                code,
+                task=task,
+                text=text,
+                place=f"{places.communities[code].community_name}党群服务中心",
+                cell_code=rng.choice(cells) if cells else None,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                wanted=wanted,
+                synthetic=True,
+            )
+        except (TypeError, QxyError) as exc:
+            _log.warning("a live call was not published: %s", exc)
+            return made
+        made += 1
+        with month.kit.platform.reading() as conn:
+            rows = conn.execute(
+                select(t.public_people)
+                .where(p.volunteer.is_(True), p.community_code == code)
+                .order_by(p.id)
+                .limit(wanted)
+            ).all()
+        for r in rows[: max(1, round(wanted * rng.uniform(0.3, 0.8)))]:
+            person = PublicPerson(r.id, r.phone, r.name, r.community_code, True, r.team_id)
+            try:
+                calls.sign_up(person, found.id)
+            except QxyError:
+                continue
+    return made
+
+
 def prepare_month(
     engine: Engine,
     places: Places,
