@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from cases.quanxinyuan import month as months
 from cases.quanxinyuan import schema as t
-from cases.quanxinyuan.counts import Counts, Period
+from cases.quanxinyuan.counts import PERIOD_COUNTS, Counts, Period
 from cases.quanxinyuan.platform import Platform
 
 START = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)  # 1 Nov 00:00 local
@@ -24,7 +24,10 @@ def test_a_short_month_with_the_areas_there_is(platform: Platform, tmp_path: Any
     )
     assert result["period"] == {"key": "simulated", "start": "2026-11-01", "end": "2026-11-02"}
     counted = Counts(platform).district(Period("x", *months.Month.period_of(START, 2)))
-    assert result["month"] == counted["counts"]
+    # The period's counts as Counts reads them (those "now" are at the month's end instead)
+    assert {k: result["month"][k] for k in PERIOD_COUNTS} == {
+        k: counted["counts"][k] for k in PERIOD_COUNTS
+    }
     for name in result["skipped"]:  # only what this build lacks
         module = name.split(".")[0]
         assert module in {m for m, _f, _s in months.MONTH + months.REGISTRY} | {
