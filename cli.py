@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from app import Core, GridCC, Settings, build_core, create_app, socketio_for
@@ -31,15 +32,26 @@ DEMO_USERS = [
 DEMO_STREET = "street_370102009"
 
 
-def demo_users(unit_codes: list[str]) -> list[tuple[str, str, str | None]]:
-    """The demo's users: one per role, a liaison per listed department and utility, and
-    one for a street's office among ``unit_codes`` (the store's units)."""
+# 泉心愿's demo: a community's worker (姚家街道's first community) and a 双报到 unit's account.
+DEMO_COMMUNITY = "370102009001"
+DEMO_UNIT = "unit-demo"
+
+
+def demo_users(unit_codes: list[str], unit: str | None = None) -> list[tuple[str, str, str | None]]:
+    """The demo's users: one per role, a liaison per listed department and utility, one for
+    a street's office among ``unit_codes`` (the store's units), the community worker
+    ``community-yaojia`` when the grid has the community, and ``unit-demo`` acting for
+    ``unit`` (a 双报到 unit's id; else the id "unit-demo")."""
     from cases.routing import unit_kind
 
     streets = [code for code in unit_codes if unit_kind(code) == "street"]
     street = DEMO_STREET if DEMO_STREET in streets else min(streets, default=None)
     known = [u for u in DEMO_USERS if u[2] is None or u[2] in unit_codes]
-    return known + ([(f"liaison-{street}", "liaison", street)] if street else [])
+    community = f"community_{DEMO_COMMUNITY}"
+    qxy: list[tuple[str, str, str | None]] = [(DEMO_UNIT, "unit", unit or DEMO_UNIT)]
+    if community in unit_codes:
+        qxy.insert(0, ("community-yaojia", "liaison", community))
+    return known + ([(f"liaison-{street}", "liaison", street)] if street else []) + qxy
 
 
 def seed_demo_users(gridcc: GridCC) -> tuple[str, list[tuple[str, str, str]]]:
@@ -51,9 +63,12 @@ def seed_demo_users(gridcc: GridCC) -> tuple[str, list[tuple[str, str, str]]]:
 
     if gridcc.settings.env != "development" or gridcc.users.count() > 0:
         return "", []
+    from cases.quanxinyuan.month import first_unit
+
     password = "demo-" + secrets.token_urlsafe(9)
     made = []
-    for username, role, department in demo_users(list(gridcc.store.catalog.departments)):
+    unit = first_unit(gridcc.store.engine, DEMO_COMMUNITY)
+    for username, role, department in demo_users(list(gridcc.store.catalog.departments), unit):
         token = gridcc.users.add(username, Role(role), password, department=department)
         made.append((username, role, token))
     return password, made
@@ -120,6 +135,88 @@ def start_district(gridcc: GridCC, per_minute: float, history_days: float, seed:
     return district
 
 
+def qxy_places(grid: Any) -> Any:
+    from cases.quanxinyuan.platform import Places
+
+    return Places(zip(grid.codes, grid.street_names, grid.community_names, strict=True))
+
+
+def qxy_locate(grid: Any) -> Any:
+    """泉心愿's problems are placed on the grid (the problems area's locator, when built)."""
+    from cases.quanxinyuan.month import _function
+
+    locator = _function("problems", "grid_locator")
+    return locator(grid) if locator is not None else None
+
+
+def point_demo_unit(gridcc: GridCC) -> str | None:
+    """The demo's unit account made before there were units acts for the demo community's
+    first unit once there is one (its department is the unit's id); returns that id."""
+    from sqlalchemy import update
+
+    from cases.quanxinyuan.month import first_unit
+    from cases.schema import users
+
+    unit = first_unit(gridcc.store.engine, DEMO_COMMUNITY)
+    if unit is None:
+        return None
+    with gridcc.store.engine.begin() as conn:
+        conn.execute(
+            update(users)
+            .where(users.c.username == DEMO_UNIT, users.c.department == DEMO_UNIT)
+            .values(department=unit)
+        )
+    return unit
+
+
+def seed_demo_month(gridcc: GridCC, seed: int = 14) -> Any:
+    """Development on the bundled synthetic grid, on an empty platform: in a background task
+    (≈ 10 s for the registry and 30 s for the days on SQLite), 泉心愿's registry (synthetic
+    units, teams, resources), the demo's unit account pointed at a unit of 姚家's first
+    community, then the last 30 days (wishes, calls, problems, lists), each through its
+    area's steps at the simulated time. Returns the month (``None``: nothing to seed)."""
+    import random
+
+    from cases.quanxinyuan.month import lines, live_calls, platform_is_empty, prepare_month
+
+    grid, engine = gridcc.grid, gridcc.store.engine
+    if gridcc.settings.env != "development" or not grid.synthetic:
+        return None
+    if not platform_is_empty(engine):
+        return None
+    start = gridcc.store.now() - timedelta(days=30)
+    month = prepare_month(
+        engine,
+        qxy_places(grid),
+        random.Random(seed),
+        start,
+        30,
+        media_dir=Path(gridcc.settings.media_dir),
+        locate=qxy_locate(grid),
+    )
+
+    def run() -> None:
+        try:
+            began = time.monotonic()
+            month.seed_registry()
+            unit = point_demo_unit(gridcc)
+            took = time.monotonic() - began
+            print(
+                f"gridcc: 泉心愿's registry in {took:.0f} s; unit-demo acts for {unit}", flush=True
+            )
+            result = month.run()
+            # …and calls filling up now, the demo community's first (the wall's panel shows them)
+            others = sorted(c for c in month.places.communities if c != DEMO_COMMUNITY)
+            live_calls(month, gridcc.store.now(), [DEMO_COMMUNITY, *others[::29]])
+        except Exception:
+            logging.getLogger(__name__).exception("泉心愿's simulated month failed")
+            return
+        print("\n".join(lines(result)), flush=True)
+
+    gridcc.socketio.start_background_task(run)
+    return month
+
+
 def _serve(args: argparse.Namespace) -> None:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = Settings.from_env(**overrides)
@@ -132,6 +229,7 @@ def _serve(args: argparse.Namespace) -> None:
             print(f"demo users' password: {password}")
     if getattr(args, "demo_users", False):
         seed_demo_teams(gridcc)
+        seed_demo_month(gridcc)
     rate = args.simulate if args.simulate is not None else settings.simulate_rate
     if rate > 0:
         start_district(gridcc, rate, history_days=args.history_days)
@@ -209,6 +307,41 @@ def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
         fraction = f"{v['n']}/{v['d'] or '-'}"
         print(f"  {d['name']:<24} {shown:>8} {fraction:>12}   {old:<30}{target}")
     print("\n".join(people_lines(core.store, core.grid, start, end, now)))
+    print("\n".join(_qxy_month(core, args)))
+
+
+def _qxy_month(core: Core, args: argparse.Namespace) -> list[str]:
+    """泉心愿's last 30 days, simulated on an empty platform (else read as it stands), its
+    counts beside the article's."""
+    import random
+
+    from cases.quanxinyuan.counts import Counts, period_of
+    from cases.quanxinyuan.month import lines, platform_is_empty, simulate_month
+    from cases.quanxinyuan.platform import Platform
+
+    engine, now = core.store.engine, core.store.now()
+    if platform_is_empty(engine):
+        result = simulate_month(
+            engine,
+            qxy_places(core.grid),
+            random.Random(args.seed),
+            now - timedelta(days=30),
+            30,
+            media_dir=Path(core.settings.media_dir),
+            locate=qxy_locate(core.grid),
+        )
+        return lines(result)
+    counts = Counts(Platform(engine, qxy_places(core.grid), core.store.now))
+    period = period_of("30d", now)
+    month = counts.district(period)
+    result = {
+        "period": period.wire(),
+        "month": month["counts"],
+        "places_filled": month["places_filled"],
+        "all": counts.district(period_of("all", now))["counts"],
+        "skipped": [],
+    }
+    return ["(the platform had steps already: its last 30 days as they stand)", *lines(result)]
 
 
 def _simulate(args: argparse.Namespace) -> None:

@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 from cases import clock
 from cases.kpi import closure_hours, compute_kpis, daily, definitions
 from cases.people_rates import people_definitions
+from cases.quanxinyuan.count_defs import count_definitions
 from cases.rollup import DISTRICT
 from cases.stages import CENTER
 from dashboard import rates
@@ -78,6 +79,25 @@ def period(days: int, store: Any) -> tuple[date, date]:
     return today - timedelta(days=days - 1), today
 
 
+def qxy_definition_rows(lang: str) -> list[html.Tr]:
+    """泉心愿's counts (cases/quanxinyuan/count_defs.py) under a heading row of their own."""
+    defs = count_definitions(lang)
+    group = html.Tr(html.Th(defs[0]["group"], colSpan=4, className="def-group"), id="kpi-def-qxy")
+    return [group] + [
+        html.Tr(
+            [
+                html.Th(d["name"], scope="row", className="def-name"),
+                html.Td(d["definition"], className="def-words"),
+                html.Td(html.Code(d["formula"]), className="def-formula"),
+                html.Td("—", className="def-target"),
+            ],
+            id=f"kpi-def-{d['code']}",
+            **{"data-kpi": d["code"]},
+        )
+        for d in defs
+    ]
+
+
 def definitions_section(lang: str) -> html.Section:
     """Every KPI: its name, its definition in words, the formula that computes it (printed
     from the same terms, cases.kpi_defs) and its target."""
@@ -100,6 +120,7 @@ def definitions_section(lang: str) -> html.Section:
                 **{"data-kpi": d["code"]},
             )
         )
+    rows += qxy_definition_rows(lang)  # 泉心愿's counts, a group of their own
     head = html.Tr(
         [
             html.Th(words["def_kpi"]),

@@ -20,7 +20,7 @@ from cases.kpi import compute_kpis, definitions
 from cases.model import CLOSED_STATES, Status
 from cases.rollup import DISTRICT
 from cases.store import Store
-from dashboard import ids, people_map, rates
+from dashboard import ids, people_map, qxy_wall, rates
 from dashboard.api import LEVELS, MAX_EVENTS
 from dashboard.auth import Auth
 from dashboard.calendar_notice import notice_strip, notice_url
@@ -297,9 +297,10 @@ def stats_bar(
     )
 
 
-def map_panel(words: dict[str, str], coverage: bool = False) -> html.Section:
+def map_panel(words: dict[str, str], coverage: bool = False, qxy: bool = False) -> html.Section:
     """The map under its own toolbar: the buttons sit above the map, never on it
-    (``coverage``: with the mode 巡查覆盖, dashboard/people_map.py)."""
+    (``coverage``: with the mode 巡查覆盖, dashboard/people_map.py; ``qxy``: with the mode
+    泉心愿, dashboard/qxy_wall.py)."""
     return html.Section(
         className="map-panel",
         children=[
@@ -320,6 +321,11 @@ def map_panel(words: dict[str, str], coverage: bool = False) -> html.Section:
                                     *(
                                         [_button(words["mode_patrol"], "data-mode", "patrol")]
                                         if coverage
+                                        else []
+                                    ),
+                                    *(
+                                        [_button(words["mode_qxy"], "data-mode", "qxy")]
+                                        if qxy
                                         else []
                                     ),
                                 ],
@@ -366,6 +372,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
     snapshot = ctx.store.snapshot()
     actor = ctx.auth.current_actor()
     config = people_map.with_people(browser_config(ctx, lang), actor, lang, ctx.position_roles)
+    config = qxy_wall.with_qxy(config, actor, words)
     return page(
         lang,
         "wall",
@@ -377,7 +384,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                 className="wall-body",
                 children=[
                     alert_panel(words),
-                    map_panel(words, people_map.shows_coverage(actor)),
+                    map_panel(words, people_map.shows_coverage(actor), qxy_wall.shows(actor)),
                     html.Aside(
                         className="ticker-panel",
                         children=[
@@ -386,6 +393,7 @@ def layout(ctx: WallContext, lang: str | None = None, **_query: str) -> html.Div
                                 children=[html.H2(words["ticker"], className="panel-title")],
                             ),
                             html.Ol(id=ids.TICKER, className="ticker"),
+                            qxy_wall.panel(actor, words),  # 泉心愿's counts, under the ticker
                         ],
                     ),
                 ],

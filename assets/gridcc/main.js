@@ -101,8 +101,10 @@
       return { counters: state.counters, risk: state.risk(nowMs() / 1000).count };
     });
     var people = null; // the people on patrol and today's coverage (peoplelayer.js)
+    var qxy = null; // 泉心愿's panel and map mode (qxypanel.js)
     var map = new G.map.WallMap(cfg, stats, function (mode) {
       if (people && mode === people.mode) return people.coverage.values(cfg.codes);
+      if (qxy && mode === qxy.mode) return qxy.cells.values(cfg.codes);
       if (mode === "risk") {
         var worst = state.risk(nowMs() / 1000).worst;
         return cfg.codes.map(function (code) { return worst[code] || 0; });
@@ -213,6 +215,9 @@
       if (map.mode === people.mode) map.changed();
     }) : null;
     if (people && map.mode === people.mode) map.changed();
+    qxy = G.wall.qxy = G.qxypanel ? G.qxypanel.wire(cfg, map, socket, function () {
+      if (map.mode === qxy.mode) map.changed();
+    }) : null;
   }
 
   // The kiosk link's mode and level win over what this screen remembers.

@@ -38,6 +38,9 @@
         if (cfg.map.modes[md].aggregate === "share" && G.peoplelayer) { // patrol coverage
           return G.peoplelayer.coverageLevel(self.valuesOf(md), L.ofCell, L.codes.length);
         }
+        if (cfg.map.modes[md].aggregate === "bins" && G.qxypanel) { // 泉心愿: items waiting
+          return G.qxypanel.binLevel(self.valuesOf(md), L.ofCell, L.codes.length, cfg.map.modes[md].bins);
+        }
         return G.mapdiff.perLevel(self.valuesOf(md), L.ofCell, L.codes.length, md === RISK);
       },
       onClick: this.viewOpts.onClick,

@@ -281,3 +281,18 @@ def may_finish_project(actor: object, community_code: str) -> bool:
 
 
 # -- units, teams and the counts ---------------------------------------------------------
+def may_read_counts(viewer: object) -> bool:
+    """The platform's counts (no personal data in them): the center, and a community for
+    its own community (``counts_scope``)."""
+    return is_center(viewer) or community_of(viewer) is not None
+
+
+def counts_scope(viewer: object) -> str | None:
+    """Which community's counts ``viewer`` reads: ``None`` for the center (every one),
+    else its own community's code."""
+    return None if is_center(viewer) else community_of(viewer)
+
+
+def may_see_platform_map(viewer: object) -> bool:
+    """The wall's 泉心愿 panel and map layer (counts per cell): the center."""
+    return is_center(viewer)

@@ -10,6 +10,7 @@ import pytest
 
 from cases.kpi import KPIS, definitions
 from cases.people_rates import people_definitions
+from cases.quanxinyuan.count_defs import count_definitions
 from cases.store import Store
 from dashboard import kpi_league, kpi_page, rates, wall
 from dashboard.i18n import LANGS, labels
@@ -48,7 +49,8 @@ def test_every_kpi_is_defined_in_words_and_by_its_formula_with_its_target(lang: 
     assert section.id == "definitions" == wall.DEFINITIONS_ANCHOR  # the wall links it
     rows = {_data(c, "data-kpi"): c for c in _walk(section) if _data(c, "data-kpi")}
     people = {d["code"]: d for d in people_definitions(lang)}
-    assert set(rows) == {k.code for k in KPIS} | set(people)
+    qxy = {d["code"] for d in count_definitions(lang)}  # 泉心愿's counts, a group of their own
+    assert set(rows) == {k.code for k in KPIS} | set(people) | qxy
     for code, d in people.items():  # the people side's rates, beside the KPI table's
         assert all(d[part] in _text(rows[code]) for part in ("name", "definition", "formula"))
     for kpi in KPIS:

@@ -310,7 +310,7 @@ def test_zooming_and_switching_levels_leave_the_console_clean_and_the_buttons_fr
               return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === b;
             })"""
         )
-        assert len(free) == 6 and all(free), free  # load, risk, 巡查覆盖; three levels
+        assert len(free) == 7 and all(free), free  # load, risk, 巡查覆盖, 泉心愿; three levels
         # The canvas stays inside its panel, below the toolbar.
         toolbar = page.locator(".map-toolbar").bounding_box()
         canvas = page.locator("#live-map canvas.maplibregl-canvas").bounding_box()
