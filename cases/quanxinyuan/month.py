@@ -212,6 +212,7 @@ def live_calls(month: Month, now: datetime, communities: list[str], n: int = 4) 
     volunteers (so the wall shows calls filling up). Through the calls' own steps; returns
     how many were published (0 without the calls area)."""
     from cases.actors import Actor, Role
+    from cases.clock import local_day_start
     from cases.quanxinyuan.platform import QxyError
     from cases.quanxinyuan.residents import PublicPerson
 
@@ -225,7 +226,8 @@ def live_calls(month: Month, now: datetime, communities: list[str], n: int = 4) 
         code = communities[i % len(communities)]
         cells = places.cells_of(code)
         task, text = LIVE_TASKS[i % len(LIVE_TASKS)]
-        starts = now + timedelta(days=1 + i % 3, hours=rng.randint(0, 6))
+        # in the local daytime of one of the next three days (midnight is Asia/Shanghai's)
+        starts = local_day_start(now) + timedelta(days=1 + i % 3, hours=rng.choice((9, 10, 14, 15)))
         wanted = rng.choice((6, 8, 10, 12))
         try:
             found = calls.publish(
