@@ -151,7 +151,8 @@ def paths() -> Paths:
                 f"The needs the reader sees (the newest {LIST_LIMIT})",
                 {200: ("The needs", _list("needs", need_schema()))},
                 "A community: its own; a unit: those its projects serve; the center: all, "
-                "or one community's.",
+                "or one community's. 400 `query`: a NUL in the query.",
+                errors=(400,),
                 parameters=community,
             ),
             "post": _op(
@@ -257,7 +258,9 @@ def paths() -> Paths:
             "get": _op(
                 f"The projects the reader sees (the newest {LIST_LIMIT}), each with its need",
                 {200: ("The projects", _list("projects", project_schema()))},
-                "A community: its own; a unit: its own; the center: all, or one community's.",
+                "A community: its own; a unit: its own; the center: all, or one "
+                "community's. 400 `query`: a NUL in the query.",
+                errors=(400,),
                 parameters=community,
             )
         },

@@ -142,7 +142,7 @@ def paths() -> Paths:
                 ],
                 description="Staff only: access.may_list_problems (a community or the "
                 "center; 403 `forbidden` else, 401 `unauthenticated` without a staff "
-                "identity).",
+                "identity). 400 `state` (unknown) or `query` (a NUL in the query).",
                 tags=TAGS,
             ),
         },

@@ -101,7 +101,7 @@ def unit_schema() -> Schema:
             "community": STRING,
             "community_name": STRING,
             "street_name": STRING,
-            "offers": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
+            "offers": {"type": "array", "items": STRING, "description": "categories"},
             "offers_text": STRING,
             "synthetic": {"type": "boolean"},
             "active": {"type": "boolean"},
@@ -154,8 +154,9 @@ STEP_RULES = """Who may take each step (cases.quanxinyuan.access):
 
 409: `taken` (claimed by another unit, or not open), `past_due`, `not_claimed` (the claim
 ran out), `state`, `stale` (the version). 403 `forbidden`: not theirs to do. 422: a note
-or reason missing or too long, no photo to fulfil. An unknown step or a wish the actor may
-not see: 404."""  # noqa: E501
+or reason missing or too long, no photo to fulfil. 404: an unknown step or wish, or (for the
+community's steps) a wish the actor may not see; a unit claiming a wish it may not see is
+told 409 `taken`."""  # noqa: E501
 
 
 def paths() -> Paths:
@@ -176,13 +177,14 @@ def paths() -> Paths:
                         ),
                     )
                 },
-                errors=(401, 403, 422),
+                errors=(400, 401, 403, 422),
                 security=SIGNED_IN,
                 parameters=[query_param("state", {"type": "string", "enum": list(STATES)})],
                 description=STAFF_OR_PHONE + " access.wish_view decides, row by row: a "
                 "community its own wishes; the center all; a unit the open wishes not yet "
                 "due and its own claims; the public the wishes published with their phone. "
-                "403 `forbidden` for any other staff role; 422 `state`: unknown.",
+                "403 `forbidden` for any other staff role; 422 `state`: unknown; 400 `query`: "
+                "a NUL in the query.",
                 tags=TAGS,
             ),
             "post": operation(
@@ -249,13 +251,13 @@ def paths() -> Paths:
                         obj({"units": {"type": "array", "items": unit_schema()}}, ("units",)),
                     )
                 },
-                errors=(401, 403),
+                errors=(400, 401, 403),
                 security=SIGNED_IN,
                 parameters=[query_param("community", STRING, "the center: one community's units")],
                 description=STAFF_ONLY + " A community: the units registered with it; the "
                 "center: all (or ?community=); a unit: itself; anyone else 403. The contact "
                 "(name, phone, account) per access.may_see_unit_contact: the unit's own "
-                "community and the unit itself.",
+                "community and the unit itself. 400 `query`: a NUL in the query.",
                 tags=TAGS,
             )
         },
