@@ -164,7 +164,7 @@ def paths() -> Paths:
             "get": operation(
                 "Volunteer teams (a community's own, or ?community= for the public)",
                 {200: ("The teams", _list("teams", obj({"id": STRING, "name": STRING})))},
-                errors=(401, 403),
+                errors=(400, 401, 403),
                 security=SIGNED_IN,
                 parameters=[query_param("community", STRING, "a community's 12-digit code")],
                 tags=TAGS,

@@ -14,8 +14,9 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import jsonify
+from flask import jsonify, request
 
+from cases.model import storable
 from cases.photos import PhotoFiles
 from cases.quanxinyuan import access as qxy_access
 from cases.quanxinyuan.log import QxyEvent
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from dashboard.web import Web
 
 EVENT_NAME = "qxy_event"
+MAX_ITEM_ID = 2**31 - 1  # the platform tables' integer keys
 # The areas, in the order of their tabs.
 AREAS = ("wish_desk", "call_desk", "problem_desk", "lists_desk", "counts_desk")
 
@@ -94,6 +96,7 @@ def register(web: Web, core: Core, settings: Settings) -> Parts:
     platform.subscribe(QxyHub(web.socketio).publish)
     server = web.server
     server.register_error_handler(QxyError, _refused)
+    server.before_request(_no_such_item)
     server.register_blueprint(public_auth_api(parts.public, web.limits))
     for module in area_modules():
         server.register_blueprint(module.build(parts))
@@ -101,6 +104,25 @@ def register(web: Web, core: Core, settings: Settings) -> Parts:
     server.register_blueprint(pages_blueprint(parts))
     server.extensions["gridcc_qxy"] = parts
     return parts
+
+
+def _no_such_item() -> Any:
+    """What no table can hold names nothing, before a store is asked (SQLite and PostgreSQL
+    would refuse the value itself): an id past the integer keys
+    (/api/qxy/wishes/9223372036854775808) or a text with a NUL or a lone surrogate in the
+    path is no item (404); such a text in an API route's query is a bad query (400)."""
+    if not (request.blueprint or "").startswith("qxy_"):
+        return None
+    for name, value in (request.view_args or {}).items():
+        too_big = isinstance(value, int) and not 0 < value <= MAX_ITEM_ID
+        if too_big or (isinstance(value, str) and not storable(value)):
+            return jsonify({"error": "not_found", "message": f"no such {name}"}), 404
+    if not request.path.startswith("/api/"):
+        return None  # a page reads its query itself (?lang=: known languages only)
+    for name, text in request.args.items(multi=True):
+        if not storable(name) or not storable(text):
+            return jsonify({"error": "query", "message": "the query holds a NUL"}), 400
+    return None
 
 
 def _refused(exc: QxyError) -> Any:
