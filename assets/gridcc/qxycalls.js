@@ -8,7 +8,7 @@
  * with a photo shrunk on the phone), re-reading every refreshMs while visible and after
  * each own action. Text is set with textContent only.
  *
- * The pure parts (progress, percent, windowState, localInput, when, applyEvent, fitted)
+ * The pure parts (progress, percent, windowState, localInput, when, applyEvent)
  * are tested with node (tests/js/qxycalls.test.js).
  */
 (function (root, factory) {
@@ -84,11 +84,6 @@
     return id;
   }
 
-  function fitted(width, height, maxSide) {
-    var scale = Math.min(1, maxSide / Math.max(width, height));
-    return { width: Math.round(width * scale), height: Math.round(height * scale) };
-  }
-
   // -- the browser ----------------------------------------------------------------------
   function errorText(ctx, err) {
     var known = { full: "call_full", not_volunteer: "call_become_first", window: "call_window_before" };
@@ -122,25 +117,6 @@
     return ctx.dom.h("div", { className: "qx-thumbs" }, photos.map(function (p) {
       return ctx.dom.h("a", { href: p.url, target: "_blank", rel: "noopener" }, [ctx.dom.h("img", { src: p.url, alt: ctx.t("qxy_photos") })]);
     }));
-  }
-
-  function shrinkToDataUrl(file, photo) {
-    if (!root.createImageBitmap) {
-      return new Promise(function (resolve, reject) {
-        var r = new root.FileReader();
-        r.onload = function () { resolve(r.result); };
-        r.onerror = reject;
-        r.readAsDataURL(file);
-      });
-    }
-    return root.createImageBitmap(file).then(function (bmp) {
-      var size = fitted(bmp.width, bmp.height, photo.maxSide);
-      var canvas = root.document.createElement("canvas");
-      canvas.width = size.width;
-      canvas.height = size.height;
-      canvas.getContext("2d").drawImage(bmp, 0, 0, size.width, size.height);
-      return canvas.toDataURL("image/jpeg", photo.quality);
-    });
   }
 
   // -- the community's desk ---------------------------------------------------------------
@@ -384,7 +360,7 @@
       file.addEventListener("change", function () {
         var f = file.files[0];
         if (!f || photos.length >= cfg.photo.maxCount) return;
-        shrinkToDataUrl(f, cfg.photo).then(function (url) {
+        root.gridcc.qxyphoto.shrink(f, cfg.photo.maxSide, cfg.photo.quality).then(function (url) {
           photos.push(url);
           preview.appendChild(h("img", { src: url, alt: "" }));
         });
@@ -473,6 +449,6 @@
 
   return {
     progress: progress, percent: percent, windowState: windowState, localInput: localInput,
-    inputAt: inputAt, when: when, span: span, applyEvent: applyEvent, fitted: fitted
+    inputAt: inputAt, when: when, span: span, applyEvent: applyEvent
   };
 });

@@ -9,7 +9,7 @@
  * section's refresh() re-reads what it shows (events missed while away are not replayed:
  * the lists are read again whole).
  *
- * The pure parts (seenFilter, fill) are tested with node (tests/js/qxyframe.test.js).
+ * The pure parts (seenFilter, fill, tabFromHash) are tested with node (tests/js/qxyframe.test.js).
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory(root);
@@ -41,6 +41,12 @@
     });
   }
 
+  // The tab "#calls" names, if the page has it.
+  function tabFromHash(hash, names) {
+    var name = String(hash || "").replace(/^#/, "");
+    return names.indexOf(name) >= 0 ? name : null;
+  }
+
   function start(doc) {
     var node = doc.getElementById("qxy-config");
     if (!node) return null;
@@ -55,7 +61,13 @@
       var s = sections[name];
       if (s && s.shown) s.shown();
     }
-    tabs.forEach(function (b) { b.addEventListener("click", function () { show(b.dataset.tab); }); });
+    tabs.forEach(function (b) {
+      b.addEventListener("click", function () {
+        show(b.dataset.tab);
+        // The tab stays in the address: a reload (or the sign-in's) comes back to it.
+        if (root.history && root.history.replaceState) root.history.replaceState(null, "", "#" + b.dataset.tab);
+      });
+    });
     var started = [];
     (config.sections || []).forEach(function (entry) {
       var s = sections[entry.name];
@@ -69,6 +81,8 @@
       });
       started.push(s);
     });
+    var asked = tabFromHash(root.location ? root.location.hash : "", tabs.map(function (b) { return b.dataset.tab; }));
+    if (asked) show(asked);
     if (config.socket && root.io) connect(doc, started, t);
     return { config: config, show: show };
   }
@@ -100,5 +114,5 @@
     document.addEventListener("DOMContentLoaded", function () { start(document); });
   }
 
-  return { register: register, seenFilter: seenFilter, fill: fill, start: start };
+  return { register: register, seenFilter: seenFilter, fill: fill, tabFromHash: tabFromHash, start: start };
 });

@@ -67,11 +67,6 @@
   }
 
   // The size a photo is sent at: its longest side at most maxSide, never enlarged.
-  function fitted(width, height, maxSide) {
-    var scale = Math.min(1, maxSide / Math.max(width, height));
-    return { width: Math.round(width * scale), height: Math.round(height * scale), scale: scale };
-  }
-
   // What the upload sends, or the words key of what is missing.
   function uploadBody(draft, crs) {
     if (!draft.category) return { missing: "problem_need_category" };
@@ -87,28 +82,6 @@
 
   // -- the browser ----------------------------------------------------------------------
   function errText(ctx, e) { return ctx.t("problem_failed", { message: (e && (e.message || e.error)) || "?" }); }
-
-  function shrinkToDataUrl(file, photo) {
-    function read(blob) {
-      return new Promise(function (resolve, reject) {
-        var reader = new root.FileReader();
-        reader.onload = function () { resolve(reader.result); };
-        reader.onerror = function () { reject(reader.error); };
-        reader.readAsDataURL(blob);
-      });
-    }
-    if (!root.createImageBitmap) return read(file);
-    return root.createImageBitmap(file).then(function (bmp) {
-      var size = fitted(bmp.width, bmp.height, photo.maxSide);
-      var canvas = root.document.createElement("canvas");
-      canvas.width = size.width;
-      canvas.height = size.height;
-      canvas.getContext("2d").drawImage(bmp, 0, 0, size.width, size.height);
-      return new Promise(function (resolve) {
-        canvas.toBlob(function (b) { resolve(b || file); }, "image/jpeg", photo.quality);
-      }).then(read);
-    }, function () { return read(file); });
-  }
 
   function thumbs(ctx, photos) {
     var h = ctx.dom.h;
@@ -177,7 +150,7 @@
       var files = Array.prototype.slice.call(ev.target.files || []);
       var room = cfg.photo.maxCount - draft.photos.length;
       if (files.length > room) say(ctx.t("problem_too_many_photos", { n: cfg.photo.maxCount }));
-      Promise.all(files.slice(0, Math.max(room, 0)).map(function (f) { return shrinkToDataUrl(f, cfg.photo); }))
+      Promise.all(files.slice(0, Math.max(room, 0)).map(function (f) { return root.gridcc.qxyphoto.shrink(f, cfg.photo.maxSide, cfg.photo.quality); }))
         .then(function (urls) { draft.photos = draft.photos.concat(urls); drawThumbs(); ev.target.value = ""; });
     });
     var send = doc.getElementById("qp-send");
@@ -342,6 +315,6 @@
   return {
     install: install, reportId: reportId, actionsFor: actionsFor, stateClass: stateClass,
     countByState: countByState, caseLine: caseLine, noteLine: noteLine, when: when,
-    fitted: fitted, uploadBody: uploadBody
+    uploadBody: uploadBody
   };
 });

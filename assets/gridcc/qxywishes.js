@@ -9,7 +9,7 @@
  * each viewer sees, this script only shows it (text only: textContent through gridcc.dom).
  *
  * The pure parts (stateClass, dueInfo, actionsFor, split, progress, counts, concerns, cellNumber,
- * fitted, bodySize) are tested with node (tests/js/qxywishes.test.js).
+ * bodySize) are tested with node (tests/js/qxywishes.test.js).
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory(root);
@@ -80,39 +80,14 @@
   function cellNumber(code) { return parseInt(String(code || "").slice(12), 10) || 0; }
 
   // The size a photo is sent at: its longest side at most maxSide, never enlarged.
-  function fitted(width, height, maxSide) {
-    var scale = Math.min(1, maxSide / Math.max(width, height));
-    return { width: Math.round(width * scale), height: Math.round(height * scale) };
-  }
-
   function bodySize(photos) {
     return (photos || []).reduce(function (n, p) { return n + String(p).length; }, 0);
   }
 
   // -- the browser's part ------------------------------------------------------------------
-  function readPhoto(file, side, quality) {
-    function asDataUrl(blob) {
-      return new Promise(function (resolve, reject) {
-        var reader = new root.FileReader();
-        reader.onload = function () { resolve(reader.result); };
-        reader.onerror = function () { reject(reader.error); };
-        reader.readAsDataURL(blob);
-      });
-    }
-    if (!root.createImageBitmap) return asDataUrl(file);
-    return root.createImageBitmap(file).then(function (bmp) {
-      var size = fitted(bmp.width, bmp.height, side);
-      var canvas = root.document.createElement("canvas");
-      canvas.width = size.width;
-      canvas.height = size.height;
-      canvas.getContext("2d").drawImage(bmp, 0, 0, size.width, size.height);
-      return canvas.toDataURL("image/jpeg", quality);
-    }, function () { return asDataUrl(file); });
-  }
-
   function readPhotos(input, cfg) {
     var files = Array.prototype.slice.call((input && input.files) || [], 0, cfg.max_photos || 4);
-    return Promise.all(files.map(function (f) { return readPhoto(f, cfg.photo_side || 1280, cfg.photo_quality || 0.8); }));
+    return Promise.all(files.map(function (f) { return root.gridcc.qxyphoto.shrink(f, cfg.photo_side || 1280, cfg.photo_quality || 0.8); }));
   }
 
   function section() {
@@ -365,7 +340,7 @@
 
   return {
     stateClass: stateClass, dueInfo: dueInfo, actionsFor: actionsFor, split: split,
-    counts: counts, progress: progress, concerns: concerns, cellNumber: cellNumber, fitted: fitted,
+    counts: counts, progress: progress, concerns: concerns, cellNumber: cellNumber,
     bodySize: bodySize, section: section
   };
 });

@@ -21,7 +21,7 @@ from typing import Any
 from dashboard.i18n import labels
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
-FRAME_SCRIPTS = ("gridcc/http.js", "gridcc/dom.js", "gridcc/qxyframe.js")
+FRAME_SCRIPTS = ("gridcc/http.js", "gridcc/dom.js", "gridcc/qxyphoto.js", "gridcc/qxyframe.js")
 SOCKET_SCRIPT = "vendor/socket.io.min.js"
 FRAME_STYLE = "qxy.css"
 

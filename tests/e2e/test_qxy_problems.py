@@ -115,7 +115,7 @@ def test_a_problem_from_a_phone_becomes_a_case(
     phone = phone_context.new_page()
     phone_errors: list[str] = []
     phone.on("pageerror", lambda exc: phone_errors.append(str(exc)))
-    phone.goto(f"{base}/qxy")
+    phone.goto(f"{base}/qxy#problems")  # the tab the sign-in comes back to
     phone.fill("#qx-phone", PHONE)
     phone.click("#qx-send-code")
     phone.wait_for_selector("#qx-signin-msg.qx-good", timeout=20_000)

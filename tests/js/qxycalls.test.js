@@ -65,7 +65,3 @@ test("an event's numbers move the call's bar; others are ignored", () => {
   assert.equal(C.applyEvent(byId, { item_kind: "wish", item_id: 4, data: {} }), null);
 });
 
-test("a photo's size on the phone", () => {
-  assert.deepEqual(C.fitted(4000, 3000, 1280), { width: 1280, height: 960 });
-  assert.deepEqual(C.fitted(640, 480, 1280), { width: 640, height: 480 });
-});

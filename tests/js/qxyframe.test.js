@@ -45,3 +45,10 @@ test("fill leaves unknown placeholders and text as they are", () => {
   assert.equal(Q.fill(42, null), "42");
   assert.equal(Q.fill("{a-b} {}", { "a-b": 1 }), "{a-b} {}");
 });
+
+test("the address names the tab to open, if the page has it", () => {
+  assert.equal(Q.tabFromHash("#calls", ["wishes", "calls"]), "calls");
+  assert.equal(Q.tabFromHash("calls", ["wishes", "calls"]), "calls");
+  assert.equal(Q.tabFromHash("#nope", ["wishes", "calls"]), null);
+  assert.equal(Q.tabFromHash("", ["wishes"]), null);
+});

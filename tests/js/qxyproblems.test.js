@@ -64,10 +64,6 @@ test("state classes and local times", () => {
   assert.equal(P.when("not a time"), "");
 });
 
-test("a photo is sent at most maxSide on its longest side, never enlarged", () => {
-  assert.deepEqual(P.fitted(4000, 3000, 1600), { width: 1600, height: 1200, scale: 0.4 });
-  assert.equal(P.fitted(800, 600, 1600).scale, 1);
-});
 
 test("the upload's body, or the word for what is missing", () => {
   const draft = { category: "", text: "x", position: null, photos: ["data:a"], reportId: "p-1" };

@@ -67,11 +67,9 @@ test("only wish events concern the tab, the units' bare notice too", () => {
   assert.equal(W.concerns(null), false);
 });
 
-test("a cell's number, a photo's size, a body's size", () => {
+test("a cell's number, a body's size", () => {
   assert.equal(W.cellNumber("370102009001007"), 7);
   assert.equal(W.cellNumber(""), 0);
-  assert.deepEqual(W.fitted(4000, 3000, 1280), { width: 1280, height: 960 });
-  assert.deepEqual(W.fitted(600, 800, 1280), { width: 600, height: 800 });
   assert.equal(W.bodySize(["abc", "de"]), 5);
   assert.equal(W.bodySize(undefined), 0);
 });
