@@ -5,10 +5,12 @@ no call ever over-booked, and the counts read back from the log."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from cases.photos import PhotoFiles
@@ -18,6 +20,14 @@ from cases.quanxinyuan.photos import QxyPhotos
 from cases.quanxinyuan.platform import Platform, SimClock
 from cases.quanxinyuan.schema import call_signups, calls, public_people
 from cases.quanxinyuan.volunteers import Volunteers
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A whole simulated month, on SQLite only: its every step is tested on PostgreSQL too
+    (the area's own tests), and test_month.py runs every area's registry and a short month
+    on PostgreSQL; a month there costs the suite ~20 s for no path the others miss."""
+    yield f"sqlite:///{tmp_path / 'gridcc.db'}"
 
 
 def test_teams_and_a_simulated_month(store: Any, grid: Any, tmp_path: Path) -> None:

@@ -4,15 +4,27 @@ needs, accepted suggestions and projects to done, through the lists' own steps."
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from cases.quanxinyuan.lists import Lists
 from cases.quanxinyuan.lists_synthetic import simulate_lists, synthetic_resources
 from cases.quanxinyuan.platform import Platform, SimClock
 from cases.quanxinyuan.schema import needs, projects, qxy_events, resources, units
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A whole simulated month, on SQLite only: its every step is tested on PostgreSQL too
+    (the area's own tests), and test_month.py runs every area's registry and a short month
+    on PostgreSQL; a month there costs the suite ~20 s for no path the others miss."""
+    yield f"sqlite:///{tmp_path / 'gridcc.db'}"
+
 
 START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
 

@@ -4,9 +4,12 @@ synthetic, at the article's rate (40–80 problems solved a month)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from cases.clock import as_utc
@@ -19,6 +22,15 @@ from cases.quanxinyuan.problems import Problems, grid_locator
 from cases.quanxinyuan.schema import problems, public_people
 from cases.schema import cases
 from feeds.intake import Intake
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A whole simulated month, on SQLite only: its every step is tested on PostgreSQL too
+    (the area's own tests), and test_month.py runs every area's registry and a short month
+    on PostgreSQL; a month there costs the suite ~20 s for no path the others miss."""
+    yield f"sqlite:///{tmp_path / 'gridcc.db'}"
+
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 

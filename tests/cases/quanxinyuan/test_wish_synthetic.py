@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from cases.photos import PhotoFiles
 from cases.quanxinyuan.photos import QxyPhotos
@@ -14,6 +17,15 @@ from cases.quanxinyuan.platform import Places, Platform, SimClock
 from cases.quanxinyuan.units import Units
 from cases.quanxinyuan.wish_synthetic import PHONE_BASE, simulate_wishes, synthetic_units
 from cases.quanxinyuan.wishes import Wishes
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A whole simulated month, on SQLite only: its every step is tested on PostgreSQL too
+    (the area's own tests), and test_month.py runs every area's registry and a short month
+    on PostgreSQL; a month there costs the suite ~20 s for no path the others miss."""
+    yield f"sqlite:///{tmp_path / 'gridcc.db'}"
+
 
 START = datetime(2026, 10, 1, 0, 0, tzinfo=UTC)
 
