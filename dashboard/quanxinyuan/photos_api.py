@@ -16,9 +16,17 @@ if TYPE_CHECKING:
 
 
 def viewer_of(parts: Parts) -> Any:
-    """Who is asking: a staff actor (session or key), else a signed-in member of the public."""
-    actor = parts.web.auth.current_actor()
-    return actor if actor is not None else parts.public.current()
+    """Who is asking: a staff actor by a credential (session, key or token), else a
+    signed-in member of the public, else the development's open wall (or nobody).
+
+    The open wall (development: anyone without a credential reads as the wall) never
+    stands for a member of the public: their phone's session says who they are."""
+    identity = parts.web.auth.identify()
+    credential = identity.by_cookie or identity.key_name or identity.username
+    if identity.actor is not None and credential:
+        return identity.actor
+    person = parts.public.current()
+    return person if person is not None else identity.actor
 
 
 def photos_blueprint(parts: Parts) -> Blueprint:
