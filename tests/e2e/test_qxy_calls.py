@@ -148,7 +148,11 @@ def test_a_call_filled_by_phones_exactly_to_its_number(browser: Any, served: Any
     zh.set_input_files("#qc-teams-file", str(teams))
     zh.click("#qc-teams-send")
     zh.wait_for_selector("#qc-teams-msg.qx-good")
-    assert "姚家银发志愿服务队" in (zh.text_content("#qc-team-list") or "")
+    # The team list is read again after the import's answer: wait for that read.
+    listed = eventually(
+        lambda: "姚家银发志愿服务队" in (zh.text_content("#qc-team-list") or ""), True
+    )
+    assert listed is True
     # The community publishes a call for 3, starting in half an hour.
     zh.fill("#qc-task", "网格走访：独居老人入户探访")
     zh.fill("#qc-text", "两人一组，带好登记表。<b>请准时</b>")
