@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from cases.actors import Role
     from cases.bus import EventBus
     from cases.keys import KeyRing
+    from cases.lease import Lease
+    from cases.outbox import Outbox
     from cases.people import Roster
     from cases.photos import PhotoLimits
     from cases.sessions import Lifetimes, SessionBook
@@ -315,6 +317,7 @@ class Core:
     keys: KeyRing
     sessions: SessionBook
     roster: Roster
+    outbox: Outbox  # started by a server (create_app); a command only wakes it
 
 
 def load_grid(settings: Settings) -> Grid:
@@ -334,6 +337,7 @@ def build_core(settings: Settings) -> Core:
     from cases.catalog import load_catalog
     from cases.db import make_engine
     from cases.keys import KeyRing
+    from cases.outbox import Outbox
     from cases.people import Roster
     from cases.refusal_spool import RefusalSpool
     from cases.routing import place_units
@@ -346,8 +350,11 @@ def build_core(settings: Settings) -> Core:
     bus = EventBus()
     engine = make_engine(settings.database_url)
     spool = RefusalSpool(settings.spool_dir)
-    store = Store(engine, load_catalog(), publish=bus.publish, spool=spool)
+    store = Store(engine, load_catalog(), spool=spool)
     store.create_schema()
+    # The log is the outbox: a commit wakes the publisher, which hands the events to the bus.
+    outbox = Outbox(store, bus.deliver, outbox_lease(settings))
+    store.publish = outbox.wake
     # The grid's streets and communities answer for cases as departments do (routing).
     cells = zip(grid.codes, grid.street_names, grid.community_names, strict=True)
     store.register_units(place_units(cells))
@@ -361,7 +368,20 @@ def build_core(settings: Settings) -> Core:
         KeyRing(engine),
         SessionBook(engine, settings.lifetimes),
         Roster(engine),
+        outbox,
     )
+
+
+def outbox_lease(settings: Settings) -> Lease:
+    """One publisher per deployment: a lease in Redis under this deployment's channel (every
+    process serving the store shares it), or, without Redis, this process's own."""
+    from cases.lease import LocalLease, RedisLease
+
+    if not settings.redis_url:
+        return LocalLease()
+    from cases.presence_redis import connect
+
+    return RedisLease(connect(settings.redis_url), f"{settings.fanout_channel}-outbox")
 
 
 def socketio_for(settings: Settings, server: Flask | None = None) -> SocketIO:
@@ -371,6 +391,10 @@ def socketio_for(settings: Settings, server: Flask | None = None) -> SocketIO:
     queue = {"message_queue": settings.redis_url or None, "channel": settings.fanout_channel}
     if server is None:
         return SocketIO(**queue)
+    if settings.redis_url:
+        from dashboard.fanout import Fanout
+
+        queue = {"client_manager": Fanout(settings.redis_url, settings.fanout_channel)}
     return SocketIO(server, async_mode="threading", transports=["websocket"], json=json, **queue)
 
 
@@ -413,7 +437,9 @@ class GridCC:
         return self.core.sessions
 
     def close(self) -> None:
-        """Stop what this instance started (the hub's socket sweep) and close its store."""
+        """Stop what this instance started (the outbox, the hub's socket sweep) and close its
+        store."""
+        self.core.outbox.stop()
         self.hub.stop()
         self.store.engine.dispose()
 
@@ -455,4 +481,5 @@ def create_app(settings: Settings | None = None) -> GridCC:
     parts.limits.public(open311)
     parts.server.register_blueprint(open311)
     dash_app = web.finish(parts, core, settings, ROOT / "assets")
+    core.outbox.start()  # every subscriber is on the bus now
     return GridCC(core, parts.server, dash_app, parts.socketio, parts.hub)

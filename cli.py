@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from app import Core, GridCC, Settings, build_core, create_app, socketio_for
+from app import Core, GridCC, Settings, build_core, create_app
 
 DEMO_RATE_PER_MINUTE = 3.0
 DEMO_USERS = [
@@ -358,16 +358,9 @@ def _simulate(args: argparse.Namespace) -> None:
     if args.days:
         _simulate_fast(args, core)
         return
-    from dashboard.hub import Hub
-
-    if not settings.redis_url:
-        print(
-            "note: REDIS_URL is unset, so open browsers see these cases only when they resync",
-            file=sys.stderr,
-        )
     from feeds.operations import run_live
 
-    core.bus.subscribe(Hub(socketio_for(settings)).publish)
+    # The reports' events go into the log: the servers' outbox publishes them to the screens.
     try:
         summary = run_live(
             core.store,
@@ -467,46 +460,17 @@ def build_parser() -> argparse.ArgumentParser:
     register_queue_commands(sub)
     from cases.calendar_cli import register as register_calendar_commands
 
-    register_calendar_commands(sub, redis_fanout)
+    register_calendar_commands(sub)
     from cases.people_cli import register as register_people_commands
 
     register_people_commands(sub)
     from cases.drill_cli import register as register_drill_command
 
-    register_drill_command(sub, urgent_fanout)
+    register_drill_command(sub)
     from cases.quanxinyuan.cli import register as register_qxy_commands
 
     register_qxy_commands(sub)
     return parser
-
-
-def urgent_fanout(core: Core) -> Any:
-    """A command's events and the urgent alerts they raise, to the open screens through
-    Redis (None without it)."""
-    if not core.settings.redis_url:
-        return None
-    from dashboard.hub import Hub
-    from dashboard.urgent_alerts import UrgentAlerts
-
-    socketio = socketio_for(core.settings)
-    alerts = UrgentAlerts(socketio, core.store, core.roster, core.users)
-    hub = Hub(socketio)
-
-    def publish(event: Any) -> None:
-        hub.publish(event)
-        alerts.publish(event)
-
-    return publish
-
-
-def redis_fanout(settings: Settings) -> Any:
-    """What sends a command's events to the open browsers: through Redis when the deployment
-    has it (None without: browsers catch up at their next heartbeat)."""
-    if not settings.redis_url:
-        return None
-    from dashboard.hub import Hub
-
-    return Hub(socketio_for(settings)).publish
 
 
 def main(argv: list[str] | None = None) -> None:

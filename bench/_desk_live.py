@@ -103,7 +103,9 @@ class Screen:
     def __init__(self, base: str, session: requests.Session) -> None:
         self.events: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
         self.client = socketio.Client(reconnection=False)
-        self.client.on("case_event", lambda ev: self.events.put((time.perf_counter(), ev)))
+        self.client.on(
+            "case_events", lambda batch: [self.events.put((time.perf_counter(), e)) for e in batch]
+        )
         cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
         self.client.connect(
             base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10

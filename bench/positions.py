@@ -131,7 +131,9 @@ class LeadSocket:
         self.events: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
         self.client = socketio.Client(reconnection=False)
         self.client.on("positions", lambda f: self.frames.put((time.time(), f)))
-        self.client.on("case_event", lambda ev: self.events.put((time.time(), ev)))
+        self.client.on(
+            "case_events", lambda batch: [self.events.put((time.time(), e)) for e in batch]
+        )
         self.client.connect(
             base, headers={"Authorization": f"Bearer {token}"}, transports=["websocket"]
         )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,14 @@ from cases.workflow import Actor, Role
 
 __all__ = ["register"]
 CLI_ADMIN = Actor("cli", Role.ADMIN)  # a shell on the server is the admin's own
-# Settings → what publishes an event to the open browsers (cli.py makes it: dashboard's hub).
-Fanout = Callable[[Any], Callable[[Any], None] | None]
 
 
-def register(sub: Any, fanout: Fanout) -> None:
+def register(sub: Any) -> None:
     calendar = sub.add_parser("calendar", help="the working calendar (holidays, make-up days)")
     calendar_sub = calendar.add_subparsers(dest="calendar_command", required=True)
     p = calendar_sub.add_parser("add", help="enter a year's official schedule from a file")
     p.add_argument("file", help="the schedule file (UTF-8; - for stdin)")
-    p.set_defaults(func=lambda args: _add(args, fanout))
+    p.set_defaults(func=_add)
     p = calendar_sub.add_parser("show", help="how far the calendar reaches, or one year's days")
     p.add_argument("--year", type=int, help="print this year's days as a schedule file")
     p.set_defaults(func=_show)
@@ -43,7 +40,8 @@ def _core() -> Any:
     return build_core(Settings.from_env())
 
 
-def _add(args: argparse.Namespace, fanout: Fanout) -> None:
+def _add(args: argparse.Namespace) -> None:
+    # The recomputed cases' events go into the log; the servers' outbox publishes them.
     path = None if args.file == "-" else Path(args.file)
     try:
         data = sys.stdin.buffer.read() if path is None else path.read_bytes()
@@ -55,9 +53,6 @@ def _add(args: argparse.Namespace, fanout: Fanout) -> None:
     except ScheduleRefused as exc:
         raise SystemExit(f"gridcc calendar add: {args.file}: {exc}\n  {exc.zh}") from None
     core = _core()
-    publish = fanout(core.settings)
-    if publish is not None:
-        core.bus.subscribe(publish)
     source = path.name if path is not None else "stdin"
     entered = core.store.enter_calendar_year(schedule, CLI_ADMIN, source=source)
     replaced = f", replacing the schedule from {entered.replaced}" if entered.replaced else ""

@@ -4,31 +4,25 @@ a real one would, marked 演练, and counts in no rate or counter)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
 from cases.drill import DEFAULT_CATEGORY, drill_report
 from cases.model import CaseError
 
-# What sends a command's events (and the alerts they raise) to the open screens, given the
-# core; None: nothing reaches them until they reconnect.
-Fanout = Callable[[Any], Callable[[Any], None] | None]
 
-
-def register(sub: Any, fanout: Fanout) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser("drill", help="open a drill of the urgent fast path (counts in no rate)")
     p.add_argument("--cell", help="the grid cell's code (default: the grid's first cell)")
     p.add_argument("--category", default=DEFAULT_CATEGORY, help="the item's code (default AQ03)")
-    p.set_defaults(func=lambda args: _drill(args, fanout))
+    p.set_defaults(func=_drill)
 
 
-def _drill(args: argparse.Namespace, fanout: Fanout) -> None:
+def _drill(args: argparse.Namespace) -> None:
+    """The drill's case goes into the log; the servers' outbox publishes it and raises its
+    alerts, as for a case reported anywhere else."""
     from app import Settings, build_core
 
     core = build_core(Settings.from_env())
-    publish = fanout(core)
-    if publish is not None:
-        core.bus.subscribe(publish)
     try:
         report = drill_report(core.grid, args.cell, args.category, core.store.catalog)
     except CaseError as exc:
@@ -40,5 +34,3 @@ def _drill(args: argparse.Namespace, fanout: Fanout) -> None:
         f"drill; targets {clock.acknowledged:g}/{clock.on_site:g}/{clock.hazard_removed:g}/"
         f"{clock.closed:g} min to acknowledged/on site/hazard removed/closed"
     )
-    if publish is None:
-        print("note: REDIS_URL is unset, so open screens see the drill when they reconnect")

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from dashboard.positions_hub import PositionsHub
     from dashboard.presence import PresenceHub
 
-EVENT_NAME = "case_event"
+# One frame per room holds every event the outbox published together, in log order.
+EVENTS_NAME = "case_events"
 log = logging.getLogger(__name__)
 
 
@@ -72,10 +73,19 @@ class Hub:
             auth.on_session_end.append(self.end_session)
 
     def publish(self, event: Event) -> None:
-        payload = event_payload(event)
-        # A socket is in exactly one room, so nobody receives an event twice.
-        for room in access.event_audiences(event):
-            self.socketio.emit(EVENT_NAME, payload, to=room)
+        self.publish_batch([event])
+
+    def publish_batch(self, batch: list[Event]) -> None:
+        """One frame per room with the batch's events that room may see (a socket is in
+        exactly one case room, so nobody receives an event twice): a burst costs each
+        socket one write, not one per event."""
+        rooms: dict[str, list[dict[str, Any]]] = {}
+        for event in batch:
+            payload = event_payload(event)
+            for room in access.event_audiences(event):
+                rooms.setdefault(room, []).append(payload)
+        for room, payloads in rooms.items():
+            self.socketio.emit(EVENTS_NAME, payloads, to=room)
 
     def init_handlers(self) -> None:
         @self.socketio.on("connect")

@@ -129,7 +129,7 @@ def start(
     people = PositionsHub(socketio, positions, roles=settings.position_roles)
     hub = Hub(socketio, auth, settings.session_sweep_seconds, presence, people)
     hub.init_handlers()
-    core.bus.subscribe(hub.publish)
+    core.bus.subscribe_batch(hub.publish_batch)  # one frame per room per batch
     alerts = UrgentAlerts(socketio, core.store, core.roster, core.users, positions)
     core.bus.subscribe(alerts.publish)  # at once on the event: no desk in between
     hub.on_admit.append(alerts.resend)

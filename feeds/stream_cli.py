@@ -61,14 +61,13 @@ def _names_and_client(consumer: str) -> tuple[Any, Any, Any]:
 
 
 def _consume(args: argparse.Namespace) -> None:
-    from app import build_core, socketio_for
-    from dashboard.hub import Hub
+    from app import build_core
     from feeds.stream import StreamIntake, default_consumer
 
     name = args.consumer or default_consumer()
     settings, names, client = _names_and_client(name)
     core = build_core(settings)
-    core.bus.subscribe(Hub(socketio_for(settings)).publish)  # open walls see the new cases
+    # The new cases' events go into the log; the servers' outbox publishes them.
     consumer = StreamIntake(
         client,
         core.intake,

@@ -63,9 +63,12 @@
       self.connectedOnce = true;
     });
     socket.on("disconnect", function () { opts.onState && opts.onState("away"); });
-    socket.on("case_event", function (ev) {
-      if (ev && ev.seq > self.seq) self.seq = ev.seq;
-      opts.onEvent && opts.onEvent(ev);
+    // One frame holds the events published together, in log order.
+    socket.on("case_events", function (batch) {
+      (batch || []).forEach(function (ev) {
+        if (ev && ev.seq > self.seq) self.seq = ev.seq;
+        opts.onEvent && opts.onEvent(ev);
+      });
     });
   }
   // The head the server reports; ahead of what we saw: we missed something.

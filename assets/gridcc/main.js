@@ -197,7 +197,11 @@
       socket.on("connect_error", function () {
         if (!socket.active) window.setTimeout(function () { socket.connect(); }, 5000);
       });
-      socket.on("case_event", function (ev) { lastContact = Date.now(); core.receive(ev); });
+      // The server sends the events published together as one frame, in log order.
+      socket.on("case_events", function (batch) {
+        lastContact = Date.now();
+        (batch || []).forEach(core.receive);
+      });
       G.socket = socket;
     }
 

@@ -134,7 +134,7 @@
     this.panel = cfg.panel ? root.document.getElementById(cfg.panelId) : null;
     this.socket = socket;
     socket.on(EVENT, function (alert) { self.onAlert(alert); });
-    socket.on("case_event", function (ev) { self.onEvent(ev); });
+    socket.on("case_events", function (batch) { (batch || []).forEach(function (ev) { self.onEvent(ev); }); });
     socket.on("connect", function () { if (self.panel) self.refresh(); });
     root.setInterval(function () { self.tick(); }, 1000);
     if (cfg.mayDrill) this.drillButton();

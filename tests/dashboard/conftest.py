@@ -62,6 +62,18 @@ def open_case(g: GridCC, grid: Grid, category: str = "SR01") -> tuple[int, int]:
     return r.json["case_id"], 1
 
 
+def frames(g: GridCC, sock: Any) -> list[dict[str, Any]]:
+    """What a test socket received, once the outbox has published every event committed so
+    far (it publishes from its own thread; this waits for it, never for a clock)."""
+    g.core.outbox.drain()
+    return list(sock.get_received())
+
+
+def case_events(g: GridCC, sock: Any) -> list[dict[str, Any]]:
+    """The case events in a test socket's frames, in order (a frame holds a batch)."""
+    return [ev for m in frames(g, sock) if m["name"] == "case_events" for ev in m["args"][0]]
+
+
 def act(client: Any, case_id: int, name: str, version: int, **body: Any) -> Any:
     return client.post(
         f"/api/cases/{case_id}/actions/{name}", json={"expected_version": version, **body}

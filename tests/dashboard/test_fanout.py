@@ -49,7 +49,7 @@ def listening(base: str) -> Iterator[queue.Queue[dict[str, Any]]]:
     """A Socket.IO client on the websocket transport, its events in a queue."""
     received: queue.Queue[dict[str, Any]] = queue.Queue()
     client = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=1)
-    client.on("case_event", received.put)
+    client.on("case_events", lambda batch: [received.put(ev) for ev in batch])
     client.connect(base, transports=["websocket"], wait_timeout=10)
     assert client.transport() == "websocket"
     try:

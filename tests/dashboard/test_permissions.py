@@ -12,7 +12,7 @@ import pytest
 from app import GridCC
 from dashboard import kpi_page, wall
 from geo.grid import Grid
-from tests.dashboard.conftest import act, form_login, login, open_case
+from tests.dashboard.conftest import act, case_events, form_login, frames, login, open_case
 
 
 def test_anonymous_gets_nothing_in_production(
@@ -187,9 +187,9 @@ def test_sockets_need_an_identity_and_get_their_room(
     open_case(g, grid)  # 城管: the desk sees it, the 市政 liaison does not
     # (The desk may see the people on patrol too: their whole set comes with the positions
     # hub's next tick after the connect, on its own clock — not a case event.)
-    got = [m["name"] for m in desk.get_received() if m["name"] != "positions"]
-    assert got == ["case_event"]
-    assert liaison.get_received() == []
+    got = [m["name"] for m in frames(g, desk) if m["name"] != "positions"]
+    assert got == ["case_events"]
+    assert frames(g, liaison) == []
 
 
 def test_admins_add_departments_and_route_categories_to_them(
@@ -270,12 +270,11 @@ def test_a_case_leaving_a_department_reaches_its_liaison_live_and_in_catch_up(
     op = login(g, "op")
     assert act(op, case_id, "file", v).status_code == 200
     assert act(op, case_id, "dispatch", v + 1).status_code == 200
-    assert len(on_cg.get_received()) == 3 and on_sz.get_received() == []
+    assert len(case_events(g, on_cg)) == 3 and frames(g, on_sz) == []
     r = act(login(g, "lead"), case_id, "reassign", v + 2, reason="属市政", department="shizheng")
     assert r.status_code == 200
     for client in (on_cg, on_sz):  # the old department too: its screen drops the case
-        (message,) = client.get_received()
-        ev = message["args"][0]
+        (ev,) = case_events(g, client)
         assert (ev["kind"], ev["department"], ev["from_department"]) == (
             "case.reassign",
             "shizheng",

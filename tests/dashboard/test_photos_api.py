@@ -17,7 +17,15 @@ from app import GridCC
 from cases.workflow import Role
 from geo.grid import Grid
 from tests.cases.photo_samples import gif, gps_exif, halves, jpeg, png
-from tests.dashboard.conftest import PASSWORD, TEST_SECRET, act, login, open_case
+from tests.dashboard.conftest import (
+    PASSWORD,
+    TEST_SECRET,
+    act,
+    case_events,
+    frames,
+    login,
+    open_case,
+)
 
 PHOTO_FIELDS = {
     "id",
@@ -379,10 +387,10 @@ def test_the_photo_event_reaches_the_views_that_hold_the_case(
         assert ev["from"] == ev["to"] == "accepted" and ev["department"] == "chengguan"
         assert ev["actor"] == "liaison:li-cg"
     assert photo_events(login(g, "li-sz")) == []
-    live = [m["args"][0] for m in desk.get_received() if m["name"] == "case_event"]
+    live = case_events(g, desk)
     assert [e["kind"] for e in live] == ["case.photo"] and live[0]["photo_id"] == photo["id"]
-    assert [m["args"][0]["kind"] for m in on_cg.get_received()] == ["case.photo"]
-    assert on_sz.get_received() == []
+    assert [e["kind"] for e in case_events(g, on_cg)] == ["case.photo"]
+    assert frames(g, on_sz) == []
     for client in (desk, on_cg, on_sz):
         client.disconnect()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from app import GridCC
 from geo.grid import Grid
-from tests.dashboard.conftest import login, open_case
+from tests.dashboard.conftest import frames, login, open_case
 
 
 def _route_payload(pathname: Any, search: Any) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def test_a_socket_emitting_disconnect_is_closed_not_forgotten_by_the_sweep(
     socket = g.socketio.test_client(g.server, flask_test_client=liaison)
     assert socket.is_connected()
     open_case(g, grid)  # 城管's: the liaison's socket hears of it
-    assert [m["name"] for m in socket.get_received()] == ["case_event"]
+    assert [m["name"] for m in frames(g, socket)] == ["case_events"]
     socket.emit("disconnect")
     assert not socket.is_connected()
     # And an honest socket of the same session is still closed by the sign-out.

@@ -16,7 +16,7 @@ from cases.positions import Position
 from cases.workflow import Role
 from dashboard.urgent_alerts import ALERT_EVENT, UrgentAlerts
 from geo.grid import Grid
-from tests.dashboard.conftest import PASSWORD, act, login
+from tests.dashboard.conftest import PASSWORD, act, frames, login
 
 Center = tuple[GridCC, dict[str, str]]
 N = 20  # the grid cell the case is reported in
@@ -31,11 +31,12 @@ def alerts_of(g: GridCC) -> UrgentAlerts:
 def socket(g: GridCC, name: str) -> Any:
     sock = g.socketio.test_client(g.server, flask_test_client=login(g, name))
     assert sock.is_connected()
+    sock.gridcc = g  # whose outbox publishes to it
     return sock
 
 
 def alerts(sock: Any) -> list[dict[str, Any]]:
-    return [m["args"][0] for m in sock.get_received() if m["name"] == ALERT_EVENT]
+    return [m["args"][0] for m in frames(sock.gridcc, sock) if m["name"] == ALERT_EVENT]
 
 
 @pytest.fixture
@@ -93,6 +94,7 @@ def report_fire(d: dict[str, Any], category: str = "AQ03") -> int:
     }
     r = login(d["g"], "op").post("/api/reports", json=body)
     assert r.status_code == 201, r.json
+    d["g"].core.outbox.drain()  # its alerts are raised as the outbox publishes its event
     return int(r.json["case_id"])
 
 

@@ -70,7 +70,7 @@ test("a head ahead of the last event heard means something was missed", () => {
   const link = new Link(() => socket, { onReconnect: () => { rereads += 1; } });
   link.heard(5);  // the first head: nothing to compare with
   assert.equal(rereads, 0);
-  handlers.case_event({ seq: 6 });
+  handlers.case_events([{ seq: 6 }]);
   link.heard(6);
   assert.equal(rereads, 0);
   link.heard(9);
@@ -78,4 +78,19 @@ test("a head ahead of the last event heard means something was missed", () => {
   handlers.connect();
   handlers.connect();  // a reconnect
   assert.equal(rereads, 2);
+});
+
+test("a frame of several events hands each on, in order, and hears the last", () => {
+  const handlers = {};
+  const socket = { on: (n, fn) => { handlers[n] = fn; }, emit() {}, close() {} };
+  const seen = [];
+  let rereads = 0;
+  const link = new Link(() => socket, {
+    onEvent: (ev) => seen.push(ev.seq), onReconnect: () => { rereads += 1; }
+  });
+  link.heard(3);
+  handlers.case_events([{ seq: 4 }, { seq: 5 }, { seq: 6 }]);
+  assert.deepEqual(seen, [4, 5, 6]);
+  link.heard(6);
+  assert.equal(rereads, 0);
 });

@@ -1,0 +1,196 @@
+"""The outbox: the event log itself, published in order by one process of the deployment.
+
+A request commits its event and returns; it never waits on Redis. The publisher, a thread
+in every server process, publishes only while its process holds the deployment's lease
+(``cases.lease``): it reads the events after the published mark, hands them, in order and
+in batches, to ``deliver`` (the screens' fan-out), and moves the mark forward. The mark is
+the ``sequences`` row ``published`` in the store, so events committed before a crash, or
+by a process that has no publisher (the simulator, the queue's consumer, a command), are
+published by whoever holds the lease next.
+
+A delivery that fails with one of ``retry_on`` (Redis away) is tried again, the same
+events from the same mark, until it goes through: nothing is skipped, and a screen may get
+an event twice, which it knows by its sequence number. The writers wake the publisher
+(``wake``) so a report made in this process goes out at once; others' are found by polling
+the log every ``poll`` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from cases import metrics
+from cases.lease import Lease
+from cases.model import Event
+from cases.schema import sequences
+
+log = logging.getLogger(__name__)
+
+PUBLISHED = "published"  # the sequences row: the last event published
+EVENTS = "events"  # the sequences row: the last event committed
+
+
+class Outbox:
+    def __init__(
+        self,
+        store: object,
+        deliver: Callable[[list[Event]], None],
+        lease: Lease,
+        *,
+        poll: float = 0.05,
+        gather: float = 0.002,
+        batch: int = 500,
+        retry_on: tuple[type[BaseException], ...] = (Exception,),
+        max_backoff: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.deliver = deliver
+        self.lease = lease
+        self.poll = poll
+        self.gather = gather  # wait this long after a wake: a burst goes out as one batch
+        self.batch = batch
+        self.retry_on = retry_on
+        self.max_backoff = max_backoff
+        self.mark: int | None = None  # the last event published (None: read it first)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failing = False
+        self._one_at_a_time = threading.Lock()  # the thread's step and drain()
+
+    # -- the writers' side ------------------------------------------------------------------
+    def wake(self, _event: Event | None = None) -> None:
+        """An event was committed in this process: publish without waiting for the poll."""
+        self._wake.set()
+
+    # -- the publisher ----------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="gridcc-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.lease.release()
+        metrics.OUTBOX_LEASE.set(0)
+
+    def _run(self) -> None:
+        backoff = 0.05
+        while not self._stop.is_set():
+            try:
+                sent = self.step()
+                backoff = 0.05
+            except self.retry_on as exc:
+                if not self._failing:
+                    log.warning("outbox: publishing paused, will retry: %s", exc)
+                self._failing = True
+                self._stop.wait(backoff)
+                backoff = min(self.max_backoff, backoff * 2)
+                continue
+            if self._failing and sent >= 0:
+                log.info("outbox: publishing again from event %s", self.mark)
+                self._failing = False
+            if sent > 0:
+                continue  # more may wait behind this batch
+            # Nothing waiting (or not ours to publish): sleep until woken or the poll.
+            if self._wake.wait(self.poll if sent == 0 else self.poll * 5):
+                self._wake.clear()
+                self._stop.wait(self.gather)
+
+    def drain(self) -> None:
+        """Publish, before returning, every event committed so far (when this process holds
+        the lease): for a caller that must know its screens have been told."""
+        while self.step() > 0:
+            pass
+
+    def step(self) -> int:
+        """Publish what is waiting, one batch: the number of events published, or -1 when
+        this process does not hold the lease."""
+        with self._one_at_a_time:
+            return self._step()
+
+    def _step(self) -> int:
+        if not self.lease.hold():
+            metrics.OUTBOX_LEASE.set(0)
+            self.mark = None  # another process moves it meanwhile: read it again when ours
+            return -1
+        metrics.OUTBOX_LEASE.set(1)
+        if self.mark is None:
+            self.mark = self._read_mark()
+        head = self._committed()
+        if head < self.mark:  # the store was put back to an earlier copy: follow it
+            log.warning("outbox: the log ends at %d, before the published mark %d", head, self.mark)
+            self.mark = head
+        metrics.OUTBOX_LAG.set(head - self.mark)
+        if head == self.mark:
+            return 0
+        pending = self.store.events_since(self.mark, limit=self.batch)  # type: ignore[attr-defined]
+        if not pending:
+            return 0
+        self.deliver(pending)
+        self._published(pending)
+        metrics.OUTBOX_LAG.set(max(0, head - self.mark))
+        return len(pending)
+
+    def _published(self, sent: Sequence[Event]) -> None:
+        self.mark = sent[-1].seq
+        metrics.EVENTS_PUBLISHED.inc(len(sent))
+        now = time.time()
+        for ev in sent:
+            age = now - ev.at.replace(tzinfo=ev.at.tzinfo or UTC).timestamp()
+            if 0 <= age < 3600:  # a simulated clock's events tell nothing of latency
+                metrics.ACCEPTED_TO_PUBLISHED.observe(age)
+        try:
+            self._write_mark(self.mark)
+        except OperationalError as exc:  # the store is away: the mark in memory stands
+            log.warning("outbox: published mark %d not stored yet: %s", self.mark, exc)
+
+    # -- the published mark, in the store ---------------------------------------------------
+    def _read_mark(self) -> int:
+        engine = self.store.engine  # type: ignore[attr-defined]
+        with engine.begin() as conn:
+            found = conn.execute(
+                select(sequences.c.value).where(sequences.c.name == PUBLISHED)
+            ).scalar()
+            if found is not None:
+                return int(found)
+            # A store older than the outbox: what is in its log now was shown long ago.
+            head = int(
+                conn.execute(
+                    select(sequences.c.value).where(sequences.c.name == EVENTS)
+                ).scalar_one()
+            )
+        try:
+            with engine.begin() as conn:
+                conn.execute(insert(sequences).values(name=PUBLISHED, value=head))
+        except IntegrityError:
+            return self._read_mark()  # another process wrote it first
+        return head
+
+    def _write_mark(self, mark: int) -> None:
+        with self.store.engine.begin() as conn:  # type: ignore[attr-defined]
+            conn.execute(
+                update(sequences)
+                .where(sequences.c.name == PUBLISHED, sequences.c.value < mark)
+                .values(value=mark)
+            )
+
+    def _committed(self) -> int:
+        with self.store.engine.connect() as conn:  # type: ignore[attr-defined]
+            return int(
+                conn.execute(
+                    select(sequences.c.value).where(sequences.c.name == EVENTS)
+                ).scalar_one()
+            )

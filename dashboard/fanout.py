@@ -1,0 +1,88 @@
+"""Socket.IO's fan-out through Redis, made to tell the outbox when a publish fails.
+
+python-socketio's ``RedisManager`` logs a failed publish and drops it, and its listener,
+once Redis is gone, waits ever longer (up to a minute) before listening again. Here:
+
+- an emit that Redis did not take raises ``PublishFailed``, so the outbox tries the same
+  events again rather than moving past them;
+- publishing has a short timeout (a frozen Redis stalls the outbox, never a request);
+  listening has none (a quiet channel is not a fault);
+- the listener comes back within a second of Redis;
+- each emit carries the time it was published, so every process counts how long its
+  frames took to reach it (``gridcc_published_to_delivered_seconds``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import redis
+import socketio
+
+from cases import metrics
+
+log = logging.getLogger(__name__)
+
+PUBLISH_TIMEOUT_S = 2.0
+STAMP = "gridcc_published_at"
+
+
+class PublishFailed(RuntimeError):
+    """Redis did not take an emit: the screens of the other processes did not get it."""
+
+
+class Fanout(socketio.RedisManager):
+    def __init__(self, url: str, channel: str) -> None:
+        super().__init__(url, channel=channel, write_only=False)
+
+    def _redis_connect(self) -> None:
+        self.redis = redis.Redis.from_url(
+            self.redis_url,
+            socket_timeout=PUBLISH_TIMEOUT_S,
+            socket_connect_timeout=PUBLISH_TIMEOUT_S,
+        )
+        listener = redis.Redis.from_url(
+            self.redis_url, socket_connect_timeout=PUBLISH_TIMEOUT_S, socket_keepalive=True
+        )
+        self.pubsub = listener.pubsub(ignore_subscribe_messages=True)
+        self.connected = True
+
+    def _publish(self, data: Any) -> Any:
+        emitting = isinstance(data, dict) and data.get("method") == "emit"
+        if emitting:
+            data = {**data, STAMP: time.time()}
+        try:
+            if not self.connected:
+                self._redis_connect()
+            return self.redis.publish(self.channel, self.json.dumps(data))
+        except redis.RedisError as exc:
+            self.connected = False
+            if emitting:
+                raise PublishFailed(f"Redis did not take the emit: {exc}") from exc
+            log.warning("fan-out: %s not sent through Redis: %s", data.get("method"), exc)
+            return None
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        stamped = message.get(STAMP)
+        if isinstance(stamped, float):
+            lag = time.time() - stamped
+            if 0 <= lag < 3600:
+                metrics.PUBLISHED_TO_DELIVERED.observe(lag)
+        super()._handle_emit(message)
+
+    def _redis_listen_with_retries(self) -> Iterator[Any]:
+        subscribed = False
+        while True:
+            try:
+                if not subscribed:
+                    self._redis_connect()
+                    self.pubsub.subscribe(self.channel)
+                    subscribed = True
+                yield from self.pubsub.listen()
+            except Exception as exc:
+                log.warning("fan-out: not listening to Redis, again in 0.5 s: %s", exc)
+                subscribed = False
+                time.sleep(0.5)
