@@ -210,6 +210,7 @@ def test_to_case_is_one_case_on_the_desk_linked_both_ways(uploaded: Any) -> None
         store.apply(case_id, name, actor)
     assert phone.get("/api/qxy/problems/mine").json["problems"][0]["case_status"] == "verified"
     store.apply(case_id, "close", op)
+    g.core.outbox.drain()  # the problem follows its case as the outbox publishes the close
     mine = phone.get("/api/qxy/problems/mine").json["problems"][0]
     assert mine["state"] == "solved" and mine["case_status"] == "closed"
     with parts.platform.reading() as conn:
