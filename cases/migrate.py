@@ -70,7 +70,7 @@ def baseline_tables() -> MetaData:
 
 
 @contextmanager
-def _locked(engine: Engine) -> Iterator[Connection]:
+def locked(engine: Engine) -> Iterator[Connection]:
     """A transaction holding the migration lock for this database (PostgreSQL: this
     schema's advisory lock, freed at commit; SQLite: the write lock its BEGIN takes)."""
     with engine.begin() as conn:
@@ -99,7 +99,7 @@ def open_schema(engine: Engine, models: MetaData, location: Path | None = None) 
     stamp them the newest revision (fast: no revision runs; the tests check that the
     revisions make the same schema); at the newest revision nothing; else refuse."""
     newest = head(location)
-    with _locked(engine) as conn:
+    with locked(engine) as conn:
         found = state(conn)
         if found == EMPTY:
             models.create_all(conn)
@@ -125,7 +125,7 @@ def upgrade(engine: Engine, location: Path | None = None) -> tuple[str, str]:
     previous release after checking it is that release's (then stamped the baseline).
     Returns (where it stood, where it stands now)."""
     newest = head(location)
-    with _locked(engine) as conn:
+    with locked(engine) as conn:
         found = state(conn)
         if found not in (EMPTY, UNVERSIONED) and found not in _history(location):
             raise StoreUnknown(

@@ -215,7 +215,7 @@ def test_processes_upgrading_at_once_queue_on_the_lock(env: dict[str, str], tmp_
     gridcc = Path(sys.executable).with_name("gridcc")
     environ = {**os.environ, **env}
     environ.pop("REDIS_URL", None)
-    with migrate._locked(engine) as conn:  # held while both start, so both wait on it
+    with migrate.locked(engine) as conn:  # held while both start, so both wait on it
         procs = [
             subprocess.Popen(
                 [str(gridcc), "db", "upgrade"],
