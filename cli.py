@@ -470,6 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cases.quanxinyuan.cli import register as register_qxy_commands
 
     register_qxy_commands(sub)
+    from cases.db_cli import register as register_db_commands
+
+    register_db_commands(sub)
     return parser
 
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from cases import access, clock
+from cases import access, clock, migrate
 from cases.calendar import WorkCalendar
 from cases.calendar_rows import CALENDAR_VERSION, load_calendar, seed_from_package
 from cases.catalog import Catalog, as_row, load_catalog
@@ -39,10 +39,6 @@ from cases.sla import SlaClock
 EVENT_SEQUENCE = "events"
 CATALOG_VERSION = "catalog"
 CALENDAR_TTL_S = 2.0  # how stale a read may find the calendar (a write never does)
-
-
-class StoreOutdated(RuntimeError):
-    """The database was made by an older version of the schema."""
 
 
 class StoreBase:
@@ -71,30 +67,22 @@ class StoreBase:
 
     # -- schema ---------------------------------------------------------------------------
     def create_schema(self) -> None:
-        """Create missing tables; seed the counters and, on an empty store, the catalog.
+        """Open the schema (an empty database gets the newest whole; one behind it is
+        refused with the instruction to run ``gridcc db upgrade``: ``cases.migrate``), then
+        seed the counters and, on an empty store, the catalog.
 
-        Several processes may start at once on an empty database: whoever loses a race
-        (a table or row the other just created) tries again and finds it there.
+        Several processes may start at once on an empty database: the schema is made under
+        the migration lock; whoever loses a race for a seed row tries again and finds it.
         """
+        migrate.open_schema(self.engine, metadata)
         for attempt in range(5):
             try:
-                self._refuse_older_schema()
-                metadata.create_all(self.engine)
-                self._create_missing_indexes()
                 self._seed_rows()
                 return
             except (IntegrityError, ProgrammingError, OperationalError):
                 if attempt == 4:
                     raise
                 time.sleep(0.2 * (attempt + 1))
-
-    def _create_missing_indexes(self) -> None:
-        # create_all makes a table's indexes only with the table: a store made before an
-        # index was added gets it here (an index changes no row, so no migration is needed).
-        with self.engine.begin() as conn:
-            for table in metadata.sorted_tables:
-                for index in table.indexes:
-                    index.create(conn, checkfirst=True)
 
     def _seed_rows(self) -> None:
         with self.engine.begin() as conn:
@@ -122,21 +110,6 @@ class StoreBase:
                 )
             _seed_heads(conn)
             seed_from_package(conn, self.now())  # the package's years the store lacks
-
-    def _refuse_older_schema(self) -> None:
-        # No migrations yet: say so plainly rather than failing on a missing column later.
-        found = inspect(self.engine)
-        for table in metadata.sorted_tables:
-            if not found.has_table(table.name):
-                continue
-            have = {c["name"] for c in found.get_columns(table.name)}
-            missing = [c.name for c in table.columns if c.name not in have]
-            if missing:
-                raise StoreOutdated(
-                    f"the store at {self.engine.url.render_as_string(hide_password=True)} was made "
-                    f"by an older gridcc (table {table.name} lacks {', '.join(missing)}); "
-                    "move it aside or point DATABASE_URL at a new database"
-                )
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from cases.calendar_admin import CalendarAdmin
 from cases.lists import Lists
+from cases.migrate import StoreOutdated, StoreUnknown
 from cases.photo_store import CasePhotos
 from cases.reads import OPEN_STATES, Reads
-from cases.storage import StoreOutdated
 
-__all__ = ["OPEN_STATES", "Store", "StoreOutdated"]
+__all__ = ["OPEN_STATES", "Store", "StoreOutdated", "StoreUnknown"]
 
 
 class Store(CasePhotos, Reads, Lists, CalendarAdmin):
