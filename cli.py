@@ -245,7 +245,23 @@ def _serve(args: argparse.Namespace) -> None:
 def _demo(args: argparse.Namespace) -> None:
     args.simulate = args.simulate if args.simulate is not None else DEMO_RATE_PER_MINUTE
     args.demo_users = True
+    _upgrade_own_store()
     _serve(args)
+
+
+def _upgrade_own_store() -> None:
+    """The demo's store is the developer's own: a store an earlier gridcc made is brought up
+    to date as it starts (a deployment runs `gridcc db upgrade` itself, once)."""
+    from cases import migrate
+    from cases.db import make_engine
+
+    engine = make_engine(Settings.from_env().database_url)
+    try:
+        was, now = migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    if was != now and was != migrate.EMPTY:
+        print(f"gridcc demo: the store was upgraded from {was} to {now}", flush=True)
 
 
 def _simulate_fast(args: argparse.Namespace, core: Core) -> None:
@@ -481,7 +497,12 @@ def main(argv: list[str] | None = None) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     args = build_parser().parse_args(argv)
-    args.func(args)
+    from cases import migrate
+
+    try:
+        args.func(args)
+    except (migrate.StoreOutdated, migrate.StoreUnknown) as exc:
+        raise SystemExit(f"gridcc {args.command}: {exc}") from None
 
 
 if __name__ == "__main__":
