@@ -47,19 +47,25 @@ def formatter(log_format: str) -> logging.Formatter:
 
 
 def configure(log_format: str, quiet_requests: bool = False, stream: TextIO | None = None) -> None:
-    """Send every log line to ``stream`` (stderr) in ``log_format``, replacing what was set.
+    """Send every log line to ``stream`` (stderr) in ``log_format``.
+
+    Said again, it replaces what it set before. Where someone else set the logs up already
+    (a test runner, a host embedding gridcc) and no ``stream`` is asked for, their handlers
+    are left to do it; only the levels below are set.
 
     Werkzeug's own request lines are left out: they carry the query string (an old kiosk
     link's key once rode there) and come in colour; ``dashboard.request_log`` writes one
     line per request instead, with the path alone. ``quiet_requests`` (the demo) leaves
     those out too, so the terminal keeps its start-up lines and warnings."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(formatter(log_format))
-    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
+    for ours in [h for h in root.handlers if getattr(h, "gridcc", False)]:
+        root.removeHandler(ours)
+    if stream is not None or not root.handlers:
+        handler = logging.StreamHandler(stream or sys.stderr)
+        handler.setFormatter(formatter(log_format))
+        handler.addFilter(RequestIdFilter())
+        handler.gridcc = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger(REQUESTS_LOGGER).setLevel(logging.WARNING if quiet_requests else logging.INFO)

@@ -17,7 +17,7 @@ import requests
 import socketio
 from sqlalchemy import create_engine
 
-from app import GridCC
+from app import GridCC, chosen_log_format
 from cases import logs
 from cases.catalog import load_catalog
 from cases.keys import KeyRing
@@ -232,3 +232,11 @@ class _Browser:
 
     def post(self, path: str, data: dict[str, str]) -> Any:
         return self.session.post(self.base + path, data=data, allow_redirects=False, timeout=5)
+
+
+def test_log_format_follows_the_environment_unless_set() -> None:
+    assert chosen_log_format({}) == "text"
+    assert chosen_log_format({"GRIDCC_ENV": "production"}) == "json"
+    assert chosen_log_format({"GRIDCC_ENV": "production", "LOG_FORMAT": "text"}) == "text"
+    with pytest.raises(SystemExit, match="LOG_FORMAT"):
+        chosen_log_format({"LOG_FORMAT": "xml"})
