@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,11 @@ SETTINGS: list[tuple[str, str, str]] = [
         "Flask secret key; the default is refused unless GRIDCC_ENV=development.",
     ),
     ("GRIDCC_ENV", "development", "development or production."),
+    (
+        "LOG_FORMAT",
+        "",
+        "json (one JSON object a line) or text; default: json in production, text in development.",
+    ),
     (
         "GRID_FILE",
         DEFAULT_GRID_FILE,
@@ -188,6 +194,7 @@ class Settings:
     presence_seconds: float = 90.0
     calendar_warn_days: int = WARN_DAYS
     position_roles_setting: str = "operator,lead,wall"
+    log_format: str = "text"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -222,6 +229,7 @@ class Settings:
             presence_seconds=float(values["PRESENCE_SECONDS"]),
             calendar_warn_days=int(values["CALENDAR_WARN_DAYS"]),
             position_roles_setting=values["POSITION_ROLES"],
+            log_format=chosen_log_format(values),
         )
         _ = settings.position_roles  # a wrong value stops the start, saying why
         if settings.env != "development" and (
@@ -279,6 +287,19 @@ class Settings:
 
     def _store_digest(self) -> str:
         return hashlib.sha256(store_identity(self.database_url).encode("utf-8")).hexdigest()[:16]
+
+
+def chosen_log_format(environ: Mapping[str, str]) -> str:
+    """``LOG_FORMAT``, or its default for ``GRIDCC_ENV`` (read before the rest of the
+    settings: the logs are set up before a command starts)."""
+    defaults = {name: default for name, default, _help in SETTINGS}
+    chosen = environ.get("LOG_FORMAT", defaults["LOG_FORMAT"])
+    if not chosen:
+        env = environ.get("GRIDCC_ENV", defaults["GRIDCC_ENV"])
+        chosen = "text" if env == "development" else "json"
+    if chosen not in ("json", "text"):
+        raise SystemExit(f"LOG_FORMAT: json or text, not {chosen!r}")
+    return chosen
 
 
 def store_identity(database_url: str) -> str:

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 import threading
 import time
@@ -14,7 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from app import Core, GridCC, Settings, build_core, create_app
+from app import Core, GridCC, Settings, build_core, chosen_log_format, create_app
+from cases import logs
 
 DEMO_RATE_PER_MINUTE = 3.0
 DEMO_USERS = [
@@ -493,10 +495,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     args = build_parser().parse_args(argv)
+    # The demo's terminal keeps its start-up lines and warnings, not a line per request.
+    logs.configure(
+        chosen_log_format(os.environ), quiet_requests=getattr(args, "func", None) is _demo
+    )
     from cases import migrate
 
     try:

@@ -37,15 +37,18 @@ ACTING_ROLES = frozenset(r for a in ACTIONS.values() for r in a.roles) - {Role.S
 
 
 # What an API key may do is its scope (one per key): send reports (the hotline, the patrol
-# app, 泉心愿), read one department's cases (a department's own system), or show the wall.
+# app, 泉心愿), read one department's cases (a department's own system), show the wall, or
+# read the running figures (Prometheus's scraper: ``/metrics``, no case, no person).
 # A key acts as a system, never as a person: it takes no workflow action.
 INTAKE_SCOPE = "intake"
 DEPARTMENT_SCOPE = "department"
 WALL_SCOPE = "wall"
+METRICS_SCOPE = "metrics"
 KEY_SCOPES: dict[str, Role] = {
     INTAKE_SCOPE: Role.SYSTEM,
     DEPARTMENT_SCOPE: Role.LIAISON,
     WALL_SCOPE: Role.WALL,
+    METRICS_SCOPE: Role.SYSTEM,
 }
 
 # Who may read a reporter's name and phone: the desks that call back, and the department
@@ -421,6 +424,16 @@ def may_report(actor: Actor | None) -> bool:
     if actor.scope is not None:
         return actor.scope == INTAKE_SCOPE
     return actor.role is not Role.WALL
+
+
+def may_read_metrics(actor: Actor | None) -> bool:
+    """The running figures (``/metrics``): a metrics key (the scraper), or an admin signed
+    in as a person. They carry no case and no person, but tell how busy the center is."""
+    if actor is None:
+        return False
+    if actor.scope is not None:
+        return actor.scope == METRICS_SCOPE
+    return actor.role is Role.ADMIN
 
 
 def may_ask_actions(actor: Actor | None) -> bool:

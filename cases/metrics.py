@@ -50,3 +50,8 @@ DB_POOL_CHECKED_OUT = Gauge(
     "Database connections in use",
     multiprocess_mode="livesum",
 )
+DB_POOL_SIZE = Gauge(
+    "gridcc_db_pool_size",
+    "Database connections the pool keeps open (its size, overflow apart)",
+    multiprocess_mode="livesum",
+)

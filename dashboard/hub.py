@@ -30,6 +30,7 @@ from cases import access
 from cases.model import Event
 from cases.quanxinyuan import access as qxy_access
 from cases.records import event_payload
+from dashboard import metrics_api
 
 if TYPE_CHECKING:
     from dashboard.positions_hub import PositionsHub
@@ -110,6 +111,7 @@ class Hub:
             for alert_room in access.alert_rooms(identity.actor if identity else None):
                 join_room(alert_room)  # person:<username>, and the center's urgent room
             if identity is not None:
+                metrics_api.client_admitted(sid, identity.actor)
                 self._admit(sid, identity)
                 for admitted in self.on_admit:
                     admitted(sid, identity.actor)  # e.g. the urgent alerts still standing
@@ -130,6 +132,7 @@ class Hub:
                 return
             with self._lock:
                 self._sockets.pop(sid, None)
+            metrics_api.client_gone(sid)
             if self.presence is not None:
                 self.presence.forget(sid)
             if self.positions is not None:

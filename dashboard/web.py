@@ -18,7 +18,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from cases.photos import PhotoFiles
-from dashboard import errors, guards, quanxinyuan
+from dashboard import errors, guards, quanxinyuan, request_log
 from dashboard.admin_api import admin_api
 from dashboard.api import read_api
 from dashboard.auth import Auth
@@ -29,6 +29,7 @@ from dashboard.export_api import export_api
 from dashboard.hub import Hub
 from dashboard.limits import Limits
 from dashboard.login import login_blueprint, refuse_kiosk_query
+from dashboard.metrics_api import metrics_api
 from dashboard.openapi import openapi_blueprint
 from dashboard.patrol_page import patrol_blueprint
 from dashboard.photos_api import photos_api
@@ -118,6 +119,7 @@ def start(
     auth = Auth(core.users, core.keys, core.sessions, open_wall=settings.env == "development")
     server = create_server(settings)
     socketio = socketio_for(settings, server)
+    request_log.init_app(server)  # outermost: Socket.IO's requests get their line too
     auth.init_app(server)
     errors.init_app(server, doors)
     limits = Limits(server, auth, settings)
@@ -154,6 +156,7 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
         )
     )
     server.register_blueprint(openapi_blueprint())
+    server.register_blueprint(metrics_api(auth, core.store.engine))
     server.register_blueprint(export_api(core.store, auth))
     server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))
     server.register_blueprint(urgent_api(core.store, auth, web.alerts, core.grid))

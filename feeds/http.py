@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from cases.metrics import INTAKE_REFUSALS
 from feeds.intake import MAX_REPORT_BYTES, Intake, Rejection
 
 
@@ -29,6 +30,7 @@ def intake_blueprint(
     @bp.post("/api/reports")
     def submit_report() -> tuple[Response, int]:
         if not may_report():
+            INTAKE_REFUSALS.labels(reason="unauthenticated").inc()
             return _json(
                 401, {"error": "unauthenticated", "message": "send a token of a feed or user"}
             )

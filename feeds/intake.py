@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cases.catalog import Catalog
+from cases.metrics import INTAKE_REFUSALS
 from cases.model import Case, DuplicateMismatch, Report
 from cases.store import Store
 from geo.coords import to_wgs84
@@ -155,6 +156,7 @@ class Intake:
 
     def refuse(self, rejection: Rejection, raw: str) -> None:
         """Keep a refused report with what was sent, for review (every intake path)."""
+        INTAKE_REFUSALS.labels(reason=rejection.error).inc()
         self.store.record_rejection(rejection.error, rejection.message, raw)
 
     def _open(self, fields: dict[str, Any], sender: str = "") -> Accepted:

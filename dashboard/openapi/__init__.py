@@ -21,6 +21,7 @@ from dashboard.openapi import (
     export_paths,
     intake_paths,
     kpi_catalog_paths,
+    metrics_paths,
     open311_paths,
     patrol_paths,
     people_paths,
@@ -64,6 +65,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     people_paths.paths,
     patrol_paths.paths,
     urgent_paths.paths,
+    metrics_paths.paths,
 )
 
 
