@@ -9,14 +9,17 @@ once Redis is gone, waits ever longer (up to a minute) before listening again. H
   listening has none (a quiet channel is not a fault);
 - the listener comes back within a second of Redis;
 - each emit carries the time it was published, so every process counts how long its
-  frames took to reach it (``gridcc_published_to_delivered_seconds``).
+  frames took to reach it (``gridcc_published_to_delivered_seconds``);
+- when the listener is back after a failure, ``on_relisten`` is called with the last case
+  event this process saw: what was published while it was not listening is in the log,
+  and the hub hands it to this process's screens (``Hub.replay``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT_S = 2.0
 STAMP = "gridcc_published_at"
+CASE_EVENTS = "case_events"  # dashboard.hub.EVENTS_NAME
 
 
 class PublishFailed(RuntimeError):
@@ -37,6 +41,8 @@ class PublishFailed(RuntimeError):
 class Fanout(socketio.RedisManager):
     def __init__(self, url: str, channel: str) -> None:
         super().__init__(url, channel=channel, write_only=False)
+        self.seen = 0  # the last case event handed to this process's sockets
+        self.on_relisten: list[Callable[[int], None]] = []
 
     def _redis_connect(self) -> None:
         self.redis = redis.Redis.from_url(
@@ -71,18 +77,39 @@ class Fanout(socketio.RedisManager):
             lag = time.time() - stamped
             if 0 <= lag < 3600:
                 metrics.PUBLISHED_TO_DELIVERED.observe(lag)
+        if message.get("event") == CASE_EVENTS:
+            self._saw(message.get("data"))
         super()._handle_emit(message)
+
+    def _saw(self, data: Any) -> None:
+        batch = data[0] if isinstance(data, list) and data else None
+        if isinstance(batch, list):
+            seqs = [ev.get("seq") for ev in batch if isinstance(ev, dict)]
+            self.seen = max([self.seen, *(s for s in seqs if isinstance(s, int))])
 
     def _redis_listen_with_retries(self) -> Iterator[Any]:
         subscribed = False
+        failed = False
         while True:
             try:
                 if not subscribed:
                     self._redis_connect()
                     self.pubsub.subscribe(self.channel)
                     subscribed = True
+                    if failed:
+                        self._relistened()
+                    failed = False
                 yield from self.pubsub.listen()
             except Exception as exc:
                 log.warning("fan-out: not listening to Redis, again in 0.5 s: %s", exc)
                 subscribed = False
+                failed = True
                 time.sleep(0.5)
+
+    def _relistened(self) -> None:
+        log.info("fan-out: listening to Redis again after event %d", self.seen)
+        for hook in list(self.on_relisten):
+            try:
+                hook(self.seen)
+            except Exception:  # the screens' heartbeat still catches them up
+                log.exception("fan-out: replay after event %d failed", self.seen)

@@ -76,7 +76,13 @@ class Hub:
     def publish(self, event: Event) -> None:
         self.publish_batch([event])
 
-    def publish_batch(self, batch: list[Event]) -> None:
+    def replay(self, since: int, store: Any) -> None:
+        """Hand this process's sockets the events after ``since`` from the log, without
+        Redis (they were published while this process was not listening)."""
+        if since > 0:
+            self.publish_batch(store.events_since(since, limit=5000), local=True)
+
+    def publish_batch(self, batch: list[Event], local: bool = False) -> None:
         """One frame per room with the batch's events that room may see (a socket is in
         exactly one case room, so nobody receives an event twice): a burst costs each
         socket one write, not one per event."""
@@ -86,7 +92,10 @@ class Hub:
             for room in access.event_audiences(event):
                 rooms.setdefault(room, []).append(payload)
         for room, payloads in rooms.items():
-            self.socketio.emit(EVENTS_NAME, payloads, to=room)
+            if local:
+                self.socketio.emit(EVENTS_NAME, payloads, to=room, ignore_queue=True)
+            else:
+                self.socketio.emit(EVENTS_NAME, payloads, to=room)
 
     def init_handlers(self) -> None:
         @self.socketio.on("connect")

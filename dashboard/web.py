@@ -132,6 +132,9 @@ def start(
     hub = Hub(socketio, auth, settings.session_sweep_seconds, presence, people)
     hub.init_handlers()
     core.bus.subscribe_batch(hub.publish_batch)  # one frame per room per batch
+    manager = socketio.server.manager if socketio.server else None
+    if hasattr(manager, "on_relisten"):  # dashboard.fanout: Redis between the processes
+        manager.on_relisten.append(lambda since: hub.replay(since, core.store))
     alerts = UrgentAlerts(socketio, core.store, core.roster, core.users, positions)
     core.bus.subscribe(alerts.publish)  # at once on the event: no desk in between
     hub.on_admit.append(alerts.resend)

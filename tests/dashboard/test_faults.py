@@ -139,27 +139,41 @@ def test_a_frozen_redis_never_holds_a_report_and_its_events_follow_when_it_thaws
 def test_redis_killed_and_restarted_mid_stream_loses_no_live_event(
     grid: Grid, tmp_path: Path
 ) -> None:
+    """Two processes: a publishes (it holds the lease), the client is on b, which hears of
+    everything through Redis. While Redis is away a takes reports; once it is back, b's
+    client gets them live: a publishes them again, and b, listening again, replays from the
+    log what was published before it was."""
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
     db = f"sqlite:///{tmp_path / 'killed.db'}"
     with (
-        running_server(db, url, tmp_path / "server.log") as base,
-        screens(base) as [screen],
+        own_redis(port) as first_redis,
+        running_server(db, url, tmp_path / "a.log") as a,
+        screens(a) as [on_a],
     ):
-        with own_redis(port):
-            wait_subscribed(url, channel_of(db), 1)
-            assert post(base, grid, 1).status_code == 201
-            wait_for(lambda: screen.seqs() == [1], "the first event, live")
-        # Redis is gone (killed with its data): reports are still taken.
-        for n in (2, 3, 4):
-            assert post(base, grid, n).status_code == 201
-        with own_redis(port):
-            # Nothing more is posted: what was committed while Redis was away goes out now.
-            wait_for(lambda: screen.seqs() == [1, 2, 3, 4], "the events of the outage")
-            assert post(base, grid, 5).status_code == 201
-            wait_for(lambda: screen.seqs() == [1, 2, 3, 4, 5], "the next event, live")
-            assert log_seqs(base) == screen.seqs()
-            assert screen.connects == 1
+        assert post(a, grid, 1).status_code == 201
+        wait_for(lambda: on_a.seqs() == [1], "a publishing")
+        with (
+            running_server(db, url, tmp_path / "b.log") as b,
+            screens(b) as [on_b],
+        ):
+            wait_subscribed(url, channel_of(db), 2)
+            assert post(a, grid, 2).status_code == 201
+            wait_for(lambda: on_b.seqs() == [1, 2], "b's client, through Redis")
+            first_redis.terminate()
+            first_redis.wait(timeout=10)
+            # Redis is gone (killed with its data): reports are still taken.
+            for n in (3, 4, 5):
+                assert post(a, grid, n).status_code == 201
+            with own_redis(port):
+                # Nothing more is posted: what was committed meanwhile goes out now.
+                everything = [1, 2, 3, 4, 5]
+                wait_for(lambda: on_b.seqs() == everything, "b's client, after the outage")
+                wait_for(lambda: on_a.seqs() == everything, "a's client, after the outage")
+                assert post(a, grid, 6).status_code == 201
+                wait_for(lambda: on_b.seqs() == [*everything, 6], "b's client, live again")
+                assert log_seqs(b) == on_b.seqs()
+                assert on_a.connects == on_b.connects == 1, "no reconnect, no catch-up"
 
 
 def test_a_publisher_killed_outright_is_taken_over_and_nothing_is_lost(
