@@ -68,6 +68,18 @@ SETTINGS: list[tuple[str, str, str]] = [
         "derived from DATABASE_URL like FANOUT_CHANNEL; dead letters go to <name>:dead.",
     ),
     ("HOST", "127.0.0.1", "Address the server listens on."),
+    (
+        "PROXY_HOPS",
+        "0",
+        "Proxies in front of gridcc whose X-Forwarded-For/-Proto/-Host headers are trusted "
+        "(deploy/nginx/gridcc.conf: 1); 0: none, the headers are ignored.",
+    ),
+    (
+        "PLAIN_HTTP",
+        "0",
+        "1: the production site is served over plain http (no TLS, a closed network only), "
+        "so the session cookie goes without the Secure flag; 0: Secure outside development.",
+    ),
     ("PORT", "8050", "Port the server listens on."),
     (
         "SECRET_KEY",
@@ -186,6 +198,8 @@ class Settings:
     presence_seconds: float = 90.0
     calendar_warn_days: int = WARN_DAYS
     position_roles_setting: str = "operator,lead,wall"
+    proxy_hops: int = 0
+    plain_http: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -220,6 +234,8 @@ class Settings:
             presence_seconds=float(values["PRESENCE_SECONDS"]),
             calendar_warn_days=int(values["CALENDAR_WARN_DAYS"]),
             position_roles_setting=values["POSITION_ROLES"],
+            proxy_hops=int(values["PROXY_HOPS"]),
+            plain_http=values["PLAIN_HTTP"].strip().lower() in ("1", "true", "yes"),
         )
         _ = settings.position_roles  # a wrong value stops the start, saying why
         if settings.env != "development" and (

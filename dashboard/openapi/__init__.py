@@ -19,6 +19,7 @@ from dashboard.openapi import (
     cases_paths,
     desk_paths,
     export_paths,
+    health_paths,
     intake_paths,
     kpi_catalog_paths,
     open311_paths,
@@ -64,6 +65,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     people_paths.paths,
     patrol_paths.paths,
     urgent_paths.paths,
+    health_paths.paths,
 )
 
 
