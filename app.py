@@ -165,7 +165,8 @@ SETTINGS: list[tuple[str, str, str]] = [
     (
         "SIMULATE_RATE",
         "0",
-        "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
+        "Simulated reports per minute (0 = none): in development fed in-process (`gridcc demo` "
+        "sets 3), in production by a simulator process beside the server.",
     ),
 ]
 

@@ -28,6 +28,7 @@ def render(site: str, upstream_port: int, https_port: int, http_port: int, tls: 
     out = out.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
     out = out.replace("/etc/ssl/certs/gridcc.pem", str(tls / "cert.pem"))
     out = out.replace("/etc/ssl/private/gridcc.key", str(tls / "key.pem"))
+    out = out.replace("/var/log/nginx/", f"{tls.parent}/")
     assert out.count(str(upstream_port)) == 1 and out.count(str(https_port)) == 1, out
     return out
 

@@ -1,15 +1,22 @@
 """The production server end to end: `gridcc serve --workers 2` (gunicorn) on PostgreSQL and
-Redis, behind nginx run from the committed config, reached only through nginx."""
+Redis, with its feeds' workers, behind nginx run from the committed config, reached only
+through nginx (https, a certificate made for the test)."""
 
 from __future__ import annotations
 
+import json
+import os
 import queue
+import signal
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
 import socketio
 from sqlalchemy.engine import make_url
@@ -20,6 +27,7 @@ from cases.db import make_engine
 from cases.store import Store
 from cases.users import UserDirectory
 from cases.workflow import Role
+from feeds.stream_wire import StreamNames, send
 from geo.grid import Grid
 from tests.dashboard.test_fanout import wait_subscribed
 from tests.deploy.nginx import running_nginx
@@ -45,18 +53,46 @@ def children(pid: int) -> dict[int, str]:
     out = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         for child in (task / "children").read_text().split():
-            out[int(child)] = _cmdline(int(child))
+            out[int(child)] = cmdline(int(child))
     return out
 
 
-def _cmdline(pid: int) -> str:
+def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
         return ""
 
 
-def test_two_workers_behind_nginx(
+def report(grid: Grid, n: int, text: str) -> dict[str, Any]:
+    lon, lat = grid.geometries[n].representative_point().coords[0]
+    return {"category": "CG01", "description": text, "lon": lon, "lat": lat}
+
+
+@contextmanager
+def listening(base: str, cookie: str) -> Iterator[queue.Queue[dict[str, Any]]]:
+    """A socket through nginx (websocket upgrade, the session's cookie), its case events
+    one by one (the hub's batches unpacked)."""
+    received: queue.Queue[dict[str, Any]] = queue.Queue()
+    client = socketio.Client(ssl_verify=False)
+    client.on("case_event", received.put)
+    client.on("case_events", lambda batch: [received.put(e) for e in batch])
+    client.connect(base, transports=["websocket"], headers={"Cookie": cookie}, wait_timeout=10)
+    try:
+        yield received
+    finally:
+        client.disconnect()
+
+
+def event_of(received: queue.Queue[dict[str, Any]], case_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 15
+    while True:
+        event = received.get(timeout=max(0.1, deadline - time.monotonic()))
+        if event["case_id"] == case_id:
+            return event
+
+
+def test_two_workers_and_the_feeds_behind_nginx(
     postgres_url: str, redis_url: str, grid: Grid, tmp_path: Path
 ) -> None:
     engine = make_engine(postgres_url)
@@ -66,11 +102,13 @@ def test_two_workers_behind_nginx(
     real = make_url(postgres_url)
     store_link = TcpProxy((real.host or "127.0.0.1", real.port or 5432))
     through_link = real.set(port=store_link.port).render_as_string(hide_password=False)
+    names = StreamNames(f"gridcc-test-{uuid.uuid4().hex[:8]}-intake")
     env = {
         "GRIDCC_ENV": "production",
         "PLAIN_HTTP": "0",  # served over https by nginx
         "SECRET_KEY": SECRET,
         "PROXY_HOPS": "1",
+        "INTAKE_STREAM": names.stream,
         "SPOOL_DIR": str(tmp_path / "spool"),
         "MEDIA_DIR": str(tmp_path / "media"),
     }
@@ -83,7 +121,7 @@ def test_two_workers_behind_nginx(
         web.trust_env = False  # REQUESTS_CA_BUNDLE would override the certificate below
         web.verify = str(cert)
         # Health, open to anyone; the proxy's scheme reached the app (HSTS on https only).
-        r = web.get(f"{base}/healthz", timeout=5)
+        r = web.get(f"{base}/healthz?key=not-in-any-log", timeout=5)
         assert r.status_code == 200 and r.json() == {"status": "ok"}
         assert r.headers["Strict-Transport-Security"].startswith("max-age=")
         r = web.get(f"{base}/readyz", timeout=5)
@@ -93,44 +131,61 @@ def test_two_workers_behind_nginx(
             "failed": [],
             "checks": {"store": "ok", "redis": "ok"},
         }
+        assert "not-in-any-log" not in (tmp_path / "nginx" / "gridcc.access.log").read_text()
 
-        # The feeds' worker runs as a process of its own beside the two web processes.
-        feeds = until(
-            "the simulator's process",
-            lambda: {p: c for p, c in children(proc.pid).items() if "\x00simulate\x00" in c},
-        )
-        assert len(feeds) == 1 and "\x00--rate\x001" in next(iter(feeds.values()))
+        # The feeds' workers are processes of their own beside the two web processes.
+        def feeds_running() -> dict[int, str]:
+            found = {p: c for p, c in children(proc.pid).items() if "\0cli\0serve" not in c}
+            return found if len(found) == 2 else {}
 
-        # Sign in; the session cookie is Secure (served over https).
+        feeds = until("the feeds' processes", feeds_running)
+        assert sorted(c.split("\0cli\0")[1] for c in feeds.values()) == [
+            "queue\0consume\0",
+            "simulate\0--rate\x001\0",
+        ]
+        web_workers = set(children(proc.pid)) - set(feeds)
+        assert len(web_workers) == 2
+
+        # Sign in; the session cookie is Secure (https).
         r = web.post(f"{base}/api/login", json={"username": "op", "password": PASSWORD})
         assert r.status_code == 200, r.text
         assert any(c.name == "session" and c.secure for c in web.cookies)
         csrf = r.json()["csrf_token"]
-
-        # A socket through nginx (websocket upgrade) receives the report posted through it.
-        received: queue.Queue[dict[str, Any]] = queue.Queue()
-        client = socketio.Client(ssl_verify=False)
-        client.on("case_event", received.put)
-        client.on("case_events", lambda batch: [received.put(e) for e in batch])
         cookie = "; ".join(f"{c.name}={c.value}" for c in web.cookies)
-        client.connect(base, transports=["websocket"], headers={"Cookie": cookie}, wait_timeout=10)
-        try:
-            wait_subscribed(
-                redis_url, Settings.from_env({}, database_url=through_link).fanout_channel, 1
+
+        channel = Settings.from_env({}, database_url=through_link).fanout_channel
+        with listening(base, cookie) as received:
+            wait_subscribed(redis_url, channel, 1)
+            # A report posted through nginx reaches the socket.
+            r = web.post(
+                f"{base}/api/reports",
+                json=report(grid, 5, "违停 nginx"),
+                headers={"X-CSRFToken": csrf},
+                timeout=10,
             )
-            lon, lat = grid.geometries[5].representative_point().coords[0]
-            body = {"category": "CG01", "description": "违停 nginx", "lon": lon, "lat": lat}
-            r = web.post(f"{base}/api/reports", json=body, headers={"X-CSRFToken": csrf})
             assert r.status_code == 201, r.text
-            case_id = r.json()["case_id"]
-            deadline = time.monotonic() + 15
-            while True:
-                event = received.get(timeout=max(0.1, deadline - time.monotonic()))
-                if event["case_id"] == case_id:
-                    break
-            assert event["kind"] == "case.reported"
-        finally:
-            client.disconnect()
+            assert event_of(received, r.json()["case_id"])["kind"] == "case.reported"
+            # A report a department system queued: the consumer's process makes the case.
+            queued = {**report(grid, 6, "违停 queue"), "report_id": "q-1"}
+            queue_client = redis.Redis.from_url(redis_url)
+            send(queue_client, names, queued)
+            result = until(
+                "the queued report's result",
+                lambda: queue_client.xrange(names.results),
+                20,
+            )[0][1]
+            queue_client.close()
+            assert result[b"outcome"] == b"created", result
+            case_id = json.loads(result[b"answer"])["case_id"]
+            assert event_of(received, case_id)["kind"] == "case.reported"
+
+        # A web process killed is replaced; the site answers throughout.
+        os.kill(min(web_workers), signal.SIGKILL)
+        until(
+            "a new web process",
+            lambda: len(set(children(proc.pid)) - set(feeds) - {min(web_workers)}) == 2,
+        )
+        until("ready", lambda: web.get(f"{base}/readyz", timeout=5).status_code == 200)
 
         # The store cut: /readyz says so within its bound, and recovers with the store.
         store_link.cut()
@@ -142,5 +197,5 @@ def test_two_workers_behind_nginx(
         assert web.get(f"{base}/healthz", timeout=5).status_code == 200
         store_link.restore()
         until("ready again", lambda: web.get(f"{base}/readyz", timeout=5).status_code == 200)
-    # Stopped with the server: no feed process left behind.
-    until("the feeds stopped", lambda: not any(_cmdline(p) == c for p, c in feeds.items()))
+    # Stopped with the server: no feed process is left behind.
+    until("the feeds stopped", lambda: not any(cmdline(p) == c for p, c in feeds.items()))
