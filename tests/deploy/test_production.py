@@ -64,6 +64,11 @@ def cmdline(pid: int) -> str:
         return ""
 
 
+def environ(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    return dict(item.split("=", 1) for item in raw.split("\0") if "=" in item)
+
+
 def report(grid: Grid, n: int, text: str) -> dict[str, Any]:
     lon, lat = grid.geometries[n].representative_point().coords[0]
     return {"category": "CG01", "description": text, "lon": lon, "lat": lat}
@@ -145,6 +150,9 @@ def test_two_workers_and_the_feeds_behind_nginx(
         ]
         web_workers = set(children(proc.pid)) - set(feeds)
         assert len(web_workers) == 2
+        # Every process counts its metrics into one fresh folder, removed with the server.
+        metrics = {environ(p).get("PROMETHEUS_MULTIPROC_DIR") for p in feeds}
+        assert len(metrics) == 1 and Path(str(next(iter(metrics)))).is_dir()
 
         # Sign in; the session cookie is Secure (https).
         r = web.post(f"{base}/api/login", json={"username": "op", "password": PASSWORD})
@@ -199,3 +207,4 @@ def test_two_workers_and_the_feeds_behind_nginx(
         until("ready again", lambda: web.get(f"{base}/readyz", timeout=5).status_code == 200)
     # Stopped with the server: no feed process is left behind.
     until("the feeds stopped", lambda: not any(cmdline(p) == c for p, c in feeds.items()))
+    assert not Path(str(next(iter(metrics)))).exists()
