@@ -29,7 +29,6 @@ from cases.users import UserDirectory
 from cases.workflow import Role
 from feeds.stream_wire import StreamNames, send
 from geo.grid import Grid
-from tests.dashboard.test_fanout import wait_subscribed
 from tests.deploy.nginx import running_nginx
 from tests.feeds.tcp_proxy import TcpProxy
 from tests.serving import server_process
@@ -62,6 +61,19 @@ def cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
         return ""
+
+
+def subscribed(redis_url: str, channel: str) -> None:
+    """Wait until a web process listens on the deployment's channel (it subscribes on its
+    first socket): the subscription itself, no fixed sleep."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        until(
+            "a process subscribed",
+            lambda: dict(client.pubsub_numsub(channel)).get(channel.encode()),
+        )
+    finally:
+        client.close()
 
 
 def environ(pid: int) -> dict[str, str]:
@@ -163,7 +175,7 @@ def test_two_workers_and_the_feeds_behind_nginx(
 
         channel = Settings.from_env({}, database_url=through_link).fanout_channel
         with listening(base, cookie) as received:
-            wait_subscribed(redis_url, channel, 1)
+            subscribed(redis_url, channel)
             # A report posted through nginx reaches the socket.
             r = web.post(
                 f"{base}/api/reports",
