@@ -71,7 +71,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     (
         "PROXY_HOPS",
         "0",
-        "Proxies in front of gridcc whose X-Forwarded-For/-Proto/-Host headers are trusted "
+        "Proxies in front of gridcc whose X-Forwarded-For and X-Forwarded-Proto are trusted "
         "(deploy/nginx/gridcc.conf: 1); 0: none, the headers are ignored.",
     ),
     (
