@@ -217,6 +217,9 @@ def test_two_workers_and_the_feeds_behind_nginx(
         assert web.get(f"{base}/healthz", timeout=5).status_code == 200
         store_link.restore()
         until("ready again", lambda: web.get(f"{base}/readyz", timeout=5).status_code == 200)
+        # Stopped as a service manager stops it: the workers finish (the one booting too).
+        proc.terminate()
+        assert proc.wait(timeout=60) == 0
     # Stopped with the server: no feed process is left behind.
     until("the feeds stopped", lambda: not any(cmdline(p) == c for p, c in feeds.items()))
     assert not Path(str(next(iter(metrics)))).exists()
