@@ -71,6 +71,18 @@ SETTINGS: list[tuple[str, str, str]] = [
         "derived from DATABASE_URL like FANOUT_CHANNEL; dead letters go to <name>:dead.",
     ),
     ("HOST", "127.0.0.1", "Address the server listens on."),
+    (
+        "PROXY_HOPS",
+        "0",
+        "Proxies in front of gridcc whose X-Forwarded-For and X-Forwarded-Proto are trusted "
+        "(deploy/nginx/gridcc.conf: 1); 0: none, the headers are ignored.",
+    ),
+    (
+        "PLAIN_HTTP",
+        "0",
+        "1: the production site is served over plain http (no TLS, a closed network only), "
+        "so the session cookie goes without the Secure flag; 0: Secure outside development.",
+    ),
     ("PORT", "8050", "Port the server listens on."),
     (
         "SECRET_KEY",
@@ -161,7 +173,8 @@ SETTINGS: list[tuple[str, str, str]] = [
     (
         "SIMULATE_RATE",
         "0",
-        "Simulated reports per minute fed in-process (0 = none); `gridcc demo` sets 3.",
+        "Simulated reports per minute (0 = none): in development fed in-process (`gridcc demo` "
+        "sets 3), in production by a simulator process beside the server.",
     ),
 ]
 
@@ -195,6 +208,8 @@ class Settings:
     calendar_warn_days: int = WARN_DAYS
     position_roles_setting: str = "operator,lead,wall"
     log_format: str = "text"
+    proxy_hops: int = 0
+    plain_http: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -230,6 +245,8 @@ class Settings:
             calendar_warn_days=int(values["CALENDAR_WARN_DAYS"]),
             position_roles_setting=values["POSITION_ROLES"],
             log_format=chosen_log_format(values),
+            proxy_hops=int(values["PROXY_HOPS"]),
+            plain_http=values["PLAIN_HTTP"].strip().lower() in ("1", "true", "yes"),
         )
         _ = settings.position_roles  # a wrong value stops the start, saying why
         if settings.env != "development" and (

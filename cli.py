@@ -222,6 +222,14 @@ def seed_demo_month(gridcc: GridCC, seed: int = 14) -> Any:
 def _serve(args: argparse.Namespace) -> None:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = Settings.from_env(**overrides)
+    if settings.env != "development":
+        from serving import serve
+
+        rate = args.simulate if args.simulate is not None else settings.simulate_rate
+        serve(settings, args.workers or 1, args.threads, rate)
+        return
+    if args.workers not in (None, 1):
+        raise SystemExit("gridcc serve --workers runs the production server: GRIDCC_ENV=production")
     gridcc = create_app(settings)
     if getattr(args, "demo_users", False):
         password, made = seed_demo_users(gridcc)
@@ -450,6 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
             default=14 if name == "demo" else 0,
             help="on an empty store, simulate this many past days first",
         )
+        p.add_argument("--workers", type=int, help="web processes (production; default 1)")
+        p.add_argument("--threads", type=int, default=100, help="threads per web process")
         p.set_defaults(func=func)
     p = sub.add_parser("simulate", help="feed simulated reports from a separate process")
     p.add_argument(

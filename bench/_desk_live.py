@@ -51,6 +51,7 @@ def served(
         "REDIS_URL": "",
         "GRIDCC_ENV": "production",
         "SECRET_KEY": SECRET,
+        "PLAIN_HTTP": "1",  # http on the loopback: session cookies without Secure
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "SIMULATE_RATE": "0",

@@ -18,6 +18,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from cases.photos import PhotoFiles
+from cases.readiness import Readiness, redis_check, store_check
 from dashboard import errors, guards, quanxinyuan, request_log
 from dashboard.admin_api import admin_api
 from dashboard.api import read_api
@@ -26,6 +27,8 @@ from dashboard.calendar_api import calendar_api
 from dashboard.cases_api import cases_api
 from dashboard.desk_api import desk_api
 from dashboard.export_api import export_api
+from dashboard.fanout import Fanout
+from dashboard.health_api import health_api
 from dashboard.hub import Hub
 from dashboard.limits import Limits
 from dashboard.login import login_blueprint, refuse_kiosk_query
@@ -64,7 +67,27 @@ def create_server(settings: Settings) -> Flask:
     server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     server.config["SESSION_COOKIE_HTTPONLY"] = True
     server.config["COMPRESS_MIMETYPES"] = JSON_TYPES
+    # A production site is served over TLS (nginx in front): the cookie never goes over
+    # plain http, where anyone on the path could take the session, unless PLAIN_HTTP says
+    # the site has no TLS (a closed network).
+    server.config["SESSION_COOKIE_SECURE"] = (
+        settings.env != "development" and not settings.plain_http
+    )
     return server
+
+
+def behind_proxy(server: Flask, hops: int) -> None:
+    """Trust the ``X-Forwarded-For`` and ``-Proto`` headers of ``hops`` proxies in front
+    (nginx: 1), so the rate limits see the client's address and the cookies and the
+    websocket's origin check the scheme the client used (wrapped outside Socket.IO's
+    middleware). The proxy passes the client's Host itself. With 0 the headers are ignored:
+    anyone could write them."""
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0
+        )
 
 
 def presence_book(settings: Settings) -> PresenceBook:
@@ -119,6 +142,7 @@ def start(
     auth = Auth(core.users, core.keys, core.sessions, open_wall=settings.env == "development")
     server = create_server(settings)
     socketio = socketio_for(settings, server)
+    behind_proxy(server, settings.proxy_hops)
     request_log.init_app(server)  # outermost: Socket.IO's requests get their line too
     auth.init_app(server)
     errors.init_app(server, doors)
@@ -133,7 +157,7 @@ def start(
     hub.init_handlers()
     core.bus.subscribe_batch(hub.publish_batch)  # one frame per room per batch
     manager = socketio.server.manager if socketio.server else None
-    if hasattr(manager, "on_relisten"):  # dashboard.fanout: Redis between the processes
+    if isinstance(manager, Fanout):  # Redis between the processes
         manager.on_relisten.append(lambda since: hub.replay(since, core.store))
     alerts = UrgentAlerts(socketio, core.store, core.roster, core.users, positions)
     core.bus.subscribe(alerts.publish)  # at once on the event: no desk in between
@@ -160,12 +184,21 @@ def add_routes(web: Web, core: Core, settings: Settings) -> None:
     )
     server.register_blueprint(openapi_blueprint())
     server.register_blueprint(metrics_api(auth, core.store.engine))
+    server.register_blueprint(health_api(readiness(core, settings)))
     server.register_blueprint(export_api(core.store, auth))
     server.register_blueprint(calendar_api(core.store, auth, settings.calendar_warn_days))
     server.register_blueprint(urgent_api(core.store, auth, web.alerts, core.grid))
     server.register_blueprint(patrol_blueprint(web, core))
     add_people_routes(web, core)
     quanxinyuan.register(web, core, settings)
+
+
+def readiness(core: Core, settings: Settings) -> Readiness:
+    """What /readyz checks: the store, and Redis when the deployment fans out through it."""
+    checks = [store_check(core.store.engine)]
+    if settings.redis_url:
+        checks.append(redis_check(settings.redis_url))
+    return Readiness(checks)
 
 
 def add_people_routes(web: Web, core: Core) -> None:

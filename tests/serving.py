@@ -47,6 +47,7 @@ def server_process(
     port = free_port()
     env = {
         **os.environ,
+        "PLAIN_HTTP": "1",  # served over http on the loopback: cookies without Secure
         **(env or {}),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

@@ -19,6 +19,7 @@ from dashboard.openapi import (
     cases_paths,
     desk_paths,
     export_paths,
+    health_paths,
     intake_paths,
     kpi_catalog_paths,
     metrics_paths,
@@ -66,6 +67,7 @@ FRAGMENTS: tuple[Callable[[], Paths], ...] = (
     patrol_paths.paths,
     urgent_paths.paths,
     metrics_paths.paths,
+    health_paths.paths,
 )
 
 
