@@ -44,11 +44,12 @@ class Outbox:
         deliver: Callable[[list[Event]], None],
         lease: Lease,
         *,
-        poll: float = 0.05,
+        poll: float = 0.02,
         gather: float = 0.002,
         batch: int = 500,
         retry_on: tuple[type[BaseException], ...] = (Exception,),
         max_backoff: float = 1.0,
+        mark_every: float = 0.25,
     ) -> None:
         self.store = store
         self.deliver = deliver
@@ -59,6 +60,12 @@ class Outbox:
         self.retry_on = retry_on
         self.max_backoff = max_backoff
         self.mark: int | None = None  # the last event published (None: read it first)
+        # The mark is stored at most this often while events flow, and at once when they
+        # stop: a crash makes the next holder publish again at most this much (screens know
+        # an event again by its sequence number).
+        self.mark_every = mark_every
+        self._stored_mark: int | None = None
+        self._stored_at = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -83,6 +90,9 @@ class Outbox:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        with self._one_at_a_time:
+            if self._stored_mark is not None or self.mark is not None:
+                self._store_mark(force=True)  # the next holder goes on from here
         self.lease.release()
         metrics.OUTBOX_LEASE.set(0)
 
@@ -124,7 +134,7 @@ class Outbox:
     def _step(self) -> int:
         if not self.lease.hold():
             metrics.OUTBOX_LEASE.set(0)
-            self.mark = None  # another process moves it meanwhile: read it again when ours
+            self.mark = self._stored_mark = None  # another moves it now: read it when ours
             return -1
         metrics.OUTBOX_LEASE.set(1)
         if self.mark is None:
@@ -135,6 +145,7 @@ class Outbox:
             self.mark = head
         metrics.OUTBOX_LAG.set(head - self.mark)
         if head == self.mark:
+            self._store_mark(force=True)
             return 0
         pending = self.store.events_since(self.mark, limit=self.batch)  # type: ignore[attr-defined]
         if not pending:
@@ -152,10 +163,20 @@ class Outbox:
             age = now - ev.at.replace(tzinfo=ev.at.tzinfo or UTC).timestamp()
             if 0 <= age < 3600:  # a simulated clock's events tell nothing of latency
                 metrics.ACCEPTED_TO_PUBLISHED.observe(age)
+        self._store_mark(force=False)
+
+    def _store_mark(self, force: bool) -> None:
+        if self.mark is None or self.mark == self._stored_mark:
+            return
+        moment = time.monotonic()
+        if not force and moment - self._stored_at < self.mark_every:
+            return
         try:
             self._write_mark(self.mark)
         except OperationalError as exc:  # the store is away: the mark in memory stands
             log.warning("outbox: published mark %d not stored yet: %s", self.mark, exc)
+            return
+        self._stored_mark, self._stored_at = self.mark, moment
 
     # -- the published mark, in the store ---------------------------------------------------
     def _read_mark(self) -> int:
