@@ -92,7 +92,6 @@ def listening(base: str, cookie: str) -> Iterator[queue.Queue[dict[str, Any]]]:
     one by one (the hub's batches unpacked)."""
     received: queue.Queue[dict[str, Any]] = queue.Queue()
     client = socketio.Client(ssl_verify=False)
-    client.on("case_event", received.put)
     client.on("case_events", lambda batch: [received.put(e) for e in batch])
     client.connect(base, transports=["websocket"], headers={"Cookie": cookie}, wait_timeout=10)
     try:
