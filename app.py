@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from cases.actors import Role
     from cases.bus import EventBus
     from cases.keys import KeyRing
-    from cases.lease import Lease
     from cases.outbox import Outbox
     from cases.people import Roster
     from cases.photos import PhotoLimits
@@ -375,6 +374,7 @@ def build_core(settings: Settings) -> Core:
     from cases.catalog import load_catalog
     from cases.db import make_engine
     from cases.keys import KeyRing
+    from cases.lease import deployment_lease
     from cases.outbox import Outbox
     from cases.people import Roster
     from cases.refusal_spool import RefusalSpool
@@ -391,7 +391,8 @@ def build_core(settings: Settings) -> Core:
     store = Store(engine, load_catalog(), spool=spool)
     store.create_schema()
     # The log is the outbox: a commit wakes the publisher, which hands the events to the bus.
-    outbox = Outbox(store, bus.deliver, outbox_lease(settings))
+    lease = deployment_lease(settings.redis_url, f"{settings.fanout_channel}-outbox")
+    outbox = Outbox(engine, store.events_since, bus.deliver, lease)
     store.publish = outbox.wake
     # The grid's streets and communities answer for cases as departments do (routing).
     cells = zip(grid.codes, grid.street_names, grid.community_names, strict=True)
@@ -408,18 +409,6 @@ def build_core(settings: Settings) -> Core:
         Roster(engine),
         outbox,
     )
-
-
-def outbox_lease(settings: Settings) -> Lease:
-    """One publisher per deployment: a lease in Redis under this deployment's channel (every
-    process serving the store shares it), or, without Redis, this process's own."""
-    from cases.lease import LocalLease, RedisLease
-
-    if not settings.redis_url:
-        return LocalLease()
-    from cases.presence_redis import connect
-
-    return RedisLease(connect(settings.redis_url), f"{settings.fanout_channel}-outbox")
 
 
 def socketio_for(settings: Settings, server: Flask | None = None) -> SocketIO:
@@ -445,6 +434,7 @@ class GridCC:
     dash: Dash
     socketio: SocketIO
     hub: Hub
+    outboxes: list[Outbox]  # the cases' log and 泉心愿's, each published by one process
 
     @property
     def settings(self) -> Settings:
@@ -477,7 +467,8 @@ class GridCC:
     def close(self) -> None:
         """Stop what this instance started (the outbox, the hub's socket sweep) and close its
         store."""
-        self.core.outbox.stop()
+        for outbox in self.outboxes:
+            outbox.stop()
         self.hub.stop()
         self.store.engine.dispose()
 
@@ -519,5 +510,7 @@ def create_app(settings: Settings | None = None) -> GridCC:
     parts.limits.public(open311)
     parts.server.register_blueprint(open311)
     dash_app = web.finish(parts, core, settings, ROOT / "assets")
-    core.outbox.start()  # every subscriber is on the bus now
-    return GridCC(core, parts.server, dash_app, parts.socketio, parts.hub)
+    outboxes = [core.outbox, *parts.outboxes]
+    for outbox in outboxes:
+        outbox.start()  # every subscriber is on now
+    return GridCC(core, parts.server, dash_app, parts.socketio, parts.hub, outboxes)

@@ -108,3 +108,14 @@ class RedisLease:
             self._release(keys=[self.key], args=[self.token])
         except redis.RedisError as exc:
             log.warning("outbox lease %s not released (%s); it runs out by itself", self.key, exc)
+
+
+def deployment_lease(redis_url: str, key: str) -> Lease:
+    """One publisher per deployment: the key ``key`` in the deployment's Redis (every process
+    serving the store shares it), or, without Redis, this process's own lease."""
+    if not redis_url:
+        return LocalLease()
+    # Gives up quickly: a Redis that does not answer costs the lease, never a stuck thread.
+    return RedisLease(
+        redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2), key
+    )

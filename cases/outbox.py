@@ -21,29 +21,43 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cases import metrics
 from cases.lease import Lease
-from cases.model import Event
 from cases.schema import sequences
+
+
+class Logged(Protocol):
+    """An entry of a gap-free log: a case event, or one of 泉心愿's."""
+
+    seq: int
+    at: datetime
+
 
 log = logging.getLogger(__name__)
 
-PUBLISHED = "published"  # the sequences row: the last event published
-EVENTS = "events"  # the sequences row: the last event committed
+PUBLISHED = "published"  # the sequences row: the last case event published
+EVENTS = "events"  # the sequences row: the last case event committed
 
 
 class Outbox:
+    """Publishes the log that ``read(after, limit)`` reads, whose last entry committed is
+    the ``sequences`` row ``committed``, keeping its mark in the row ``marked``."""
+
     def __init__(
         self,
-        store: object,
-        deliver: Callable[[list[Event]], None],
+        engine: Engine,
+        read: Callable[[int, int], Sequence[Any]],
+        deliver: Callable[[list[Any]], None],
         lease: Lease,
         *,
+        committed: str = EVENTS,
+        marked: str = PUBLISHED,
         poll: float = 0.02,
         gather: float = 0.002,
         batch: int = 500,
@@ -51,8 +65,11 @@ class Outbox:
         max_backoff: float = 1.0,
         mark_every: float = 0.25,
     ) -> None:
-        self.store = store
+        self.engine = engine
+        self.read = read
         self.deliver = deliver
+        self.committed = committed
+        self.marked = marked
         self.lease = lease
         self.poll = poll
         self.gather = gather  # wait this long after a wake: a burst goes out as one batch
@@ -73,7 +90,7 @@ class Outbox:
         self._one_at_a_time = threading.Lock()  # the thread's step and drain()
 
     # -- the writers' side ------------------------------------------------------------------
-    def wake(self, _event: Event | None = None) -> None:
+    def wake(self, _event: object = None) -> None:
         """An event was committed in this process: publish without waiting for the poll."""
         self._wake.set()
 
@@ -147,7 +164,7 @@ class Outbox:
         if head == self.mark:
             self._store_mark(force=True)
             return 0
-        pending = self.store.events_since(self.mark, limit=self.batch)  # type: ignore[attr-defined]
+        pending = list(self.read(self.mark, self.batch))
         if not pending:
             return 0
         self.deliver(pending)
@@ -155,7 +172,7 @@ class Outbox:
         metrics.OUTBOX_LAG.set(max(0, head - self.mark))
         return len(pending)
 
-    def _published(self, sent: Sequence[Event]) -> None:
+    def _published(self, sent: Sequence[Logged]) -> None:
         self.mark = sent[-1].seq
         metrics.EVENTS_PUBLISHED.inc(len(sent))
         now = time.time()
@@ -180,38 +197,38 @@ class Outbox:
 
     # -- the published mark, in the store ---------------------------------------------------
     def _read_mark(self) -> int:
-        engine = self.store.engine  # type: ignore[attr-defined]
+        engine = self.engine
         with engine.begin() as conn:
             found = conn.execute(
-                select(sequences.c.value).where(sequences.c.name == PUBLISHED)
+                select(sequences.c.value).where(sequences.c.name == self.marked)
             ).scalar()
             if found is not None:
                 return int(found)
             # A store older than the outbox: what is in its log now was shown long ago.
             head = int(
                 conn.execute(
-                    select(sequences.c.value).where(sequences.c.name == EVENTS)
+                    select(sequences.c.value).where(sequences.c.name == self.committed)
                 ).scalar_one()
             )
         try:
             with engine.begin() as conn:
-                conn.execute(insert(sequences).values(name=PUBLISHED, value=head))
+                conn.execute(insert(sequences).values(name=self.marked, value=head))
         except IntegrityError:
             return self._read_mark()  # another process wrote it first
         return head
 
     def _write_mark(self, mark: int) -> None:
-        with self.store.engine.begin() as conn:  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
             conn.execute(
                 update(sequences)
-                .where(sequences.c.name == PUBLISHED, sequences.c.value < mark)
+                .where(sequences.c.name == self.marked, sequences.c.value < mark)
                 .values(value=mark)
             )
 
     def _committed(self) -> int:
-        with self.store.engine.connect() as conn:  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
             return int(
                 conn.execute(
-                    select(sequences.c.value).where(sequences.c.name == EVENTS)
+                    select(sequences.c.value).where(sequences.c.name == self.committed)
                 ).scalar_one()
             )

@@ -9,7 +9,7 @@ them: the dashboard never imports the feeds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ from dashboard.urgent_api import urgent_api
 
 if TYPE_CHECKING:
     from app import Core, Settings
+    from cases.outbox import Outbox
     from cases.positions import PositionBook
     from cases.presence import PresenceBook
 
@@ -129,6 +130,8 @@ class Web:
     presence: PresenceHub
     positions: PositionBook
     alerts: UrgentAlerts
+    # Logs besides the cases' that this web instance publishes (泉心愿's), started with it.
+    outboxes: list[Outbox] = field(default_factory=list)
 
 
 def start(

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import jsonify, request
 
+from cases.lease import deployment_lease
 from cases.model import storable
+from cases.outbox import Outbox
 from cases.photos import PhotoFiles
 from cases.quanxinyuan import access as qxy_access
+from cases.quanxinyuan import log
 from cases.quanxinyuan.log import QxyEvent
 from cases.quanxinyuan.photos import QxyPhotos
 from cases.quanxinyuan.platform import Places, Platform, QxyError
@@ -74,6 +77,29 @@ class QxyHub:
             self.socketio.emit(EVENT_NAME, payload, to=room)
 
 
+def platform_outbox(platform: Platform, web: Web, core: Core) -> Outbox:
+    """泉心愿's log published in order to its rooms, by one process of the deployment."""
+    settings = core.settings
+    hub = QxyHub(web.socketio)
+
+    def read(after: int, limit: int) -> list[QxyEvent]:
+        with platform.engine.connect() as conn:
+            return log.since(conn, after, limit)
+
+    def deliver(batch: list[QxyEvent]) -> None:
+        for event in batch:
+            hub.publish(event)
+
+    return Outbox(
+        platform.engine,
+        read,
+        deliver,
+        deployment_lease(settings.redis_url, f"{settings.fanout_channel}-qxy-outbox"),
+        committed=log.SEQUENCE,
+        marked="qxy_published",
+    )
+
+
 def area_modules() -> list[Any]:
     out = []
     for name in AREAS:
@@ -93,7 +119,10 @@ def register(web: Web, core: Core, settings: Settings) -> Parts:
     residents = Residents(platform)
     photos = QxyPhotos(PhotoFiles(settings.media_dir), settings.photo_limits)
     parts = Parts(core, settings, web, platform, residents, photos, PublicAuth(residents))
-    platform.subscribe(QxyHub(web.socketio).publish)
+    # 泉心愿's log is an outbox too: a step commits and returns; one process publishes.
+    outbox = platform_outbox(platform, web, core)
+    platform.subscribe(outbox.wake)
+    web.outboxes.append(outbox)
     server = web.server
     server.register_error_handler(QxyError, _refused)
     server.before_request(_no_such_item)

@@ -54,7 +54,7 @@ class Screens:
 
 def test_the_log_is_published_in_order_in_batches_from_the_stored_mark(store: Store) -> None:
     screens = Screens()
-    outbox = Outbox(store, screens, LocalLease(), batch=4)
+    outbox = Outbox(store.engine, store.events_since, screens, LocalLease(), batch=4)
     opened(store, 3)  # before the first publisher: a store older than the outbox
     outbox.drain()
     assert screens.seqs == [], "what was in the log before any publisher is not sent again"
@@ -65,13 +65,13 @@ def test_the_log_is_published_in_order_in_batches_from_the_stored_mark(store: St
     # A publisher that starts again (a crash, a new release) goes on from the stored mark.
     opened(store, 2, start=13)  # committed while no publisher ran
     again = Screens()
-    Outbox(store, again, LocalLease()).drain()
+    Outbox(store.engine, store.events_since, again, LocalLease()).drain()
     assert again.seqs == [14, 15]
 
 
 def test_a_failing_delivery_is_tried_again_from_the_same_event(store: Store) -> None:
     screens = Screens()
-    outbox = Outbox(store, screens, LocalLease(), max_backoff=0.05)
+    outbox = Outbox(store.engine, store.events_since, screens, LocalLease(), max_backoff=0.05)
     outbox.drain()
     screens.fail_next = 3
     outbox.start()
@@ -90,7 +90,7 @@ def test_a_failing_delivery_is_tried_again_from_the_same_event(store: Store) -> 
 def test_the_thread_publishes_a_commit_of_this_process_when_woken(store: Store) -> None:
     screens = Screens()
     # A poll so slow that only the wake can explain a prompt delivery.
-    outbox = Outbox(store, screens, LocalLease(), poll=600)
+    outbox = Outbox(store.engine, store.events_since, screens, LocalLease(), poll=600)
     store.publish = outbox.wake
     outbox.drain()
     outbox.start()
@@ -115,8 +115,10 @@ def test_one_publisher_holds_the_lease_and_another_takes_over_when_it_dies(
     client, key = lease_key
     first, second = Screens(), Screens()
     # mark_every=0: a stores its mark after every batch (see the next test for the window).
-    a = Outbox(store, first, RedisLease(client, key, ttl=0.6), mark_every=0)
-    b = Outbox(store, second, RedisLease(client, key, ttl=0.6))
+    a = Outbox(
+        store.engine, store.events_since, first, RedisLease(client, key, ttl=0.6), mark_every=0
+    )
+    b = Outbox(store.engine, store.events_since, second, RedisLease(client, key, ttl=0.6))
     assert a.step() == 0 and b.step() == -1  # a holds it; b may not publish
     opened(store, 3)
     assert b.step() == -1 and a.step() == 3
@@ -138,12 +140,12 @@ def test_a_publisher_that_dies_between_stores_of_its_mark_is_followed_without_a_
     may send again what the dead one sent since (a screen knows it by its sequence number),
     never skip anything."""
     first, second = Screens(), Screens()
-    dead = Outbox(store, first, LocalLease(), mark_every=3600)
+    dead = Outbox(store.engine, store.events_since, first, LocalLease(), mark_every=3600)
     dead.drain()  # idle: the mark (0) is stored at once
     opened(store, 3)
     assert dead.step() == 3  # sent; its mark not stored yet (the last store was just now)
     opened(store, 2, start=3)
-    Outbox(store, second, LocalLease()).drain()
+    Outbox(store.engine, store.events_since, second, LocalLease()).drain()
     assert first.seqs == [1, 2, 3] and second.seqs == [1, 2, 3, 4, 5]
 
 
@@ -152,8 +154,8 @@ def test_a_clean_stop_hands_the_lease_over_at_once(
     store: Store, lease_key: tuple[redis.Redis, str]
 ) -> None:
     client, key = lease_key
-    a = Outbox(store, Screens(), RedisLease(client, key, ttl=3600))
-    b = Outbox(store, Screens(), RedisLease(client, key, ttl=3600))
+    a = Outbox(store.engine, store.events_since, Screens(), RedisLease(client, key, ttl=3600))
+    b = Outbox(store.engine, store.events_since, Screens(), RedisLease(client, key, ttl=3600))
     assert a.step() == 0 and b.step() == -1
     a.stop()
     assert b.step() == 0  # no hour's wait

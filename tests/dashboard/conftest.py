@@ -65,7 +65,8 @@ def open_case(g: GridCC, grid: Grid, category: str = "SR01") -> tuple[int, int]:
 def frames(g: GridCC, sock: Any) -> list[dict[str, Any]]:
     """What a test socket received, once the outbox has published every event committed so
     far (it publishes from its own thread; this waits for it, never for a clock)."""
-    g.core.outbox.drain()
+    for outbox in g.outboxes:
+        outbox.drain()
     return list(sock.get_received())
 
 

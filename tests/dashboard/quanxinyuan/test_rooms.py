@@ -10,18 +10,19 @@ from typing import Any
 from cases.quanxinyuan.access import deliveries
 from cases.workflow import Role
 from dashboard.quanxinyuan import EVENT_NAME
-from tests.dashboard.conftest import PASSWORD, login
+from tests.dashboard.conftest import PASSWORD, frames, login
 from tests.dashboard.quanxinyuan.conftest import COMMUNITY
 
 
 def _socket(g: Any, name: str) -> Any:
     sock = g.socketio.test_client(g.server, flask_test_client=login(g, name))
     assert sock.is_connected(), name
+    sock.gridcc = g  # whose outboxes publish to it
     return sock
 
 
 def _received(sock: Any) -> list[dict[str, Any]]:
-    return [m["args"][0] for m in sock.get_received() if m["name"] == EVENT_NAME]
+    return [m["args"][0] for m in frames(sock.gridcc, sock) if m["name"] == EVENT_NAME]
 
 
 def test_each_event_reaches_only_its_rooms(qxy_center: Any) -> None:
