@@ -1,0 +1,215 @@
+"""Benchmark: reports through the whole intake path against the raw floor, in the same run.
+
+    .venv/bin/python bench/ingest.py [--reports 300] [--clients 1,8] [--stores sqlite,postgresql]
+
+For each store (a fresh SQLite file; a fresh PostgreSQL schema) and each number of clients
+(threads, each with its own keep-alive connection):
+
+* ours: ``POST /api/reports`` to a real ``gridcc serve`` (production mode, an intake API
+  key, fan-out through Redis): read, validate, locate, store, publish — the answer is sent
+  after the commit;
+* floor: the same rows at the same durability with the plain driver, one transaction and
+  one Redis publish per report (bench/_ingest_floor.py);
+* bare Flask: a no-op JSON POST on the same kind of server ``gridcc serve`` runs (the
+  ceiling of the HTTP part alone, whatever the store).
+
+Figures: reports/s of each, and ours ÷ floor. tests/bench/test_ingest_smoke.py runs it
+with a few reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import redis  # noqa: E402
+from _desk_live import served  # noqa: E402
+from _ingest_floor import Floor, read_template, run_clients  # noqa: E402
+from _stores import postgres_schema  # noqa: E402
+
+POSTGRES_URL = os.environ.get(
+    "GRIDCC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("GRIDCC_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+WARM_UP = 5
+Sender = Callable[[dict[str, Any]], None]
+
+
+@contextmanager
+def fresh_store(kind: str, folder: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / f'ingest-{uuid.uuid4().hex[:8]}.db'}"
+    else:
+        with postgres_schema(POSTGRES_URL) as url:
+            yield url
+
+
+def seeded(database_url: str, first: dict[str, Any] | None = None) -> str:
+    """Make the store's schema as the server would; with ``first``, report it (case 1).
+    Returns a new intake API key."""
+    from app import Settings, build_core
+    from cases.keys import KeyRing
+
+    core = build_core(Settings.from_env({}, database_url=database_url, redis_url=""))
+    try:
+        if first is not None:
+            core.intake.accept(first)
+        return KeyRing(core.store.engine).create(f"bench-{uuid.uuid4().hex[:8]}", "intake")
+    finally:
+        core.store.engine.dispose()
+
+
+def http_sender(base: str, path: str, key: str) -> Callable[[], Sender]:
+    host, port = base.removeprefix("http://").split(":")
+
+    def make() -> Sender:
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
+
+        def send(body: dict[str, Any]) -> None:
+            conn.request("POST", path, json.dumps(body).encode(), headers)
+            answer = conn.getresponse()
+            text = answer.read()
+            if answer.status not in (200, 201):
+                raise RuntimeError(f"POST {path}: {answer.status} {text[:500]!r}")
+
+        return send
+
+    return make
+
+
+def reports(n: int, run: str) -> list[dict[str, Any]]:
+    from cases.catalog import load_catalog
+    from feeds.simulator import Simulator
+    from geo.grid import load_default_grid
+
+    return Simulator(load_default_grid(), load_catalog(), seed=7, run=run).reports(n)
+
+
+def rate(bodies: list[dict[str, Any]], clients: int, make: Callable[[], Sender]) -> float:
+    warm, timed = bodies[:WARM_UP], bodies[WARM_UP:]
+    run_clients(warm, 1, make)
+    return len(timed) / run_clients(timed, clients, make)
+
+
+def measure_store(
+    kind: str, n: int, clients: list[int], folder: Path, redis_url: str
+) -> dict[str, dict[int, float]]:
+    out: dict[str, dict[int, float]] = {"ours": {}, "floor": {}}
+    total = WARM_UP + n
+    first = reports(1, "template")[0]
+    with fresh_store(kind, folder) as url:
+        seeded(url, first)
+        template = read_template(url)
+        for k in clients:
+            bodies = reports(total, f"floor-{k}")
+            out["floor"][k] = rate(
+                bodies,
+                k,
+                lambda u=url: Floor(u, redis_url, template).report_sender("bench-ingest-floor"),
+            )
+    with fresh_store(kind, folder) as url:
+        key = seeded(url)
+        extra = {"REDIS_URL": redis_url, "KEY_RATE_LIMIT": "1000000/minute"}
+        with served(url, folder / f"spool-{kind}", folder / f"serve-{kind}.log", extra) as base:
+            for k in clients:
+                bodies = reports(total, f"ours-{uuid.uuid4().hex[:6]}-{k}")
+                out["ours"][k] = rate(bodies, k, http_sender(base, "/api/reports", key))
+    return out
+
+
+@contextmanager
+def bare_server(folder: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    log = open(folder / "bare.log", "wb")  # noqa: SIM115  (closed below)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--bare-server", str(port)], stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the bare Flask server did not start") from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def run_bare_server(port: int) -> None:
+    """A no-op JSON POST on the server ``gridcc serve`` runs (GridCC.run: Flask-SocketIO's
+    threading mode on Werkzeug)."""
+    from flask import Flask, jsonify, request
+    from flask_socketio import SocketIO
+
+    server = Flask("bare")
+
+    @server.post("/api/reports")
+    def noop() -> Any:
+        body = json.loads(request.get_data())
+        return jsonify({"ok": isinstance(body, dict)}), 201
+
+    socketio = SocketIO(server, async_mode="threading", transports=["websocket"])
+    socketio.run(server, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=300, help="timed reports per figure")
+    parser.add_argument("--clients", default="1,8", help="client counts, comma-separated")
+    parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--redis", default=REDIS_URL, help="Redis for the publishes")
+    parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.bare_server:
+        run_bare_server(args.bare_server)
+        return
+    clients = [int(c) for c in args.clients.split(",")]
+    redis.Redis.from_url(args.redis).ping()
+    print(f"== ingest: {args.reports} reports per figure, clients {clients}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="gridcc-ingest-") as tmp:
+        folder = Path(tmp)
+        bare: dict[int, float] = {}
+        with bare_server(folder) as base:
+            for k in clients:
+                bodies = reports(WARM_UP + args.reports, "bare")
+                bare[k] = rate(bodies, k, http_sender(base, "/api/reports", "none"))
+        for kind in args.stores.split(","):
+            got = measure_store(kind, args.reports, clients, folder, args.redis)
+            for k in clients:
+                ours, floor = got["ours"][k], got["floor"][k]
+                print(
+                    f"{kind:<10} {k} client{'s' if k > 1 else ' '}  ours {ours:8.1f}/s  "
+                    f"floor {floor:8.1f}/s  ours ÷ floor {ours / floor:6.1%}  "
+                    f"bare Flask {bare[k]:8.1f}/s",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
