@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from cases import access, clock
@@ -35,6 +35,7 @@ from cases.schema import (
     urgent_targets,
 )
 from cases.sla import SlaClock
+from cases.statements import COUNTER, NEXT_VALUE
 
 EVENT_SEQUENCE = "events"
 CATALOG_VERSION = "catalog"
@@ -143,12 +144,7 @@ class StoreBase:
     def _write(self) -> Iterator[tuple[Connection, int]]:
         """A write transaction holding the next sequence number (and the writers' lock)."""
         with self.engine.begin() as conn:
-            seq = conn.execute(
-                update(sequences)
-                .where(sequences.c.name == EVENT_SEQUENCE)
-                .values(value=sequences.c.value + 1)
-                .returning(sequences.c.value)
-            ).scalar_one()
+            seq = conn.execute(NEXT_VALUE, {"b_name": EVENT_SEQUENCE}).scalar_one()
             # Under the writers' lock, so a write after a calendar change counts on it.
             self._calendar_in(conn)
             yield conn, seq
@@ -166,9 +162,7 @@ class StoreBase:
 
     @staticmethod
     def _counter(conn: Connection, name: str) -> int:
-        return int(
-            conn.execute(select(sequences.c.value).where(sequences.c.name == name)).scalar_one()
-        )
+        return int(conn.execute(COUNTER, {"name": name}).scalar_one())
 
     # -- the working calendar ---------------------------------------------------------------
     @property
