@@ -60,7 +60,8 @@ class Writes(CatalogAdmin):
         catalog = self.catalog
         category = catalog.category(report.category_code)
         allowed = catalog.case_hours(category)
-        with self._write() as (conn, seq):
+
+        def work(conn: Connection, seq: int) -> tuple[Case, Event]:
             now = self.now()
             watch, at_risk, deadline = self.sla.crossings(now, allowed, category.working_hours)
             draft = Case(
@@ -100,8 +101,10 @@ class Writes(CatalogAdmin):
             _save_stages(conn, case.id, [], rows)
             rollup.apply(conn, None, case, [], rows)
             ev = self._append(conn, replace(reported, case_id=case.id), case)
-        self.publish(ev)
-        return case, True
+            return case, ev
+
+        # Made with the reports that arrive meanwhile, in one transaction (cases/group_commit).
+        return self._group.write(work), True
 
     def apply(
         self,
