@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
+from cases.metrics import WRITE_BATCH
 from cases.model import Event
 
 T = TypeVar("T")
@@ -106,6 +107,7 @@ class GroupCommit:
             for job in batch:  # each alone: only the one that failed fails
                 self._make([job])
             return
+        WRITE_BATCH.observe(len(batch))
         for job, result in zip(batch, results, strict=True):
             job.result = result
         for _result, event in results:

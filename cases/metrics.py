@@ -50,3 +50,8 @@ DB_POOL_CHECKED_OUT = Gauge(
     "Database connections in use",
     multiprocess_mode="livesum",
 )
+WRITE_BATCH = Histogram(
+    "gridcc_write_batch_reports",
+    "Reports made in one write transaction (group commit, cases/group_commit.py)",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from cases.metrics import WRITE_BATCH
 from cases.model import DuplicateMismatch, Event
 from cases.schema import cases, events
 from cases.store import Store
@@ -44,6 +45,17 @@ def commits(store: Store) -> list[int]:
     event.listen(store.engine, "after_cursor_execute", executed)
     event.listen(store.engine, "commit", committed)
     return made
+
+
+def batches_of_seven() -> float:
+    """Batches of 5-8 reports counted so far (the histogram's bucket ≤ 8 less ≤ 4)."""
+    got = {
+        s.labels["le"]: s.value
+        for metric in WRITE_BATCH.collect()
+        for s in metric.samples
+        if s.name.endswith("_bucket")
+    }
+    return got["8.0"] - got["4.0"]
 
 
 def poll(condition: Callable[[], bool], what: str) -> None:
@@ -85,9 +97,11 @@ def test_reports_arriving_together_share_one_commit(store: Store) -> None:
     published: list[Event] = []
     store.publish = published.append
     made = commits(store)
+    counted = batches_of_seven()
     out = batched(store, [lambda n=n: store.open_case(report(n)) for n in range(8)])
     assert all(created for _case, created in out), out
     assert made == [1, 7]  # the first alone (it waited for the lock), then the other seven
+    assert batches_of_seven() == counted + 1  # counted for /metrics
     assert all_seqs(store) == list(range(1, 9))
     assert [e.seq for e in published] == list(range(1, 9))  # in order, each once
     assert sorted(e.case_id for e in published) == sorted(c.id for c, _ in out)
