@@ -55,3 +55,8 @@ DB_POOL_SIZE = Gauge(
     "Database connections the pool keeps open (its size, overflow apart)",
     multiprocess_mode="livesum",
 )
+WRITE_BATCH = Histogram(
+    "gridcc_write_batch_reports",
+    "Reports made in one write transaction (group commit, cases/group_commit.py)",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)

@@ -70,9 +70,12 @@ def case_from_row(row: Any) -> Case:
     )
 
 
+_CASE_COLUMNS = tuple(c.name for c in cases.columns if c.name != "id")
+
+
 def case_values(case: Case) -> dict[str, Any]:
     """A Case as a row of the cases table (without its id)."""
-    values = {name: getattr(case, name) for name in (c.name for c in cases.columns) if name != "id"}
+    values = {name: getattr(case, name) for name in _CASE_COLUMNS}
     values["status"] = case.status.value
     return values
 

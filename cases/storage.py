@@ -11,14 +11,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from cases import access, clock, migrate
 from cases.calendar import WorkCalendar
 from cases.calendar_rows import CALENDAR_VERSION, load_calendar, seed_from_package
 from cases.catalog import Catalog, as_row, load_catalog
+from cases.group_commit import GroupCommit, Work
 from cases.model import Event
 from cases.quanxinyuan import schema as _qxy_tables  # noqa: F401  (its tables are the store's)
 from cases.quanxinyuan.log import SEQUENCE as QXY_SEQUENCE
@@ -35,6 +37,7 @@ from cases.schema import (
     urgent_targets,
 )
 from cases.sla import SlaClock
+from cases.statements import COUNTER, NEXT_VALUE
 
 EVENT_SEQUENCE = "events"
 CATALOG_VERSION = "catalog"
@@ -64,6 +67,8 @@ class StoreBase:
         self._catalog_checked = 0.0
         self._calendar_version: int | None = None  # of the calendar self.sla counts on
         self._calendar_checked = 0.0
+        # Reports arriving together share a transaction (publish: as it is when called).
+        self._group = GroupCommit(self._write_batch, lambda event: self.publish(event))
 
     # -- schema ---------------------------------------------------------------------------
     def create_schema(self) -> None:
@@ -116,15 +121,21 @@ class StoreBase:
     def _write(self) -> Iterator[tuple[Connection, int]]:
         """A write transaction holding the next sequence number (and the writers' lock)."""
         with self.engine.begin() as conn:
-            seq = conn.execute(
-                update(sequences)
-                .where(sequences.c.name == EVENT_SEQUENCE)
-                .values(value=sequences.c.value + 1)
-                .returning(sequences.c.value)
-            ).scalar_one()
+            seq = conn.execute(NEXT_VALUE, {"b_name": EVENT_SEQUENCE}).scalar_one()
             # Under the writers' lock, so a write after a calendar change counts on it.
             self._calendar_in(conn)
             yield conn, seq
+
+    def _write_batch(self, works: list[Work[Any]]) -> list[tuple[Any, Event]]:
+        """Make ``works`` in one write transaction, each with the next sequence number."""
+        made = []
+        with self.engine.begin() as conn:
+            for n, work in enumerate(works):
+                seq = conn.execute(NEXT_VALUE, {"b_name": EVENT_SEQUENCE}).scalar_one()
+                if n == 0:  # as _write: now under the writers' lock
+                    self._calendar_in(conn)
+                made.append(work(conn, seq))
+        return made
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -139,9 +150,7 @@ class StoreBase:
 
     @staticmethod
     def _counter(conn: Connection, name: str) -> int:
-        return int(
-            conn.execute(select(sequences.c.value).where(sequences.c.name == name)).scalar_one()
-        )
+        return int(conn.execute(COUNTER, {"name": name}).scalar_one())
 
     # -- the working calendar ---------------------------------------------------------------
     @property

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cases import access, rollup, routing, stages
+from cases import statements as sql
 from cases.catalog import Catalog, Category
 from cases.catalog_admin import CatalogAdmin
 from cases.model import (
@@ -24,22 +25,10 @@ from cases.model import (
     UnknownCase,
 )
 from cases.records import case_from_row, case_summary, case_values, event_from_row
-from cases.schema import (
-    audience_heads,
-    case_stages,
-    cases,
-    event_audiences,
-    events,
-    rejected_reports,
-)
+from cases.schema import rejected_reports
 from cases.stages import Stage
 from cases.workflow import STAGE_STEPS, Actor, Context, authorize
 from cases.workflow import action as find_action
-
-
-class _Duplicate(Exception):
-    def __init__(self, case: Case) -> None:
-        self.case = case
 
 
 class Writes(CatalogAdmin):
@@ -56,7 +45,8 @@ class Writes(CatalogAdmin):
         try:
             return self._open_case(report, actor)
         except IntegrityError:
-            # The unique constraint caught a duplicate that raced past the lookup.
+            # The unique constraint caught a duplicate (the transaction rolled back, the
+            # sequence stays put): asked here, not before each insert, as duplicates are rare.
             if report.external_id is None:
                 raise
             existing = self.find_by_external_id(report.source, report.external_id)
@@ -70,59 +60,51 @@ class Writes(CatalogAdmin):
         catalog = self.catalog
         category = catalog.category(report.category_code)
         allowed = catalog.case_hours(category)
-        try:
-            with self._write() as (conn, seq):
-                if report.external_id is not None:
-                    existing = _find_external(conn, report.source, report.external_id)
-                    if existing is not None:
-                        if existing.fingerprint != report.fingerprint:
-                            raise DuplicateMismatch(report.source, report.external_id, existing.id)
-                        raise _Duplicate(existing)  # rolls back: the sequence stays put
-                now = self.now()
-                watch, at_risk, deadline = self.sla.crossings(now, allowed, category.working_hours)
-                draft = Case(
-                    id=0,
-                    source=report.source,
-                    external_id=report.external_id,
-                    category_code=category.code,
-                    description=report.description,
-                    lon=report.lon,
-                    lat=report.lat,
-                    cell_code=report.cell_code,
-                    place=report.place,
-                    department=routing.responsible_unit(catalog, category, report.cell_code),
-                    status=Status.REPORTED,
-                    created_at=now,
-                    updated_at=now,
-                    closed_at=None,
-                    version=1,
-                    priority=category.priority,
-                    allowed_hours=allowed,
-                    working_hours=category.working_hours,
-                    reporter=report.reporter,
-                    fingerprint=report.fingerprint,
-                    watch_at=watch,
-                    at_risk_at=at_risk,
-                    deadline=deadline,
-                    # The urgent fast path from the report: its item says so, or a drill of it.
-                    urgent=report.drill or catalog.urgent_at_report(category.code),
-                    drill=report.drill,
-                )
-                draft = replace(draft, urgent_at=now if draft.urgent else None)
-                reported = Event(seq, "case.reported", 0, now, actor, None, Status.REPORTED, "")
-                rows = self._stages(catalog, category, [reported], [])
-                draft = stages.on_case(draft, rows)
-                new_id = conn.execute(
-                    insert(cases).values(**case_values(draft)).returning(cases.c.id)
-                ).scalar_one()
-                case = replace(draft, id=new_id)
-                _save_stages(conn, case.id, [], rows)
-                rollup.apply(conn, None, case, [], rows)
-                ev = self._append(conn, replace(reported, case_id=case.id), case)
-        except _Duplicate as dup:
-            return dup.case, False
-        self.publish(ev)
-        return case, True
+
+        def work(conn: Connection, seq: int) -> tuple[Case, Event]:
+            now = self.now()
+            watch, at_risk, deadline = self.sla.crossings(now, allowed, category.working_hours)
+            draft = Case(
+                id=0,
+                source=report.source,
+                external_id=report.external_id,
+                category_code=category.code,
+                description=report.description,
+                lon=report.lon,
+                lat=report.lat,
+                cell_code=report.cell_code,
+                place=report.place,
+                department=routing.responsible_unit(catalog, category, report.cell_code),
+                status=Status.REPORTED,
+                created_at=now,
+                updated_at=now,
+                closed_at=None,
+                version=1,
+                priority=category.priority,
+                allowed_hours=allowed,
+                working_hours=category.working_hours,
+                reporter=report.reporter,
+                fingerprint=report.fingerprint,
+                watch_at=watch,
+                at_risk_at=at_risk,
+                deadline=deadline,
+                # The urgent fast path from the report: its item says so, or a drill of it.
+                urgent=report.drill or catalog.urgent_at_report(category.code),
+                drill=report.drill,
+            )
+            draft = replace(draft, urgent_at=now if draft.urgent else None)
+            reported = Event(seq, "case.reported", 0, now, actor, None, Status.REPORTED, "")
+            rows = self._stages(catalog, category, [reported], [])
+            draft = stages.on_case(draft, rows)
+            new_id = conn.execute(sql.INSERT_CASE, case_values(draft)).scalar_one()
+            case = replace(draft, id=new_id)
+            _save_stages(conn, case.id, [], rows)
+            rollup.apply(conn, None, case, [], rows)
+            ev = self._append(conn, replace(reported, case_id=case.id), case)
+            return case, ev
+
+        # Made with the reports that arrive meanwhile, in one transaction (cases/group_commit).
+        return self._group.write(work), True
 
     def apply(
         self,
@@ -179,7 +161,7 @@ class Writes(CatalogAdmin):
     def _load(conn: Connection, case_id: int) -> Case:
         if not 0 < case_id <= MAX_CASE_ID:
             raise UnknownCase(case_id)
-        row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+        row = conn.execute(sql.CASE_BY_ID, {"id": case_id}).first()
         if row is None:
             raise UnknownCase(case_id)
         return case_from_row(row)
@@ -209,11 +191,8 @@ class Writes(CatalogAdmin):
         stages_before: list[Stage],
         stages_after: list[Stage],
     ) -> None:
-        changed = conn.execute(
-            update(cases)
-            .where(cases.c.id == before.id, cases.c.version == before.version)
-            .values(**case_values(after))
-        ).rowcount
+        where = {"b_id": before.id, "b_version": before.version}
+        changed = conn.execute(sql.UPDATE_CASE, {**case_values(after), **where}).rowcount
         if changed != 1:
             raise Conflict(before.id, before.status)
         _save_stages(conn, before.id, stages_before, stages_after)
@@ -226,23 +205,27 @@ class Writes(CatalogAdmin):
         for each department view it belongs to, the previous event of that view."""
         data = {**case_summary(case), **(extra or {})}
         prev: dict[str, int] = {}
+        members = []
         for department in access.event_departments(data):
             audience = access.department_audience(department)
             prev[department] = _advance_head(conn, audience, ev.seq)
-            conn.execute(insert(event_audiences).values(audience=audience, seq=ev.seq))
+            members.append({"audience": audience, "seq": ev.seq})
+        if members:
+            conn.execute(sql.INSERT_MEMBER, members)
         ev = replace(ev, data={**data, "prev": prev})
         conn.execute(
-            insert(events).values(
-                seq=ev.seq,
-                kind=ev.kind,
-                case_id=ev.case_id,
-                at=ev.at,
-                actor=ev.actor,
-                from_status=ev.from_status.value if ev.from_status else None,
-                to_status=ev.to_status.value,
-                reason=ev.reason,
-                data=ev.data,
-            )
+            sql.INSERT_EVENT,
+            {
+                "seq": ev.seq,
+                "kind": ev.kind,
+                "case_id": ev.case_id,
+                "at": ev.at,
+                "actor": ev.actor,
+                "from_status": ev.from_status.value if ev.from_status else None,
+                "to_status": ev.to_status.value,
+                "reason": ev.reason,
+                "data": ev.data,
+            },
         )
         return ev
 
@@ -253,11 +236,7 @@ class Writes(CatalogAdmin):
         row: dict[str, Any] = {"at": at, "reason": reason, "detail": detail, "body": body}
         try:
             with self.engine.begin() as conn:
-                found = conn.execute(
-                    insert(rejected_reports)
-                    .values(**_rejection_row(row))
-                    .returning(rejected_reports.c.id)
-                ).scalar_one()
+                found = conn.execute(sql.INSERT_REJECTION, _rejection_row(row)).scalar_one()
         except OperationalError:
             if self.spool is None:
                 raise
@@ -280,64 +259,57 @@ class Writes(CatalogAdmin):
 def _find_case(conn: Connection, case_id: int) -> Case | None:
     if not 0 < case_id <= MAX_CASE_ID:
         return None
-    row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
+    row = conn.execute(sql.CASE_BY_ID, {"id": case_id}).first()
     return case_from_row(row) if row is not None else None
 
 
 def _last_event(conn: Connection, case_id: int) -> Event | None:
-    row = conn.execute(
-        select(events).where(events.c.case_id == case_id).order_by(events.c.seq.desc()).limit(1)
-    ).first()
+    row = conn.execute(sql.LAST_EVENT_OF, {"case_id": case_id}).first()
     return event_from_row(row) if row is not None else None
 
 
 def _events_of(conn: Connection, case_id: int) -> list[Event]:
-    rows = conn.execute(
-        select(events).where(events.c.case_id == case_id).order_by(events.c.seq)
-    ).all()
+    rows = conn.execute(sql.EVENTS_OF, {"case_id": case_id}).all()
     return [event_from_row(row) for row in rows]
 
 
 def _load_stages(conn: Connection, case_id: int) -> list[Stage]:
-    rows = conn.execute(
-        select(case_stages).where(case_stages.c.case_id == case_id).order_by(case_stages.c.n)
-    ).all()
+    rows = conn.execute(sql.STAGES_OF, {"case_id": case_id}).all()
     return [stages.stage_from_row(row) for row in rows]
 
 
 def _save_stages(conn: Connection, case_id: int, old: list[Stage], new: list[Stage]) -> None:
     """Write the rows that changed: new stages in, changed ones over, undone ones out."""
     was = {row.n: row for row in old}
+    added = [stages.stage_values(case_id, row) for row in new if row.n not in was]
+    if added:
+        conn.execute(sql.INSERT_STAGE, added)
     for row in new:
-        if row.n not in was:
-            conn.execute(insert(case_stages).values(**stages.stage_values(case_id, row)))
-        elif was[row.n] != row:
-            conn.execute(
-                update(case_stages)
-                .where(case_stages.c.case_id == case_id, case_stages.c.n == row.n)
-                .values(**stages.stage_values(case_id, row))
-            )
+        if row.n in was and was[row.n] != row:
+            where = {"b_case_id": case_id, "b_n": row.n}
+            conn.execute(sql.UPDATE_STAGE, {**stages.stage_values(case_id, row), **where})
     if len(old) > len(new):
-        conn.execute(
-            delete(case_stages).where(case_stages.c.case_id == case_id, case_stages.c.n > len(new))
-        )
+        conn.execute(sql.DELETE_STAGES_AFTER, {"case_id": case_id, "n": len(new)})
 
 
 def _find_external(conn: Connection, source: str, external_id: str) -> Case | None:
     row = conn.execute(
-        select(cases).where(cases.c.source == source, cases.c.external_id == external_id)
+        sql.CASE_BY_EXTERNAL_ID, {"source": source, "external_id": external_id}
     ).first()
     return case_from_row(row) if row else None
 
 
 def _advance_head(conn: Connection, audience: str, seq: int) -> int:
     """Move ``audience``'s head to ``seq``; returns where it was (0: never shown an event)."""
-    head = audience_heads.c
-    previous = conn.execute(select(head.seq).where(head.audience == audience)).scalar()
+    if conn.dialect.name == "postgresql":
+        previous = conn.execute(sql.MOVE_HEAD, {"b_audience": audience, "seq": seq}).scalar()
+    else:  # SQLite's RETURNING names the updated table's columns only; its reads are cheap
+        previous = conn.execute(sql.HEAD, {"audience": audience}).scalar()
+        if previous is not None:
+            conn.execute(sql.SET_HEAD, {"b_audience": audience, "seq": seq})
     if previous is None:
-        conn.execute(insert(audience_heads).values(audience=audience, seq=seq))
+        conn.execute(sql.INSERT_HEAD, {"audience": audience, "seq": seq})
         return 0
-    conn.execute(update(audience_heads).where(head.audience == audience).values(seq=seq))
     return int(previous)
 
 
