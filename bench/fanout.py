@@ -59,7 +59,7 @@ from _stores import postgres_schema  # noqa: E402
 POSTGRES_URL = os.environ.get(
     "GRIDCC_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("GRIDCC_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = os.environ.get("GRIDCC_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "bench-fanout-password-3"
 WARM_UP = 3
 PY = sys.executable
