@@ -263,5 +263,5 @@ class Run:
         return (
             f"  {self.label:<30} {pct(self.latencies, 0.5):7.1f} {pct(self.latencies, 0.95):7.1f}"
             f" {pct(self.latencies, 0.99):7.1f} {self.mean:7.1f}   {got}/{got + self.missing}"
-            f"   {self.rate:6.1f}   {self.cpu_ms_per_event():7.2f}"
+            f"   {self.rate:6.1f}   {self.cpu_ms_per_event():7.2f} of {self.events} events"
         )

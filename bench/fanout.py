@@ -115,13 +115,14 @@ def measured(
     count_events: Any,
 ) -> Run:
     """Send ``bodies`` (``send`` returns the answers and the rate), wait for every client
-    to hold them, and time it all."""
+    to hold them, and time it all. ``count_events``: the server's events so far (None: one
+    per answer)."""
     run = Run(label)
-    events0, cpu0 = count_events(), cpu_seconds(server.pid)
+    events0, cpu0 = count_events() if count_events else 0, cpu_seconds(server.pid)
     answers, run.rate = send(bodies)
     run.add(answers, screens.collect([case_id for case_id, _ in answers]))
     run.cpu_s = cpu_seconds(server.pid) - cpu0
-    run.events = count_events() - events0
+    run.events = count_events() - events0 if count_events else len(answers)
     return run
 
 
@@ -228,7 +229,7 @@ class Bench:
                     screens,
                     lambda b: post_paced(poster, b, a.rate),
                     numbered(self.bodies(a.reports)),
-                    lambda: sent[0],
+                    None,  # one event a report: the answers
                 )
             finally:
                 screens.close()
@@ -290,12 +291,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, postgres_schema(args.postgres_url) as url:
         tmp = Path(folder)
         bench = Bench(args, url, seed(url, args.procs), tmp)
+        every: dict[int, dict[str, Any]] = {}
         for clients in sizes:
             runs: dict[str, Any] = {"ours": bench.ours(clients)}
             runs["before"] = bench.one_by_one(clients)
             runs["echo"] = bench.echo(clients)
             report(clients, args, runs)
+            every[clients] = runs
             sys.stdout.flush()
+        if len(every) > 1:
+            per_socket(every)
+
+
+def per_socket(every: dict[int, dict[str, Any]]) -> None:
+    """What one more socket costs the server per event: the slope of CPU per event between
+    the fewest and the most clients (the intake's own cost, the same at both, cancels)."""
+    few, many = min(every), max(every)
+    print(f"== server CPU per event per added socket, {few} → {many} clients")
+    for label, cost in (
+        ("steady, gridcc (outbox)", lambda r: r["ours"][0]),
+        ("steady, echo floor", lambda r: r["echo"]),
+        ("burst, one frame per event", lambda r: r["before"]),
+        ("burst, coalesced", lambda r: r["ours"][1]),
+    ):
+        a, b = cost(every[few]).cpu_ms_per_event(), cost(every[many]).cpu_ms_per_event()
+        print(f"  {label:<30} {(b - a) * 1000 / (many - few):7.1f} µs")
 
 
 if __name__ == "__main__":
