@@ -49,7 +49,7 @@ SIZES: dict[str, dict[str, list[str]]] = {
             *("--clients", "5", "--reports", "10", "--procs", "2", "--pollers", "5"),
             *("--burst", "10", "--burst-threads", "4"),
         ],
-        "full": ["--burst", "200"],
+        "full": [],
     },
     "urgent.py": {"small": ["--screens", "6", "--addressed", "2", "--rounds", "2"], "full": []},
     "positions.py": {

@@ -61,6 +61,18 @@ def cpu_seconds(pid: int) -> float:
     return total / TICK
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its processes, MB (/proc/<pid>/status VmRSS)."""
+    total = 0
+    for one in tree(pid):
+        try:
+            with open(f"/proc/{one}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
 @dataclass
 class Server:
     base: str

@@ -2,7 +2,7 @@
 an echo floor and a 1-second polling dashboard measured in the same run.
 
     .venv/bin/python bench/fanout.py [--clients 50,200] [--reports 300] [--rate 20]
-                                     [--procs 4] [--burst 50] [--burst-threads 8]
+                                     [--procs 4] [--burst 200] [--burst-threads 8]
 
 On a fresh PostgreSQL schema with Redis (GRIDCC_BENCH_POSTGRES_URL, GRIDCC_BENCH_REDIS_URL;
 each server on a channel of its own), for each S:
@@ -53,6 +53,7 @@ from _fanout_parts import (  # noqa: E402
     pct,
     post_burst,
     post_paced,
+    rss_mb,
 )
 from _stores import postgres_schema  # noqa: E402
 
@@ -144,16 +145,18 @@ class Bench:
         env = gridcc_env(self.url, REDIS_URL, self.tmp / "spool")
         return launched(command, env, self.tmp / f"{name}.log")
 
-    def ours(self, clients: int) -> tuple[Run, Run, Run, float]:
+    def ours(self, clients: int) -> tuple[Run, Run, Run, float, tuple[float, float]]:
         """The steady run, the burst, and the poller on gridcc serve."""
         a = self.args
         with self.gridcc([PY, "-m", "cli", "serve"], "serve") as server:
             jar = cookies(server.base, a.procs + 1)
             poster = Poster(server.base, "/api/reports", self.key)
             count = lambda: head(server.base, jar[-1])  # noqa: E731
+            alone = rss_mb(server.pid)
             screens = Screens(server.base, jar[: a.procs], clients, "socket")
             try:
                 warm(screens, poster, self.bodies(WARM_UP))
+                memory = (alone, rss_mb(server.pid))
                 steady = measured(
                     "gridcc (outbox)",
                     server,
@@ -177,7 +180,7 @@ class Bench:
                 )
             finally:
                 pollers.close()
-        return steady, burst, polled, screens.connect_s
+        return steady, burst, polled, screens.connect_s, memory
 
     def burst(self, label: str, server: Server, screens: Screens, count: Any) -> Run:
         posters = [
@@ -236,12 +239,13 @@ class Bench:
 
 
 def report(clients: int, a: argparse.Namespace, runs: dict[str, Any]) -> None:
-    steady, burst, polled, connect_s = runs["ours"]
+    steady, burst, polled, connect_s, (alone, connected) = runs["ours"]
     echo, before = runs["echo"], runs["before"]
     print(
         f"== fan-out: {clients} socket clients in {min(a.procs, clients)} processes, "
         f"{a.reports} reports at {a.rate:g}/s (PostgreSQL + Redis); "
-        f"connecting took {connect_s:.1f} s"
+        f"connecting took {connect_s:.1f} s; server memory {alone:.0f} MB, "
+        f"{connected:.0f} MB with the sockets ({(connected - alone) * 1024 / clients:.0f} KB each)"
     )
     print(
         f"  {'accepted → received, ms':<30} {'p50':>7} {'p95':>7} {'p99':>7} {'mean':>7}"
@@ -283,7 +287,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="reports per second")
     parser.add_argument("--procs", type=int, default=4, help="client processes")
     parser.add_argument("--pollers", type=int, default=50, help="most polling dashboards")
-    parser.add_argument("--burst", type=int, default=50)
+    parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--burst-threads", type=int, default=8)
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     args = parser.parse_args()
