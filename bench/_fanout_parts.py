@@ -174,15 +174,25 @@ class Poster:
 
     def __init__(self, base: str, path: str, key: str | None) -> None:
         host, port = base.removeprefix("http://").split(":")
-        self.conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        self.address = (host, int(port))
+        self.conn = http.client.HTTPConnection(*self.address, timeout=60)
         self.path = path
         self.headers = {"Content-Type": "application/json"}
         if key:
             self.headers["Authorization"] = f"Bearer {key}"
 
     def post(self, body: dict[str, Any]) -> tuple[int, float]:
-        self.conn.request("POST", self.path, json.dumps(body).encode(), self.headers)
-        answer = self.conn.getresponse()
+        data = json.dumps(body).encode()
+        try:
+            self.conn.request("POST", self.path, data, self.headers)
+            answer = self.conn.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closed the idle keep-alive connection (gunicorn's keepalive): send
+            # again on a new one (a report's report_id makes a resend the same case).
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(*self.address, timeout=60)
+            self.conn.request("POST", self.path, data, self.headers)
+            answer = self.conn.getresponse()
         text = answer.read()
         accepted = time.monotonic()
         if answer.status not in (200, 201):
