@@ -213,31 +213,31 @@ def post_paced(poster: Poster, bodies: list[dict[str, Any]], rate: float) -> tup
     return out, len(bodies) / max(time.monotonic() - began, 1e-9)
 
 
-def post_burst(posters: list[Poster], bodies: list[dict[str, Any]]) -> tuple[list, float]:
-    """Every body, from one thread per poster, as fast as the answers come."""
-    out: list[tuple[int, float]] = []
+def run_threads(bodies: list[dict[str, Any]], threads: int, one: Any) -> float:
+    """``one(body)`` for every body, from ``threads`` threads as fast as they go: the bodies
+    a second."""
     failed: list[BaseException] = []
-    start = threading.Barrier(len(posters) + 1)
+    start = threading.Barrier(threads + 1)
 
     def work(i: int) -> None:
         start.wait()
         try:
-            for body in bodies[i :: len(posters)]:
-                out.append(posters[i].post(body))
+            for body in bodies[i::threads]:
+                one(body)
         except BaseException as exc:  # told below
             failed.append(exc)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(posters))]
-    for thread in threads:
-        thread.start()
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
     start.wait()
     began = time.monotonic()
-    for thread in threads:
-        thread.join()
+    for worker in workers:
+        worker.join()
     took = time.monotonic() - began
     if failed:
-        raise RuntimeError(f"a poster failed: {failed[0]!r}") from failed[0]
-    return out, len(bodies) / max(took, 1e-9)
+        raise RuntimeError(f"a writer failed: {failed[0]!r}") from failed[0]
+    return len(bodies) / max(took, 1e-9)
 
 
 def pct(values: list[float], q: float) -> float:
