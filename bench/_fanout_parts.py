@@ -7,6 +7,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -71,6 +72,19 @@ def rss_mb(pid: int) -> float:
         except (OSError, StopIteration):
             continue
     return total / 1024
+
+
+@contextmanager
+def paused(pid: int) -> Iterator[None]:
+    """``pid`` and its processes stopped (SIGSTOP) meanwhile, then continued."""
+    stopped = tree(pid)
+    for one in stopped:
+        os.kill(one, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for one in stopped:
+            os.kill(one, signal.SIGCONT)
 
 
 @dataclass
