@@ -2,7 +2,7 @@
 outbox hands the hub one event at a time (batch 1, no gathering after a wake), so each
 socket gets one frame per event, as it did when every commit emitted its own event.
 
-    python bench/_serve_one_by_one.py      # the settings from the environment, as gridcc serve
+    python bench/_serve_one_by_one.py [gridcc serve's options]   # settings: the environment
 
 Only the outbox's batch is changed (on the class, before the app builds its outbox); the
 server, the hub and the fan-out are gridcc serve's own.
@@ -32,4 +32,4 @@ outbox.Outbox.__init__ = one_at_a_time  # type: ignore[method-assign]
 if __name__ == "__main__":
     import cli
 
-    cli.main(["serve"])
+    cli.main(["serve", *sys.argv[1:]])

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -142,10 +143,26 @@ class Bench:
     def __init__(self, args: argparse.Namespace, url: str, key: str, tmp: Path) -> None:
         self.args, self.url, self.key, self.tmp = args, url, key, tmp
         self.made = 0
+        self._takes_threads: bool | None = None
 
     def bodies(self, n: int) -> list[dict[str, Any]]:
         self.made += 1
         return reports(n, f"fanout-{self.made}-{uuid.uuid4().hex[:6]}")
+
+    def threads(self, clients: int) -> list[str]:
+        """``--threads`` for gunicorn's gthread worker, where each websocket holds a thread
+        for its life: room for the clients, the pollers and the requests (a ``gridcc
+        serve`` without the option serves each socket on a thread of its own anyway)."""
+        if self._takes_threads is None:
+            usage = subprocess.run(
+                [PY, "-m", "cli", "serve", "--help"],
+                cwd=HERE.parent,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            self._takes_threads = "--threads" in usage
+        return ["--threads", str(clients + 100)] if self._takes_threads else []
 
     def gridcc(self, command: list[str], name: str) -> Any:
         env = gridcc_env(self.url, REDIS_URL, self.tmp / "spool")
@@ -154,7 +171,8 @@ class Bench:
     def ours(self, clients: int) -> tuple[Run, Run, Run, float, tuple[float, float]]:
         """The steady run, the burst, and the poller on gridcc serve."""
         a = self.args
-        with self.gridcc([PY, "-m", "cli", "serve"], "serve") as server:
+        command = [PY, "-m", "cli", "serve", *self.threads(clients)]
+        with self.gridcc(command, "serve") as server:
             jar = cookies(server.base, a.procs + 1)
             poster = Poster(server.base, "/api/reports", self.key)
             count = lambda: head(server.base, jar[-1])  # noqa: E731
@@ -216,7 +234,7 @@ class Bench:
 
     def one_by_one(self, clients: int) -> Run:
         """The same burst with the outbox publishing one event at a time."""
-        command = [PY, str(HERE / "_serve_one_by_one.py")]
+        command = [PY, str(HERE / "_serve_one_by_one.py"), *self.threads(clients)]
         with self.gridcc(command, "one-by-one") as server:
             jar = cookies(server.base, self.args.procs + 1)
             count = lambda: head(server.base, jar[-1])  # noqa: E731
