@@ -152,11 +152,17 @@ class Screens:
         self.procs: list[Any] = []
         for cookie, share in zip(cookies, shares, strict=False):
             mine, theirs = spawn.Pipe()
-            proc = spawn.Process(target=serve_screens, args=(theirs, base, cookie, share, kind))
+            proc = spawn.Process(
+                target=serve_screens, args=(theirs, base, cookie, share, kind), daemon=True
+            )
             proc.start()
             self.pipes.append(mine)
             self.procs.append(proc)
-        self.connect_s = max(self._answer(pipe, "ready") for pipe in self.pipes)
+        try:
+            self.connect_s = max(self._answer(pipe, "ready") for pipe in self.pipes)
+        except BaseException:
+            self.close()
+            raise
 
     @staticmethod
     def _answer(pipe: Any, wanted: str) -> Any:
