@@ -1,0 +1,126 @@
+"""The screens of bench/fanout.py: a process holding many clients, driven through a pipe.
+
+A process opens ``count`` python-socketio clients on the websocket transport (``socket``)
+or ``count`` threads polling ``/api/events?since=`` every second (``poll``), all with one
+signed-in session's cookie. Each client keeps, per case, when its first event arrived
+(``time.monotonic()``: one clock for every process of the machine), and how many frames and
+events it got. Commands on the pipe: ``("collect", case_ids, deadline_s)`` waits until
+every client holds every case (or the deadline) and answers with what they hold, then
+forgets it; ``("stop",)`` closes the clients and ends the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+import requests
+import socketio
+
+POLL_S = 1.0
+
+
+class Held:
+    """What one client received: first arrival per case, frames and events counted."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, float] = {}
+        self.frames = 0
+        self.events = 0
+        self.lock = threading.Lock()
+
+    def took(self, at: float, batch: list[dict[str, Any]]) -> None:
+        with self.lock:
+            self.frames += 1
+            self.events += len(batch)
+            for event in batch:
+                self.first.setdefault(int(event["case_id"]), at)
+
+    def handed(self) -> tuple[dict[int, float], int, int]:
+        with self.lock:
+            out = (self.first, self.frames, self.events)
+            self.first, self.frames, self.events = {}, 0, 0
+        return out
+
+
+def open_sockets(base: str, cookie: str, count: int) -> tuple[list[Held], list[Any]]:
+    helds, clients = [], []
+    for _ in range(count):
+        held = Held()
+        client = socketio.Client(reconnection=False)
+        client.on("case_events", lambda batch, held=held: held.took(time.monotonic(), batch))
+        client.connect(base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
+        helds.append(held)
+        clients.append(client)
+    return helds, clients
+
+
+def start_pollers(
+    base: str, cookie: str, count: int, stop: threading.Event
+) -> tuple[list[Held], list[threading.Thread]]:
+    """``count`` dashboards polling every second, from the log's head when they start, each
+    at its own phase of the second (as browsers opened at different times would)."""
+    helds, threads = [], []
+    for _ in range(count):
+        held = Held()
+
+        def poll(held: Held = held) -> None:
+            session = requests.Session()
+            session.headers["Cookie"] = cookie
+            since = int(session.get(f"{base}/api/seq", timeout=30).json()["seq"])
+            next_at = time.monotonic() + random.random() * POLL_S
+            while not stop.is_set():
+                stop.wait(max(0.0, next_at - time.monotonic()))
+                next_at += POLL_S
+                more = True
+                while more and not stop.is_set():
+                    page = session.get(f"{base}/api/events?since={since}", timeout=30).json()
+                    if page["events"]:
+                        held.took(time.monotonic(), page["events"])
+                    since, more = int(page["through"]), bool(page["more"])
+
+        thread = threading.Thread(target=poll, daemon=True)
+        thread.start()
+        helds.append(held)
+        threads.append(thread)
+    return helds, threads
+
+
+def collect(helds: list[Held], case_ids: list[int], deadline_s: float) -> list[Any]:
+    wanted = set(case_ids)
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if all(wanted <= held.first.keys() for held in helds):
+            break
+        time.sleep(0.02)
+    return [held.handed() for held in helds]
+
+
+def serve_screens(pipe: Connection, base: str, cookie: str, count: int, kind: str) -> None:
+    """A client process's body (multiprocessing's target)."""
+    stop = threading.Event()
+    clients: list[Any] = []
+    try:
+        began = time.monotonic()
+        if kind == "socket":
+            helds, clients = open_sockets(base, cookie, count)
+        else:
+            helds, _threads = start_pollers(base, cookie, count, stop)
+        pipe.send(("ready", time.monotonic() - began))
+        while True:
+            command = pipe.recv()
+            if command[0] == "collect":
+                pipe.send(("held", collect(helds, command[1], command[2])))
+            else:
+                break
+    except Exception as exc:  # told to the bench, which stops
+        pipe.send(("failed", repr(exc)))
+    finally:
+        stop.set()
+        for client in clients:
+            with contextlib.suppress(Exception):
+                client.disconnect()
