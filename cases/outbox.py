@@ -41,6 +41,7 @@ class Logged(Protocol):
 
 log = logging.getLogger(__name__)
 
+HANDED_MAX = 10_000
 PUBLISHED = "published"  # the sequences row: the last case event published
 EVENTS = "events"  # the sequences row: the last case event committed
 
@@ -88,11 +89,36 @@ class Outbox:
         self._thread: threading.Thread | None = None
         self._failing = False
         self._one_at_a_time = threading.Lock()  # the thread's step and drain()
+        # Events this process committed, handed over by their writers: while they follow the
+        # mark without a gap they go out as they are, with no read of the log.
+        self._handed: dict[int, Any] = {}
+        self._handed_lock = threading.Lock()
 
     # -- the writers' side ------------------------------------------------------------------
-    def wake(self, _event: object = None) -> None:
-        """An event was committed in this process: publish without waiting for the poll."""
+    def wake(self, event: object = None) -> None:
+        """An event was committed in this process (after its commit, never before): publish
+        without waiting for the poll."""
+        seq = getattr(event, "seq", None)
+        if isinstance(seq, int):
+            with self._handed_lock:
+                if len(self._handed) >= HANDED_MAX:  # not ours to publish, or far behind
+                    self._handed.clear()
+                self._handed[seq] = event
         self._wake.set()
+
+    def _forget_through(self, seq: int) -> None:
+        with self._handed_lock:
+            for old in [s for s in self._handed if s <= seq]:
+                del self._handed[old]
+
+    def _handed_run(self, after: int) -> list[Any]:
+        """This process's own events that follow ``after`` without a gap (taken)."""
+        self._forget_through(after)
+        run: list[Any] = []
+        with self._handed_lock:
+            while len(run) < self.batch and (after + len(run) + 1) in self._handed:
+                run.append(self._handed.pop(after + len(run) + 1))
+        return run
 
     # -- the publisher ----------------------------------------------------------------------
     def start(self) -> None:
@@ -152,10 +178,17 @@ class Outbox:
         if not self.lease.hold():
             metrics.OUTBOX_LEASE.set(0)
             self.mark = self._stored_mark = None  # another moves it now: read it when ours
+            with self._handed_lock:
+                self._handed.clear()  # the holder reads them from the log
             return -1
         metrics.OUTBOX_LEASE.set(1)
         if self.mark is None:
             self.mark = self._read_mark()
+        own = self._handed_run(self.mark)
+        if own:  # the fast path: events committed here, right after the mark
+            self.deliver(own)
+            self._published(own)
+            return len(own)
         head = self._committed()
         if head < self.mark:  # the store was put back to an earlier copy: follow it
             log.warning("outbox: the log ends at %d, before the published mark %d", head, self.mark)
@@ -167,6 +200,7 @@ class Outbox:
         pending = list(self.read(self.mark, self.batch))
         if not pending:
             return 0
+        self._forget_through(pending[-1].seq)  # read from the log: not to be sent again
         self.deliver(pending)
         self._published(pending)
         metrics.OUTBOX_LAG.set(max(0, head - self.mark))

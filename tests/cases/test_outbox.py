@@ -101,6 +101,35 @@ def test_the_thread_publishes_a_commit_of_this_process_when_woken(store: Store) 
         outbox.stop()
 
 
+def test_this_process_s_own_events_go_out_as_handed_and_others_from_the_log(
+    store: Store, catalog: Any
+) -> None:
+    from cases.records import event_payload
+
+    reads: list[int] = []
+
+    def read(after: int, limit: int) -> list[Event]:
+        reads.append(after)
+        return store.events_since(after, limit)
+
+    sent: list[Event] = []
+    outbox = Outbox(store.engine, read, sent.extend, LocalLease())
+    outbox.drain()
+    store.publish = outbox.wake
+    opened(store, 3)
+    outbox.drain()
+    assert [e.seq for e in sent] == [1, 2, 3] and reads == [], "no read of the log"
+    # As the log has them: the screens get the same frames either way.
+    assert [event_payload(e) for e in sent] == [event_payload(e) for e in store.events_since(0)]
+    # Another process's commit (a store that does not wake this outbox) leaves a gap: the
+    # log fills it, and this process's next event is not sent twice.
+    other = Store(store.engine, catalog)
+    other.open_case(report(50))
+    opened(store, 1, start=51)
+    outbox.drain()
+    assert [e.seq for e in sent] == [1, 2, 3, 4, 5] and reads == [3]
+
+
 @pytest.fixture
 def lease_key(redis_url: str) -> Iterator[tuple[redis.Redis, str]]:
     client = redis.Redis.from_url(redis_url)
