@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 if TYPE_CHECKING:
     from app import GridCC, Settings
@@ -142,6 +143,7 @@ class GridServer(BaseApplication):
             "control_socket_disable": True,  # no socket in $HOME: servers side by side
             "accesslog": None,  # the app logs each request itself, without tokens
             "errorlog": "-",
+            "logger_class": OurLogs,
             "when_ready": self._when_ready,
             "on_exit": self._on_exit,
             "child_exit": self._child_exit,
@@ -174,6 +176,18 @@ class GridServer(BaseApplication):
     def _worker_exit(self, _arbiter: Any, _worker: Any) -> None:
         if self.built is not None:
             self.built.close()
+
+
+class OurLogs(Logger):
+    """gunicorn's own lines (starting, a worker booted or gone) go where every gridcc line
+    goes, in its shape (``LOG_FORMAT``): not to a handler and a format of gunicorn's."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for logger in (self.error_log, self.access_log):
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+            logger.propagate = True
 
 
 def prepare_store(settings: Settings) -> None:

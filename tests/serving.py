@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,7 +81,9 @@ def server_process(
             time.sleep(0.1)
         yield base, proc
     finally:
-        proc.terminate()
+        # SIGINT: gunicorn's quick stop (SIGTERM waits up to 10 s for open websockets to
+        # finish, which a test's never do); the development server stops on it as on SIGTERM.
+        proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
