@@ -109,11 +109,34 @@ def postgres_url() -> Iterator[str]:
     yield from postgres_schema_url()
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``database_url`` shared by a module's tests: for the many cases of a test that only
+    reads, or whose every case leaves the store as it found it (one app per store, not one
+    per case)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store') / 'gridcc.db'}"
+    else:
+        yield from postgres_schema_url()
+
+
+@pytest.fixture(scope="module")
+def make_module_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., GridCC]]:
+    """``make_app`` for a module's tests to share (see ``module_database_url``)."""
+    yield from _app_maker(tmp_path_factory.mktemp("apps"))
+
+
 @pytest.fixture
 def make_app(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
     """Build gridcc instances as a test needs them: ``make_app(database_url, **settings)``
     (default: a fresh SQLite file). Settings come only from the arguments, never from the
     environment; every instance's store is closed afterwards."""
+    yield from _app_maker(tmp_path)
+
+
+def _app_maker(tmp_path: Path) -> Iterator[Callable[..., GridCC]]:
     from app import Settings, create_app
 
     built: list[GridCC] = []

@@ -25,7 +25,16 @@ CELL = 40  # the worker's cell (index in the grid)
 
 @pytest.fixture
 def patrol(center, grid: Grid) -> GridCC:  # type: ignore[no-untyped-def]
-    g, _tokens = center
+    return _patrol(center[0], grid)
+
+
+@pytest.fixture(scope="module")
+def refusing_patrol(module_center, grid: Grid) -> GridCC:  # type: ignore[no-untyped-def]
+    """One patrol center for the many bad positions, each refused with nothing kept."""
+    return _patrol(module_center[0], grid)
+
+
+def _patrol(g: GridCC, grid: Grid) -> GridCC:
     for name in ("w1", "w-unlinked", "w-pm"):
         g.users.add(name, Role.WORKER, PASSWORD)
     roster = g.core.roster
@@ -153,7 +162,8 @@ def test_chinese_map_coordinates_are_converted(patrol: GridCC, grid: Grid, crs, 
         {"lon": 117.0, "lat": 36.66, "accuracy": 1e12},
     ],
 )
-def test_bad_positions_are_refused_clearly(patrol: GridCC, body: dict[str, Any]) -> None:
+def test_bad_positions_are_refused_clearly(refusing_patrol: GridCC, body: dict[str, Any]) -> None:
+    patrol = refusing_patrol
     client = login(patrol, "w1")
     client.post("/api/patrol/start", json={})
     r = client.post("/api/patrol/position", json=body)

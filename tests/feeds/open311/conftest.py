@@ -68,6 +68,16 @@ class Center:
 
 @pytest.fixture
 def center(database_url: str, make_app: Callable[..., GridCC]) -> Center:
+    return _center(database_url, make_app)
+
+
+@pytest.fixture(scope="module")
+def reading_center(module_database_url: str, make_module_app: Callable[..., GridCC]) -> Center:
+    """One center for a module's tests that only read (bad queries answered 400)."""
+    return _center(module_database_url, make_module_app)
+
+
+def _center(database_url: str, make_app: Callable[..., GridCC]) -> Center:
     # The fuzz sends hundreds of reads a minute from one address: the public door's own
     # limit is tested by itself (test_fuzz_open311.py).
     g = make_app(

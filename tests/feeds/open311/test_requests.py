@@ -341,8 +341,8 @@ BAD_QUERIES = [
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 @pytest.mark.parametrize(("query", "words"), BAD_QUERIES)
-def test_bad_queries_are_400(center: Center, fmt: str, query: str, words: str) -> None:
-    r = center.client.get(f"{BASE}/requests.{fmt}{query}")
+def test_bad_queries_are_400(reading_center: Center, fmt: str, query: str, words: str) -> None:
+    r = reading_center.client.get(f"{BASE}/requests.{fmt}{query}")
     assert r.status_code == 400
     problems = error_list(r, fmt)
     assert any(code == 400 and words in d for code, d in problems), problems
