@@ -106,6 +106,10 @@ PAGE_HOOK = """() => {
     };
   });
 }"""
+PAGE_STATE = """() => { const g = window.gridcc, live = g && g.lead && g.lead.live;
+  return { gridcc: !!g, live: !!live, connected: live ? live.connected : null,
+    mapReadyAt: live ? live.stats.mapReadyAt : null, people: !!(live && live.people),
+    added: live && live.people ? live.people.layer.added : null, url: location.href }; }"""
 PAGE_READ = """() => { const b = window.__bench, s = window.gridcc.lead.live.stats;
   const layer = window.gridcc.lead.live.people.layer;
   return { recv: b.recv.splice(0), drawn: b.drawn.splice(0), frames: b.frames, raf: b.raf,
@@ -271,12 +275,18 @@ def lead_page(base: str) -> Iterator[Any]:
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/lead*", timeout=60_000)
-        page.wait_for_function(
-            "window.gridcc && window.gridcc.lead && window.gridcc.lead.live.connected"
-            " && window.gridcc.lead.live.stats.mapReadyAt !== null"
-            " && window.gridcc.lead.live.people && window.gridcc.lead.live.people.layer.added",
-            timeout=120_000,
-        )
+        try:
+            page.wait_for_function(
+                "window.gridcc && window.gridcc.lead && window.gridcc.lead.live.connected"
+                " && window.gridcc.lead.live.stats.mapReadyAt !== null"
+                " && window.gridcc.lead.live.people && window.gridcc.lead.live.people.layer.added",
+                timeout=120_000,
+            )
+        except Exception as exc:  # say which part of the page never came
+            state = page.evaluate(PAGE_STATE)
+            raise RuntimeError(
+                f"the lead's page never got ready: {state}; errors {errors}"
+            ) from exc
         page.evaluate(PAGE_HOOK)
         try:
             yield page

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from cases import metrics
 from cases.lease import Lease
@@ -224,7 +224,7 @@ class Outbox:
             return
         try:
             self._write_mark(self.mark)
-        except OperationalError as exc:  # the store is away: the mark in memory stands
+        except SQLAlchemyError as exc:  # the store is away: the mark in memory stands
             log.warning("outbox: published mark %d not stored yet: %s", self.mark, exc)
             return
         self._stored_mark, self._stored_at = self.mark, moment
