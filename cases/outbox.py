@@ -134,8 +134,7 @@ class Outbox:
             self._thread.join(timeout=5)
             self._thread = None
         with self._one_at_a_time:
-            if self._stored_mark is not None or self.mark is not None:
-                self._store_mark(force=True)  # the next holder goes on from here
+            self._store_mark(force=True)  # the next holder goes on from here
         self.lease.release()
         metrics.OUTBOX_LEASE.set(0)
 

@@ -97,6 +97,9 @@ def platform_outbox(platform: Platform, web: Web, core: Core) -> Outbox:
         deployment_lease(settings.redis_url, f"{settings.fanout_channel}-qxy-outbox"),
         committed=log.SEQUENCE,
         marked="qxy_published",
+        # A step in this process wakes it at once; other processes' steps are rare (a
+        # community's desk, a phone): no need to read the counter 50 times a second.
+        poll=0.25,
     )
 
 

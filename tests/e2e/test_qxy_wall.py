@@ -112,7 +112,7 @@ def center(tmp_path: Path, grid: Grid, redis_url: str) -> Iterator[tuple[str, st
         yield base, url, made
 
 
-def _confirm_a_wish(url: str, redis_url: str, grid: Grid) -> None:
+def _confirm_a_wish(url: str, grid: Grid) -> None:
     """A community confirms an open wish in a process of its own: one platform step and its
     event in the log, which the server's outbox publishes to the wall."""
     from cases.db import make_engine
@@ -143,7 +143,7 @@ def _confirm_a_wish(url: str, redis_url: str, grid: Grid) -> None:
 
 
 def test_the_wall_shows_the_platforms_counts_live_and_its_map_layer(
-    browser: Any, center: tuple[str, str, dict[str, Any]], grid: Grid, redis_url: str
+    browser: Any, center: tuple[str, str, dict[str, Any]], grid: Grid
 ) -> None:
     base, url, made = center
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -167,7 +167,7 @@ def test_the_wall_shows_the_platforms_counts_live_and_its_map_layer(
     wall.screenshot(path=str(SCREENSHOTS / "qxy-wall-panel.png"))
 
     # A wish confirmed elsewhere: the wall hears the event and reads the counts again.
-    _confirm_a_wish(url, redis_url, grid)
+    _confirm_a_wish(url, grid)
     assert eventually(lambda: fig("wishes"), "3") == "3"
     assert "待认领 1" in wall.inner_text("#qxy-panel")
     assert wall.evaluate("window.gridcc.wall.qxy.events") >= 1
