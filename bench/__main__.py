@@ -58,6 +58,14 @@ SIZES: dict[str, dict[str, list[str]]] = {
         "full": [],
     },
     "map.py": {"small": ["--quick"], "full": []},
+    # Run by hand at full size: 30 minutes.
+    "soak.py": {
+        "small": [
+            *("--minutes", "0.05", "--window", "2", "--clients", "5", "--procs", "2"),
+            *("--rate", "10", "--posters", "2"),
+        ],
+        "full": [],
+    },
 }
 
 

@@ -1,17 +1,18 @@
-"""The screens of bench/fanout.py: a process holding many clients, driven through a pipe.
+"""The screens of bench/fanout.py and bench/soak.py: a process holding many clients, driven
+through a pipe.
 
-A process opens ``count`` python-socketio clients on the websocket transport (``socket``)
-or ``count`` threads polling ``/api/events?since=`` every second (``poll``), all with one
-signed-in session's cookie. Each client keeps, per case, when its first event arrived
-(``time.monotonic()``: one clock for every process of the machine), and how many frames and
-events it got. Commands on the pipe: ``("collect", case_ids, deadline_s)`` waits until
-every client holds every case (or the deadline) and answers with what they hold, then
-forgets it; ``("stop",)`` closes the clients and ends the process.
+A process opens ``count`` Socket.IO clients on the websocket transport, all read by one
+thread (``socket``: bench/_light_sockets.py), or ``count`` threads polling
+``/api/events?since=`` every second (``poll``), all with one signed-in session's cookie.
+Each client keeps, per case, when its first event arrived (``time.monotonic()``: one clock
+for every process of the machine), and how many frames and events it got. Commands on the
+pipe: ``("collect", case_ids, deadline_s)`` waits until every client holds every case (or
+the deadline) and answers with what they hold, then forgets it; ``("stop",)`` closes the
+clients and ends the process.
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
 import threading
 import time
@@ -19,7 +20,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import requests
-import socketio
+from _light_sockets import LightSockets
 
 POLL_S = 1.0
 
@@ -47,16 +48,17 @@ class Held:
         return out
 
 
-def open_sockets(base: str, cookie: str, count: int) -> tuple[list[Held], list[Any]]:
-    helds, clients = [], []
-    for _ in range(count):
-        held = Held()
-        client = socketio.Client(reconnection=False)
-        client.on("case_events", lambda batch, held=held: held.took(time.monotonic(), batch))
-        client.connect(base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
-        helds.append(held)
-        clients.append(client)
-    return helds, clients
+def open_sockets(base: str, cookie: str, count: int) -> tuple[list[Held], LightSockets]:
+    helds = [Held() for _ in range(count)]
+
+    def taker(held: Held) -> Any:
+        def on_event(name: str, args: list[Any]) -> None:
+            if name == "case_events":
+                held.took(time.monotonic(), args[0])
+
+        return on_event
+
+    return helds, LightSockets(base, cookie, [taker(held) for held in helds])
 
 
 def start_pollers(
@@ -90,10 +92,14 @@ def start_pollers(
     return helds, threads
 
 
-def collect(helds: list[Held], case_ids: list[int], deadline_s: float) -> list[Any]:
+def collect(
+    helds: list[Held], case_ids: list[int], deadline_s: float, sockets: LightSockets | None
+) -> list[Any]:
     wanted = set(case_ids)
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
+        if sockets is not None:
+            sockets.check()
         if all(wanted <= held.first.keys() for held in helds):
             break
         time.sleep(0.02)
@@ -103,24 +109,23 @@ def collect(helds: list[Held], case_ids: list[int], deadline_s: float) -> list[A
 def serve_screens(pipe: Connection, base: str, cookie: str, count: int, kind: str) -> None:
     """A client process's body (multiprocessing's target)."""
     stop = threading.Event()
-    clients: list[Any] = []
+    sockets: LightSockets | None = None
     try:
         began = time.monotonic()
         if kind == "socket":
-            helds, clients = open_sockets(base, cookie, count)
+            helds, sockets = open_sockets(base, cookie, count)
         else:
             helds, _threads = start_pollers(base, cookie, count, stop)
         pipe.send(("ready", time.monotonic() - began))
         while True:
             command = pipe.recv()
             if command[0] == "collect":
-                pipe.send(("held", collect(helds, command[1], command[2])))
+                pipe.send(("held", collect(helds, command[1], command[2], sockets)))
             else:
                 break
     except Exception as exc:  # told to the bench, which stops
         pipe.send(("failed", repr(exc)))
     finally:
         stop.set()
-        for client in clients:
-            with contextlib.suppress(Exception):
-                client.disconnect()
+        if sockets is not None:
+            sockets.close()

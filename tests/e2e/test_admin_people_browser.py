@@ -109,8 +109,11 @@ def test_an_admin_sees_teams_imports_people_and_sets_a_team(
     result.filter(has_text="导入 2 行").wait_for(timeout=WAIT_MS)
 
     # The cell's team set from the page: load it, add the new worker, save.
-    page.click("#admin-people-team-show")
+    # The layout already holds the first cell's members: empty the box first, so the wait
+    # below sees the show's answer (filling before it came lost the typed lines to it).
     members = page.locator("#admin-people-members")
+    members.fill("")
+    page.click("#admin-people-team-show")
     page.wait_for_function(
         "document.querySelector('#admin-people-members').value.includes('secretary')",
         timeout=WAIT_MS,
