@@ -19,6 +19,7 @@ import selectors
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,6 +51,7 @@ class LightSocket:
         self.ws = WSConnection(ConnectionType.CLIENT)
         self.on_event = on_event
         self.parts: list[str] = []
+        self.stage = "requested"  # → upgraded → opened → joined (its namespace's connect)
         self.joined = False
         self.closed = False
         headers = [(b"cookie", cookie.encode())] if cookie else []
@@ -78,20 +80,21 @@ class LightSocket:
                 raise RuntimeError(f"websocket refused: {event.status_code}")
             elif isinstance(event, CloseConnection):
                 self.closed = True
-            elif not isinstance(event, AcceptConnection):
-                continue
+            elif isinstance(event, AcceptConnection):
+                self.stage = "upgraded"
 
     def _packet(self, text: str) -> None:
         if text.startswith("42"):  # Socket.IO EVENT on the default namespace, no ack
             name, *args = json.loads(text[2:])
             self.on_event(name, args)
         elif text.startswith("40"):
-            self.joined = True
+            self.joined, self.stage = True, "joined"
         elif text.startswith("44"):
             raise RuntimeError(f"Socket.IO connect refused: {text[2:200]}")
         elif text.startswith("2"):  # Engine.IO ping: pong
             self._send(TextMessage("3"))
         elif text.startswith("0"):  # Engine.IO open: join the default namespace
+            self.stage = "opened"
             self._send(TextMessage("40"))
         elif text.startswith("1"):
             self.closed = True
@@ -118,8 +121,8 @@ class LightSockets:
         while not all(c.joined for c in self.clients):
             self.check()
             if time.monotonic() > deadline:
-                joined = sum(c.joined for c in self.clients)
-                raise RuntimeError(f"{joined}/{len(self.clients)} sockets joined within 60 s")
+                stages = Counter(c.stage for c in self.clients)
+                raise RuntimeError(f"of {len(self.clients)} sockets after 60 s: {dict(stages)}")
             time.sleep(0.01)
 
     def _run(self) -> None:

@@ -17,6 +17,8 @@ from typing import Protocol
 
 import redis
 
+from cases import redis_client
+
 log = logging.getLogger(__name__)
 
 # Renew only if the key still holds our token (another holder's lease is never touched).
@@ -116,6 +118,4 @@ def deployment_lease(redis_url: str, key: str) -> Lease:
     if not redis_url:
         return LocalLease()
     # Gives up quickly: a Redis that does not answer costs the lease, never a stuck thread.
-    return RedisLease(
-        redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2), key
-    )
+    return RedisLease(redis_client.client(redis_url, timeout=2), key)

@@ -23,6 +23,7 @@ from typing import Any
 
 import redis
 
+from cases import redis_client
 from cases.presence import Clock, Presence, PresenceBook, Touched, touched
 
 # The index keys of a stored screen (shared by both scripts).
@@ -90,7 +91,7 @@ EXPIRE_BATCH = 500
 
 def connect(url: str) -> redis.Redis:
     """A client that gives up quickly: presence is a courtesy, never worth a stuck request."""
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    return redis_client.client(url, timeout=2)
 
 
 class RedisPresence(PresenceBook):

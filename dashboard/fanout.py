@@ -25,7 +25,7 @@ from typing import Any
 import redis
 import socketio
 
-from cases import metrics
+from cases import metrics, redis_client
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,15 @@ class Fanout(socketio.RedisManager):
         self.on_relisten: list[Callable[[int], None]] = []
 
     def _redis_connect(self) -> None:
-        self.redis = redis.Redis.from_url(
+        # Pools that wait for a free connection (cases/redis_client.py): hundreds of
+        # sockets' threads may emit at once.
+        self.redis = redis_client.client(self.redis_url, timeout=PUBLISH_TIMEOUT_S)
+        listener = redis_client.client(
             self.redis_url,
-            socket_timeout=PUBLISH_TIMEOUT_S,
-            socket_connect_timeout=PUBLISH_TIMEOUT_S,
-        )
-        listener = redis.Redis.from_url(
-            self.redis_url, socket_connect_timeout=PUBLISH_TIMEOUT_S, socket_keepalive=True
+            timeout=None,
+            connect_timeout=PUBLISH_TIMEOUT_S,
+            max_connections=2,
+            socket_keepalive=True,
         )
         self.pubsub = listener.pubsub(ignore_subscribe_messages=True)
         self.connected = True

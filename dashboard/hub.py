@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask import request
-from flask_socketio import SocketIO, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, join_room
 
 from cases import access
 from cases.model import Event
@@ -108,7 +108,13 @@ class Hub:
                 # socket is admitted once, and one that tries again is closed.
                 disconnect()
                 return False
-            identity = self.auth.identify() if self.auth else None
+            try:
+                identity = self.auth.identify() if self.auth else None
+            except Exception as exc:
+                # The store away: a refusal the page answers by trying again. Raising
+                # anything else here answers the socket nothing, and its screen waits.
+                log.warning("socket refused: its identity unknown (%s)", str(exc)[:200])
+                raise ConnectionRefusedError("unavailable") from exc
             actor = identity.actor if identity else None
             room = access.audience_of(actor)
             # 泉心愿's rooms (a community's, a unit's, the center's): a unit watches no case.
@@ -123,7 +129,10 @@ class Hub:
                 metrics_api.client_admitted(sid, identity.actor)
                 self._admit(sid, identity)
                 for admitted in self.on_admit:
-                    admitted(sid, identity.actor)  # e.g. the urgent alerts still standing
+                    try:
+                        admitted(sid, identity.actor)  # e.g. the urgent alerts still standing
+                    except Exception:  # a courtesy: the socket stays admitted all the same
+                        log.exception("socket %s admitted, but %s failed", sid, admitted)
                 if self.presence is not None:
                     self.presence.admit(sid, identity.actor)
                 if self.positions is not None:

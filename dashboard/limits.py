@@ -15,6 +15,7 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from cases import redis_client
 from dashboard import errors
 from dashboard.auth import Auth
 from dashboard.bodies import json_object
@@ -38,13 +39,17 @@ class Limits:
     def __init__(self, server: Flask, auth: Auth, settings: Any) -> None:
         self.auth = auth
         storage = settings.redis_url or "memory://"
+        # A pool that waits for a free connection (cases/redis_client.py).
+        options: dict[str, Any] = (
+            {"connection_pool": redis_client.client(storage).connection_pool}
+            if settings.redis_url
+            else {}
+        )
         self.limiter = Limiter(
             self._limit_key,
             app=server,
             storage_uri=storage,
-            storage_options={"socket_timeout": 2, "socket_connect_timeout": 2}
-            if settings.redis_url
-            else {},
+            storage_options=options,
             key_prefix=f"{settings.fanout_channel}-limits",
             strategy="moving-window",
             headers_enabled=True,

@@ -12,6 +12,8 @@ log.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, Protocol
@@ -26,6 +28,7 @@ from cases.urgent import Addressee
 
 ALERT_EVENT = "urgent_alert"
 DESCRIPTION_CHARS = 140
+STANDING_S = 2.0  # the longest the standing alerts are reused while the log stands still
 log = logging.getLogger(__name__)
 
 
@@ -94,6 +97,8 @@ class UrgentAlerts:
         self.positions = positions
         self.on_patrol = on_patrol
         self.sender = sender or LogSender()
+        self._working = threading.Lock()
+        self._standing: tuple[int, float, list[Any]] | None = None
 
     @staticmethod
     def makes_urgent(event: Event) -> bool:
@@ -136,6 +141,25 @@ class UrgentAlerts:
         user = self.users.get(person.username)
         return user is not None and access.may_receive_alert(user.actor, case)
 
+    def standing(self) -> list[tuple[Case, dict[str, Any], list[Addressee]]]:
+        """The alerts still standing: each unacknowledged urgent case, its alert and who is
+        addressed. Worked out once for every screen that connects while the log stands still
+        (and at most ``STANDING_S`` old): 200 screens reconnecting together after a restart
+        worked it out 200 times, ~90 ms each with 16 alerts standing, and took 18 s to
+        connect. Any new event (an acknowledgement among them) works it out afresh."""
+        with self._working:  # one works it out, the screens connecting meanwhile wait for it
+            head, moment = self.store.last_seq(), time.monotonic()
+            kept = self._standing
+            if kept is not None and kept[0] == head and moment - kept[1] < STANDING_S:
+                return kept[2]
+            catalog, now = self.store.catalog, self.store.now()
+            made = [
+                (case, alert_payload(case, catalog, now), self.addressed(case))
+                for case in urgent.open_urgent(self.store, unacknowledged=True)
+            ]
+            self._standing = (head, moment, made)
+            return made
+
     def resend(self, sid: str, actor: Any) -> None:
         """A screen just connected: the alerts still standing for it, again."""
         if actor is None:
@@ -144,10 +168,7 @@ class UrgentAlerts:
         me = self.roster_person(actor) if access.is_person(actor) else None
         if not center and me is None:
             return
-        catalog, now = self.store.catalog, self.store.now()
-        for case in urgent.open_urgent(self.store, unacknowledged=True):
-            payload = alert_payload(case, catalog, now)
-            people = self.addressed(case)
+        for case, payload, people in self.standing():
             if center:
                 rows = [a.row(with_phone=False) for a in people]
                 self.socketio.emit(ALERT_EVENT, {**payload, "addressed": rows}, to=sid)
