@@ -10,8 +10,8 @@ For each store (a fresh SQLite file; a fresh PostgreSQL schema) and each number 
   after the commit;
 * floor: the same rows at the same durability with the plain driver, one transaction and
   one Redis publish per report (bench/_ingest_floor.py);
-* bare Flask: a no-op JSON POST on the same kind of server ``gridcc serve`` runs (the
-  ceiling of the HTTP part alone, whatever the store).
+* bare Flask: a no-op JSON POST on the same kind of server ``gridcc serve`` runs (gunicorn,
+  one gthread worker: the ceiling of the HTTP part alone, whatever the store).
 
 Each figure is measured in ``--rounds`` rounds, ours, the floor and the bare server in
 turn (the machine's busy moments fall on all three); printed: the median reports/s of
@@ -192,10 +192,13 @@ def bare_server(folder: Path) -> Iterator[str]:
 
 
 def run_bare_server(port: int) -> None:
-    """A no-op JSON POST on the server ``gridcc serve`` runs (GridCC.run: Flask-SocketIO's
-    threading mode on Werkzeug)."""
+    """A no-op JSON POST on the server ``gridcc serve`` runs (serving.py: gunicorn, one
+    gthread worker, Flask-SocketIO's middleware in front of Flask)."""
     from flask import Flask, jsonify, request
     from flask_socketio import SocketIO
+    from gunicorn.app.base import BaseApplication
+
+    import serving
 
     server = Flask("bare")
 
@@ -204,8 +207,20 @@ def run_bare_server(port: int) -> None:
         body = json.loads(request.get_data())
         return jsonify({"ok": isinstance(body, dict)}), 201
 
-    socketio = SocketIO(server, async_mode="threading", transports=["websocket"])
-    socketio.run(server, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False)
+    SocketIO(server, async_mode="threading", transports=["websocket"])
+
+    class Bare(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            config = {"bind": [f"127.0.0.1:{port}"], "workers": 1, "worker_class": "gthread"}
+            config |= {"threads": serving.THREADS, "accesslog": None, "errorlog": "-"}
+            config["control_socket_disable"] = True
+            for name, value in config.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            return server
+
+    Bare().run()
 
 
 def main(argv: list[str] | None = None) -> None:
