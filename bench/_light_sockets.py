@@ -84,9 +84,14 @@ class LightSocket:
                 self.stage = "upgraded"
 
     def _packet(self, text: str) -> None:
-        if text.startswith("42"):  # Socket.IO EVENT on the default namespace, no ack
-            name, *args = json.loads(text[2:])
+        if text.startswith("42"):  # Socket.IO EVENT: [/namespace,][ack id][name, ...args]
+            body = text[2:]
+            if body.startswith("/"):
+                return  # another namespace's: not this client's
+            name, *args = json.loads(body.lstrip("0123456789"))
             self.on_event(name, args)
+        elif text.startswith("41"):  # the server disconnected the socket (its session ended)
+            self.closed = True
         elif text.startswith("40"):
             self.joined, self.stage = True, "joined"
         elif text.startswith("44"):

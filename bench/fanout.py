@@ -30,12 +30,12 @@ Ratios printed: p99 ours ÷ echo, mean poller ÷ ours (target p99 ≤ 100 ms and
 than polling), CPU per event one at a time ÷ coalesced. tests/bench/test_fanout_smoke.py
 runs it with 5 clients.
 
-Measured 2026-11-30 on the branch merged with main (gunicorn, one process), 2 cores shared
-with four other sessions' work (load 7-10: trust the ratios), 300 reports offered at 20/s:
+Measured 2026-11-30 17:15 on a quiet 2-core machine (gunicorn, one process, the outbox's
+fast path, the light clients of bench/_light_sockets.py), 300 reports offered at 20/s:
 
     clients  gridcc p50 / p99  echo p99  poller ÷ gridcc  burst of 200: CPU per event
-    50       42 / 137 ms       12 ms     11.4×            8.0 ms one by one, 0.95 coalesced
-    200      96 / 299 ms       917 ms    5.1×             38.0 ms one by one, 4.5 coalesced
+    50       4.6 / 9.2 ms      1.8 ms    105.7×           6.20 ms one by one, 0.30 coalesced
+    200      12.3 / 26.5 ms    7.4 ms    39.8×            21.20 ms one by one, 1.20 coalesced
 
 docs/capacity.md has every run and what they mean for a city.
 """

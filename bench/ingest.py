@@ -213,7 +213,7 @@ def run_bare_server(port: int) -> None:
         def load_config(self) -> None:
             config = {"bind": [f"127.0.0.1:{port}"], "workers": 1, "worker_class": "gthread"}
             config |= {"threads": serving.THREADS, "accesslog": None, "errorlog": "-"}
-            config["control_socket_disable"] = True
+            config |= {"control_socket_disable": True, "graceful_timeout": 2}
             for name, value in config.items():
                 self.cfg.set(name, value)
 

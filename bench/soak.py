@@ -5,17 +5,17 @@ clients; memory and latency at the start against the end of the same run.
                                    [--window 60] [--posters 4]
 
 A real ``gridcc serve`` (production, one process, PostgreSQL on a fresh schema and Redis:
-GRIDCC_BENCH_POSTGRES_URL, GRIDCC_BENCH_REDIS_URL) with ``--clients`` python-socketio
-clients on the websocket transport, signed in as operators (the district's room), in
-``--procs`` processes (bench/_fanout_clients.py). ``--posters`` threads, each with its own
-keep-alive connection and the intake's API key, POST new reports at ``--rate``/s between
-them, paced (a late answer delays that thread's next report only) for a window of
-``--window`` s; then every client must hold every report of the window (its
+GRIDCC_BENCH_POSTGRES_URL, GRIDCC_BENCH_REDIS_URL) with ``--clients`` Socket.IO clients on
+the websocket transport, signed in as operators (the district's room), in ``--procs``
+processes (bench/_fanout_clients.py, bench/_light_sockets.py). ``--posters`` threads, each
+with its own keep-alive connection and the intake's API key, POST new reports at
+``--rate``/s between them, paced (a late answer delays that thread's next report only) for
+a window of ``--window`` s; then every client must hold every report of the window (its
 ``case_events``), and the window's figures are printed: the posting rate achieved,
 accepted → received p50 / p99 / max in ms over every client, events missing, the server's
 resident memory (its processes, /proc) and its CPU over the window, the outbox's lag
 (/metrics). The first window is the baseline: at the end, the last window ÷ the first (p99
-and memory), and memory growth per hour.
+and memory), and memory growth per hour. There are always at least two windows.
 
 tests/bench/test_soak_smoke.py runs it for two windows of two seconds with 5 clients.
 """
@@ -154,7 +154,7 @@ def soak(args: argparse.Namespace, url: str, tmp: Path) -> list[Window]:
             per_window = max(1, round(args.rate * args.window))
             began = time.monotonic()
             n = 0
-            while time.monotonic() - began < args.minutes * 60 or not windows:
+            while time.monotonic() - began < args.minutes * 60 or len(windows) < 2:
                 n += 1
                 window = Window(time.monotonic() - began, per_window)
                 cpu0, t0 = cpu_seconds(server.pid), time.monotonic()

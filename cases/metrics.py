@@ -45,6 +45,10 @@ CONNECTED_CLIENTS = Gauge(
 INTAKE_REFUSALS = Counter(
     "gridcc_intake_refusals_total", "Reports refused at the intake, by reason", ["reason"]
 )
+RESEND_FAILURES = Counter(
+    "gridcc_urgent_resend_failures_total",
+    "New screens whose standing urgent alerts could not be resent (after retries)",
+)
 DB_POOL_CHECKED_OUT = Gauge(
     "gridcc_db_pool_checked_out",
     "Database connections in use",

@@ -67,7 +67,8 @@ class Fanout(socketio.RedisManager):
                 self._redis_connect()
             return self.redis.publish(self.channel, self.json.dumps(data))
         except redis.RedisError as exc:
-            self.connected = False
+            # A pool whose connections were all busy: Redis is fine, keep them.
+            self.connected = redis_client.pool_was_full(exc)
             if emitting:
                 raise PublishFailed(f"Redis did not take the emit: {exc}") from exc
             log.warning("fan-out: %s not sent through Redis: %s", data.get("method"), exc)

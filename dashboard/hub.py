@@ -113,7 +113,8 @@ class Hub:
             except Exception as exc:
                 # The store away: a refusal the page answers by trying again. Raising
                 # anything else here answers the socket nothing, and its screen waits.
-                log.warning("socket refused: its identity unknown (%s)", str(exc)[:200])
+                reason = (str(exc).splitlines() or [""])[0][:200]
+                log.warning("socket refused: its identity unknown (%s)", reason)
                 raise ConnectionRefusedError("unavailable") from exc
             actor = identity.actor if identity else None
             room = access.audience_of(actor)

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from flask_socketio import SocketIO
 
-from cases import access, urgent
+from cases import access, metrics, urgent
 from cases.catalog import Catalog
 from cases.model import Case, Event
 from cases.people import Person
@@ -28,7 +28,9 @@ from cases.urgent import Addressee
 
 ALERT_EVENT = "urgent_alert"
 DESCRIPTION_CHARS = 140
-STANDING_S = 2.0  # the longest the standing alerts are reused while the log stands still
+STANDING_S = 2.0  # the longest the standing alerts (or their failure) are reused
+STANDING_WAIT_S = 5.0  # the longest a connect waits for another's working-out
+RESEND_WAITS_S = (1.0, 2.0, 4.0)  # a failed resend, again after these
 log = logging.getLogger(__name__)
 
 
@@ -98,7 +100,7 @@ class UrgentAlerts:
         self.on_patrol = on_patrol
         self.sender = sender or LogSender()
         self._working = threading.Lock()
-        self._standing: tuple[int, float, list[Any]] | None = None
+        self._standing: tuple[int, float, list[Any] | Exception] | None = None
 
     @staticmethod
     def makes_urgent(event: Event) -> bool:
@@ -143,25 +145,71 @@ class UrgentAlerts:
 
     def standing(self) -> list[tuple[Case, dict[str, Any], list[Addressee]]]:
         """The alerts still standing: each unacknowledged urgent case, its alert and who is
-        addressed. Worked out once for every screen that connects while the log stands still
-        (and at most ``STANDING_S`` old): 200 screens reconnecting together after a restart
-        worked it out 200 times, ~90 ms each with 16 alerts standing, and took 18 s to
-        connect. Any new event (an acknowledgement among them) works it out afresh."""
-        with self._working:  # one works it out, the screens connecting meanwhile wait for it
-            head, moment = self.store.last_seq(), time.monotonic()
-            kept = self._standing
-            if kept is not None and kept[0] == head and moment - kept[1] < STANDING_S:
-                return kept[2]
-            catalog, now = self.store.catalog, self.store.now()
-            made = [
-                (case, alert_payload(case, catalog, now), self.addressed(case))
-                for case in urgent.open_urgent(self.store, unacknowledged=True)
-            ]
-            self._standing = (head, moment, made)
+        addressed. 200 screens reconnecting together after a restart worked it out 200
+        times (~90 ms each with 16 alerts standing: 18 s before the last was connected).
+        Now the screens connecting meanwhile share one working-out that began after they
+        came (its log head at least theirs: nothing acknowledged or reported before a
+        screen came is missed), at most ``STANDING_S`` old; a failure is shared for as
+        long, so a store or a Redis away costs the screens one wait, not one each."""
+        head = self.store.last_seq()  # what this screen must see at least
+        kept = self._kept(head)
+        if kept is not None:
+            return kept
+        got_it = self._working.acquire(timeout=STANDING_WAIT_S)  # else work it out alone
+        try:
+            kept = self._kept(head)
+            if kept is not None:
+                return kept
+            try:
+                seen = self.store.last_seq()  # read before the cases: never newer than them
+                catalog, now = self.store.catalog, self.store.now()
+                made = [
+                    (case, alert_payload(case, catalog, now), self.addressed(case))
+                    for case in urgent.open_urgent(self.store, unacknowledged=True)
+                ]
+            except Exception as exc:
+                self._standing = (head, time.monotonic(), exc)
+                raise
+            self._standing = (seen, time.monotonic(), made)
             return made
+        finally:
+            if got_it:
+                self._working.release()
+
+    def _kept(self, head: int) -> list[Any] | None:
+        """The standing alerts worked out at ``head`` or later, if fresh (a failure raised
+        again)."""
+        kept = self._standing
+        if kept is None or kept[0] < head or time.monotonic() - kept[1] >= STANDING_S:
+            return None
+        if isinstance(kept[2], Exception):
+            raise kept[2]
+        return kept[2]
 
     def resend(self, sid: str, actor: Any) -> None:
-        """A screen just connected: the alerts still standing for it, again."""
+        """A screen just connected: the alerts still standing for it, again. If they could
+        not be worked out or sent (the store or Redis away), again in the background a few
+        times while the socket stays: a banner is never silently missing."""
+        try:
+            self._resend(sid, actor)
+        except Exception as exc:
+            log.warning("urgent alerts not resent to a new screen yet: %s", str(exc)[:200])
+            self.socketio.start_background_task(self._resend_later, sid, actor)
+
+    def _resend_later(self, sid: str, actor: Any) -> None:
+        for wait in RESEND_WAITS_S:
+            self.socketio.sleep(wait)
+            if not self.socketio.server.manager.is_connected(sid, "/"):
+                return
+            try:
+                self._resend(sid, actor)
+                return
+            except Exception as exc:
+                log.warning("urgent alerts not resent to a new screen yet: %s", str(exc)[:200])
+        metrics.RESEND_FAILURES.inc()
+        log.error("urgent alerts never resent to socket %s: its banners wait for a reload", sid)
+
+    def _resend(self, sid: str, actor: Any) -> None:
         if actor is None:
             return
         center = access.may_watch_urgent(actor)

@@ -38,7 +38,7 @@
     G.dom.append(this.el("filter"), [h("h2", { text: w.queue_title }), this.totalNode, this.filterInput]);
 
     this.link = new G.live.Link(function () {
-      return window.io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+      return G.http.socket(window.io);
     }, {
       onEvent: function (ev) { self.onEvent(ev); },
       onReconnect: function () { self.queueRead.poke(); self.caseRead.poke(); },

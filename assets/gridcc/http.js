@@ -78,8 +78,24 @@
     }).finally(function () { clearTimeout(timer); });
   }
 
+  // The page's socket to the server's events: websocket only, back within 5 s of a drop.
+  // Refused by the server (a session that expired, the store away a moment) socket.io's
+  // client does not try again by itself: here it does, every RETRY_REFUSED_MS, while the
+  // page's heartbeat keeps its data current meanwhile. `later(run, ms)`: a timer.
+  var RETRY_REFUSED_MS = 5000;
+  function socket(io, later) {
+    var wait = later || function (run, ms) { return setTimeout(run, ms); };
+    var made = io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+    made.on("connect_error", function () {
+      if (!made.active) wait(function () { made.connect(); }, RETRY_REFUSED_MS);
+    });
+    return made;
+  }
+
   return {
     cookieValue: cookieValue,
+    socket: socket,
+    RETRY_REFUSED_MS: RETRY_REFUSED_MS,
     withQuery: withQuery,
     failure: failure,
     get: function (url, params, opts) { return request("GET", withQuery(url, params), undefined, opts); },

@@ -96,7 +96,7 @@
     core.start(snap);
     this.started = true;
     this.link = new G.live.Link(function () {
-      return root.io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+      return root.gridcc.http.socket(root.io);
     }, {
       onEvent: function (ev) { contact(); core.receive(ev); },
       onState: function (state) {

@@ -184,7 +184,7 @@
     }
 
     function connect() {
-      socket = window.io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+      socket = window.gridcc.http.socket(window.io);
       socket.on("connect", function () {
         stats.transport = socket.io.engine.transport.name;
         lastContact = Date.now();
@@ -192,11 +192,6 @@
         tick();
       });
       socket.on("disconnect", tick);
-      // Refused by the server (e.g. a session that expired): the client will not retry by
-      // itself; try again, while the heartbeat keeps the data current meanwhile.
-      socket.on("connect_error", function () {
-        if (!socket.active) window.setTimeout(function () { socket.connect(); }, 5000);
-      });
       // The server sends the events published together as one frame, in log order.
       socket.on("case_events", function (batch) {
         lastContact = Date.now();

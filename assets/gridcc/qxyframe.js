@@ -90,7 +90,7 @@
   function connect(doc, started, t) {
     var live = doc.getElementById("qx-live");
     var fresh = seenFilter(2000);
-    var socket = root.io({ transports: ["websocket"] });
+    var socket = root.gridcc.http.socket(root.io);
     var connectedBefore = false;
     function status(on) {
       if (!live) return;

@@ -341,7 +341,7 @@
   function start(opts) {
     if (screen) return screen;
     var cfg = opts.config;
-    var socket = opts.socket || root.io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+    var socket = opts.socket || root.gridcc.http.socket(root.io);
     screen = new Screen(cfg, socket);
     root.gridcc.urgentbanner.screen = screen;
     return screen;

@@ -14,6 +14,7 @@ from app import GridCC
 from cases.people import Person
 from cases.positions import Position
 from cases.workflow import Role
+from dashboard import urgent_alerts
 from dashboard.urgent_alerts import ALERT_EVENT, UrgentAlerts
 from geo.grid import Grid
 from tests.dashboard.conftest import PASSWORD, act, frames, login
@@ -221,6 +222,7 @@ def test_screens_connecting_together_share_one_look_at_the_standing_alerts(
     # with 16 of them): 18 s before the last was connected. Now once while the log stands
     # still; an acknowledgement (a new event) is seen by the next screen at once.
     g = district["g"]
+    monkeypatch.setattr(urgent_alerts, "STANDING_S", 600.0)  # however slow the machine
     case_id = report_fire(district)
     watched = alerts_of(g)
     looked: list[int] = []

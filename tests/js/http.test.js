@@ -94,3 +94,27 @@ test("a frame of several events hands each on, in order, and hears the last", ()
   link.heard(6);
   assert.equal(rereads, 0);
 });
+
+test("a socket the server refused is tried again; one still reconnecting by itself is left to it", () => {
+  const { socket, RETRY_REFUSED_MS } = require("../../assets/gridcc/http.js");
+  const handlers = {};
+  let asked = null;
+  let connects = 0;
+  const made = {
+    active: false,
+    on(name, fn) { handlers[name] = fn; },
+    connect() { connects += 1; }
+  };
+  const timers = [];
+  const got = socket((options) => { asked = options; return made; }, (run, ms) => timers.push([run, ms]));
+  assert.equal(got, made);
+  assert.deepEqual(asked.transports, ["websocket"]);
+  handlers.connect_error(new Error("unavailable"));  // refused: socket.io gives up
+  assert.equal(timers.length, 1);
+  assert.equal(timers[0][1], RETRY_REFUSED_MS);
+  timers[0][0]();
+  assert.equal(connects, 1);
+  made.active = true;  // a dropped connection: the client's own reconnection runs
+  handlers.connect_error(new Error("xhr poll error"));
+  assert.equal(timers.length, 1);
+});
