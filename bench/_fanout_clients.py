@@ -13,6 +13,7 @@ clients and ends the process.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -23,6 +24,7 @@ import requests
 from _light_sockets import LightSockets
 
 POLL_S = 1.0
+HEARTBEAT_S = 10.0  # the desks' and the wall's (dashboard/desk_page.py, wall.py)
 
 
 class Held:
@@ -106,6 +108,17 @@ def collect(
     return [held.handed() for held in helds]
 
 
+def heartbeat(base: str, cookie: str, stop: threading.Event) -> None:
+    """What a page does beside its socket: ask ``/api/seq`` every ``HEARTBEAT_S`` (which
+    keeps its session from idling out: without it, the soak's sockets were closed by the
+    session sweep after 30 minutes, as they should be)."""
+    session = requests.Session()
+    session.headers["Cookie"] = cookie
+    while not stop.wait(HEARTBEAT_S):
+        with contextlib.suppress(requests.RequestException):
+            session.get(f"{base}/api/seq", timeout=30)
+
+
 def serve_screens(pipe: Connection, base: str, cookie: str, count: int, kind: str) -> None:
     """A client process's body (multiprocessing's target)."""
     stop = threading.Event()
@@ -114,6 +127,8 @@ def serve_screens(pipe: Connection, base: str, cookie: str, count: int, kind: st
         began = time.monotonic()
         if kind == "socket":
             helds, sockets = open_sockets(base, cookie, count)
+            if cookie:  # a signed-in page's (the echo floor's sockets have none)
+                threading.Thread(target=heartbeat, args=(base, cookie, stop), daemon=True).start()
         else:
             helds, _threads = start_pollers(base, cookie, count, stop)
         pipe.send(("ready", time.monotonic() - began))
