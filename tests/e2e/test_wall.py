@@ -268,7 +268,11 @@ def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_pa
             r = session.post(base + "/api/reports", json=body, timeout=10)
             assert r.status_code == 201, r.text
             accepted.append(r.json()["case_id"])
-        page.wait_for_function("window.gridcc.stats.applied >= 40", timeout=20_000)
+        try:
+            page.wait_for_function("window.gridcc.stats.applied >= 40", timeout=20_000)
+        except Exception:  # say where the screen stood (it flaked once under CI's load)
+            stats = page.evaluate("JSON.stringify(window.gridcc.stats)")
+            raise AssertionError(f"not every event applied in 20 s: {stats}") from None
         # One snapshot at a time: a resync asked while one is on its way is that one.
         page.wait_for_function("!window.gridcc.wall.core.resyncing()")
         page.wait_for_timeout(500)  # a window for a duplicate to show itself, were there one
