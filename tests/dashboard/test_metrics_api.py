@@ -87,10 +87,11 @@ def test_the_pool_is_read_when_scraped(center: tuple[GridCC, dict[str, str]]) ->
     g, _ = center
     client = g.server.test_client()
     scraper = g.keys.create("prometheus", "metrics")
-    idle = figure(scrape(client, scraper), "gridcc_db_pool_checked_out")
+    # Two held here, read at the scrape (not compared with an "idle" scrape before: the
+    # outboxes' threads take a connection now and then, and one was out during it in CI).
     with g.store.engine.connect(), g.store.engine.connect():
         busy = scrape(client, scraper)
-    assert figure(busy, "gridcc_db_pool_checked_out") >= idle + 2
+    assert figure(busy, "gridcc_db_pool_checked_out") >= 2
     assert figure(busy, "gridcc_db_pool_size") == g.store.engine.pool.size()  # type: ignore[attr-defined]
 
 
