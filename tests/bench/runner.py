@@ -22,3 +22,20 @@ def run_bench(name: str, *args: str, timeout: float = 120) -> str:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
+
+
+def require_postgres() -> None:
+    """The benches make (and drop) a schema of their own: check the server first (a skip
+    with its reason on a laptop without one, a failure under CI)."""
+    import sqlalchemy as sa
+
+    from tests.conftest import POSTGRES_URL, missing_service
+
+    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as exc:
+        missing_service("PostgreSQL", exc)
+    finally:
+        engine.dispose()

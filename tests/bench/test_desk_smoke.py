@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
-from tests.bench.runner import run_bench
-from tests.conftest import POSTGRES_URL, missing_service
+from tests.bench.runner import require_postgres, run_bench
+from tests.conftest import POSTGRES_URL
 
 SMOKE = (
     "--sizes",
@@ -66,14 +65,7 @@ def test_bench_desk_sqlite() -> None:
 @pytest.mark.postgres
 def test_bench_desk_postgres() -> None:
     # The bench makes (and drops) a schema of its own per size; check the server first.
-    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as exc:
-        missing_service("PostgreSQL", exc)
-    finally:
-        engine.dispose()
+    require_postgres()
     out = run_bench(
         "desk.py", *SMOKE, "--backend", "postgres", "--postgres-url", POSTGRES_URL, timeout=180
     )

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
-from tests.bench.runner import run_bench
-from tests.conftest import POSTGRES_URL, missing_service
+from tests.bench.runner import require_postgres, run_bench
+from tests.conftest import POSTGRES_URL
 
 SMOKE = ("--clients", "5", "--reports", "10", "--procs", "2", "--pollers", "5")
 SMOKE += ("--burst", "10", "--burst-threads", "4")
@@ -21,14 +20,7 @@ FIGURES = r" +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +"
 
 @pytest.mark.postgres
 def test_bench_fanout_smoke(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as exc:
-        missing_service("PostgreSQL", exc)
-    finally:
-        engine.dispose()
+    require_postgres()
     monkeypatch.setenv("GRIDCC_BENCH_REDIS_URL", redis_url)
     monkeypatch.setenv("GRIDCC_BENCH_POSTGRES_URL", POSTGRES_URL)
     out = run_bench("fanout.py", *SMOKE, timeout=300)

@@ -14,8 +14,8 @@ from types import ModuleType
 import pytest
 import sqlalchemy as sa
 
-from tests.bench.runner import BENCH, run_bench
-from tests.conftest import POSTGRES_URL, missing_service
+from tests.bench.runner import BENCH, require_postgres, run_bench
+from tests.conftest import POSTGRES_URL
 
 SMOKE = ("--cases", "2000", "--repeat", "1", "--warmup", "1")
 RATIO = re.compile(r"^  ratio pandas/ours\s+\d+×\s+\d+×", re.M)
@@ -38,14 +38,7 @@ def test_bench_kpi_sqlite() -> None:
 @pytest.mark.postgres
 def test_bench_kpi_postgres() -> None:
     # The bench makes (and drops) its own schema in the database; check the server first.
-    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as exc:
-        missing_service("PostgreSQL", exc)
-    finally:
-        engine.dispose()
+    require_postgres()
     out = run_bench("kpi.py", *SMOKE, "--backend", "postgres", "--postgres-url", POSTGRES_URL)
     assert_figures(out, "postgresql")
 
