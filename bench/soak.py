@@ -58,7 +58,6 @@ LAG = re.compile(r"^gridcc_outbox_lag_events(?:\{[^}]*\})? ([\d.e+-]+)$", re.M)
 @dataclass
 class Window:
     began_s: float  # since the soak began
-    offered: int
     rate: float = 0.0
     latencies: list[float] = field(default_factory=list)
     missing: int = 0
@@ -156,7 +155,7 @@ def soak(args: argparse.Namespace, url: str, tmp: Path) -> list[Window]:
             n = 0
             while time.monotonic() - began < args.minutes * 60 or len(windows) < 2:
                 n += 1
-                window = Window(time.monotonic() - began, per_window)
+                window = Window(time.monotonic() - began)
                 cpu0, t0 = cpu_seconds(server.pid), time.monotonic()
                 bodies = reports(per_window, f"soak-{n}-{uuid.uuid4().hex[:6]}")
                 answers, window.rate = post_window(posters, bodies, args.rate)
