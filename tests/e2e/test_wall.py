@@ -258,6 +258,12 @@ def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_pa
         page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
         page.wait_for_function("window.gridcc.stats.mapReadyAt !== null")
         page.evaluate(RECORD_ROWS)
+        # The socket's frames held back 300 ms, as under load: each snapshot then holds
+        # events the socket has not delivered yet, which must arrive as duplicates.
+        page.evaluate(
+            """() => { const core = window.gridcc.wall.core, receive = core.receive;
+                       core.receive = ev => setTimeout(() => receive(ev), 300); }"""
+        )
         lon, lat = grid.geometries[500].representative_point().coords[0]
         session = requests.Session()
         accepted = []
@@ -268,19 +274,25 @@ def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_pa
             r = session.post(base + "/api/reports", json=body, timeout=10)
             assert r.status_code == 201, r.text
             accepted.append(r.json()["case_id"])
+        # Each event reaches the screen once: applied from the socket or a catch-up, or held
+        # by a snapshot that came after it was committed (under load the socket can lag the
+        # snapshot's HTTP answer, and then the event arrives as a duplicate: CI saw 30
+        # applied, 10 in snapshots). So wait for the screen's position, not for `applied`.
         try:
-            page.wait_for_function("window.gridcc.stats.applied >= 40", timeout=20_000)
-        except Exception:  # say where the screen stood (it flaked once under CI's load)
+            page.wait_for_function(
+                "window.gridcc.stats.lastSeq >= 40 && !window.gridcc.wall.core.resyncing()"
+                " && document.querySelectorAll('#ticker .ticker-row').length >= 40",
+                timeout=20_000,
+            )
+        except Exception:  # say where the screen stood
             stats = page.evaluate("JSON.stringify(window.gridcc.stats)")
-            raise AssertionError(f"not every event applied in 20 s: {stats}") from None
-        # One snapshot at a time: a resync asked while one is on its way is that one.
-        page.wait_for_function("!window.gridcc.wall.core.resyncing()")
+            raise AssertionError(f"the screen did not reach seq 40 in 20 s: {stats}") from None
         page.wait_for_timeout(500)  # a window for a duplicate to show itself, were there one
         assert page.evaluate("window.gridcc.stats.resyncs") >= 1
         assert [case_id for case_id, _ in page.evaluate("window.__rows")] == accepted
         seqs = page.eval_on_selector_all("#ticker .ticker-row", "rs => rs.map(r => r.dataset.seq)")
         assert len(seqs) == len(set(seqs)) == 40
-        assert page.evaluate("window.gridcc.stats.applied") == 40
+        assert page.evaluate("window.gridcc.stats.applied") <= 40  # none applied twice
         counters = lambda: (  # noqa: E731
             page.locator("#counter-open").inner_text(),
             page.locator("#counter-today").inner_text(),
