@@ -252,7 +252,7 @@ def test_closed_today_counts_a_case_once_even_when_rated(
 
 
 def test_a_resync_mid_stream_shows_no_report_twice(page: Any, grid: Grid, tmp_path: Path) -> None:
-    """Snapshots reloaded while reports stream in: every row once, every event applied once."""
+    """Snapshots reloaded while reports stream in: every row once, no event applied twice."""
     with running_server(f"sqlite:///{tmp_path / 'resync.db'}") as base:
         page.goto(base + "/")
         page.wait_for_function("window.gridcc && window.gridcc.stats.transport === 'websocket'")
