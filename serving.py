@@ -17,11 +17,13 @@ systems write to).
 from __future__ import annotations
 
 import os
+import logging
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,7 @@ THREADS = 100  # open websockets + requests in flight per process
 GRACEFUL_S = 10  # a stopping worker's sockets reconnect to another; its requests finish
 FEED_STOP_S = 10
 PR_SET_PDEATHSIG = 1
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class GridServer(BaseApplication):
             "on_exit": self._on_exit,
             "child_exit": self._child_exit,
             "worker_exit": self._worker_exit,
+            "post_worker_init": self._post_worker_init,
         }
         for name, value in config.items():
             self.cfg.set(name, value)
@@ -172,6 +176,40 @@ class GridServer(BaseApplication):
             from prometheus_client import multiprocess
 
             multiprocess.mark_process_dead(worker.pid)
+
+    # A stopping worker's open websockets are requests that never finish: left open, they
+    # hold it for the whole graceful timeout, and then it is killed. So on any stop (SIGTERM,
+    # SIGINT, SIGQUIT) a worker lets its sockets go at once, and its screens reconnect to
+    # another worker or to its successor, while requests in flight finish (gunicorn's
+    # graceful exit). gunicorn's own quick exit is not used: it shuts the thread pool down
+    # from the signal handler, which deadlocks when the signal lands while the main thread
+    # is starting a pool thread (seen in a test: the worker hung until killed).
+    def _post_worker_init(self, worker: Any) -> None:
+        stopping = threading.Event()  # set from a signal handler: no lock the main thread holds
+
+        def let_go_when_stopping() -> None:
+            stopping.wait()
+            self._let_go()
+
+        threading.Thread(target=let_go_when_stopping, name="gridcc-let-go", daemon=True).start()
+
+        def stop(sig: int, frame: Any) -> None:
+            stopping.set()
+            worker.handle_exit(sig, frame)  # gthread's: a flag and a wake-up, signal-safe
+
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+            signal.signal(sig, stop)
+
+    def _let_go(self) -> None:
+        if self.built is None:
+            return
+        try:
+            closed = self.built.hub.let_go()
+        except Exception:
+            log.exception("the sockets could not be let go")
+            return
+        if closed:
+            log.info("stopping: %d sockets let go, to reconnect", closed)
 
     def _worker_exit(self, _arbiter: Any, _worker: Any) -> None:
         if self.built is not None:

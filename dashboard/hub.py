@@ -207,6 +207,20 @@ class Hub:
                 self.positions.forget(sid)
         return len(gone)
 
+    def let_go(self) -> int:
+        """Close every socket of this process at its transport, as a stopping process must:
+        its screens see the connection drop and reconnect (to another process, or to this
+        one's successor) and catch up from the log. Not Socket.IO's disconnect, which tells
+        a client not to come back. Returns how many."""
+        eio = self.socketio.server.eio
+        held = list(eio.sockets.values())
+        for socket in held:
+            try:
+                socket.close(wait=False, abort=True)
+            except Exception as exc:  # one broken socket does not keep the others
+                log.warning("a socket could not be closed: %s", exc)
+        return len(held)
+
     def _start_sweeper(self) -> None:
         with self._lock:
             if self._sweeper is not None or self.sweep_seconds <= 0:
