@@ -16,8 +16,8 @@ systems write to).
 
 from __future__ import annotations
 
-import os
 import logging
+import os
 import shutil
 import signal
 import subprocess
