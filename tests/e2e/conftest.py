@@ -11,6 +11,7 @@ import pytest
 # Debian's Chromium and its flags (SwiftShader for the map's WebGL), as the benches use it.
 from bench._map_browser import CHROMIUM, FLAGS
 from tests.conftest import missing_service
+from tests.e2e.wall_page import error_text
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -46,7 +47,7 @@ def page(browser: Any) -> Iterator[Any]:
     )
     pg = context.new_page()
     pg.errors = []
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    pg.on("pageerror", lambda exc: pg.errors.append(error_text(exc)))
     yield pg
     context.close()
 
@@ -59,6 +60,6 @@ def strict_page(browser: Any) -> Iterator[Any]:
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     pg = context.new_page()
     pg.errors = []
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    pg.on("pageerror", lambda exc: pg.errors.append(error_text(exc)))
     yield pg
     context.close()

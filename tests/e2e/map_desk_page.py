@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.dashboard.conftest import PASSWORD
+from tests.e2e.wall_page import error_text
 
 ROWS = """() => Array.from(document.querySelectorAll('#case-table tbody tr')).map(tr => [
   Number(tr.dataset.case), (tr.querySelector('.col-department') || {}).textContent || null])"""
@@ -17,7 +18,7 @@ def signed_in(browser: Any, base: str, name: str, target: str) -> Any:
     )
     page = context.new_page()
     page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("pageerror", lambda exc: page.errors.append(error_text(exc)))
     page.goto(f"{base}/login?next={target}")
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", PASSWORD)
