@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import requests
@@ -63,6 +63,7 @@ def server_process(
         env=env,
         stdout=log,
         stderr=log,
+        start_new_session=True,  # its own process group: nothing of it outlives the test
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -81,13 +82,17 @@ def server_process(
             time.sleep(0.1)
         yield base, proc
     finally:
-        # SIGINT: gunicorn's quick stop (SIGTERM waits up to 10 s for open websockets to
-        # finish, which a test's never do); the development server stops on it as on SIGTERM.
+        # SIGINT, as Ctrl-C: the server lets its sockets go and stops (serving.py); the
+        # development server stops on it as on SIGTERM.
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        # A master killed (here, or by the test) leaves its workers running: a worker hung in
+        # gunicorn's quick exit once ran on for the rest of a CI run.
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         if log_path:
             log.close()  # type: ignore[union-attr]

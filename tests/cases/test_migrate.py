@@ -56,8 +56,8 @@ def downgrade() -> None:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Any:
-    made = make_engine(database_url)
+def engine(empty_database_url: str) -> Any:
+    made = make_engine(empty_database_url)
     yield made
     made.dispose()
 
@@ -175,8 +175,8 @@ def run(*argv: str) -> int | str:
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = {"DATABASE_URL": database_url, "GRIDCC_ENV": "development"}
+def env(empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {"DATABASE_URL": empty_database_url, "GRIDCC_ENV": "development"}
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)

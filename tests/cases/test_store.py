@@ -309,10 +309,10 @@ def test_cell_state_counts_risk_as_time_passes(store: Store) -> None:
     assert store.get(a.id).risk(start + timedelta(minutes=t + 1)) == "overdue"
 
 
-def test_processes_starting_together_on_an_empty_store(database_url: str) -> None:
+def test_processes_starting_together_on_an_empty_store(empty_database_url: str) -> None:
     from cases.db import make_engine
 
-    engines = [make_engine(database_url) for _ in range(4)]
+    engines = [make_engine(empty_database_url) for _ in range(4)]
     start = threading.Barrier(len(engines))
     errors: list[BaseException] = []
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from PIL import Image
 
+
 def error_text(exc: Any) -> str:
     """A page's uncaught error as a test records it: the message and where it was thrown
     (a flake is diagnosed from its stack, not its message alone)."""
