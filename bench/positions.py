@@ -113,6 +113,7 @@ PAGE_STATE = """() => { const g = window.gridcc, live = g && g.lead && g.lead.li
 PAGE_READ = """() => { const b = window.__bench, s = window.gridcc.lead.live.stats;
   const layer = window.gridcc.lead.live.people.layer;
   return { recv: b.recv.splice(0), drawn: b.drawn.splice(0), frames: b.frames, raf: b.raf,
+    connected: window.gridcc.lead.live.connected,
     paints: s.paints, dots: layer ? layer.drawn : 0, layerMs: b.layerMs,
     gaps: b.gaps.splice(0) }; }"""
 
@@ -247,6 +248,8 @@ def phase(
         out["page_recv"] = [ms / 1000 for ms in after["recv"]]
         out["page_drawn"] = [ms / 1000 for ms in after["drawn"]]
         out["dots"] = after["dots"]
+        out["page_frames"] = after["frames"] - before["frames"]
+        out["page_connected"] = after["connected"]
         out["layer_ms_per_s"] = (after["layerMs"] - before["layerMs"]) / elapsed
     return out
 
@@ -388,6 +391,11 @@ def report(
         print(f"  put → page          p50 {ms(pct(recv, 0.5))} ms  p95 {ms(pct(recv, 0.95))} ms")
         print(f"  put → next frame    p50 {ms(pct(drawn, 0.5))} ms  p95 {ms(pct(drawn, 0.95))} ms")
         print(f"  dots on the map: {second['dots']:,}")
+        # Said so a run whose page heard nothing (seen once, under CI's load) can be read.
+        print(
+            f"  position frames the page heard: {second['page_frames']:,}"
+            f" (its socket connected at the end: {second['page_connected']})"
+        )
         print(
             f"  people layer on the page's main thread: {second['layer_ms_per_s']:.1f} ms a second"
         )
