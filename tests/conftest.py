@@ -47,6 +47,11 @@ def grid():  # type: ignore[no-untyped-def]
     return load_default_grid()
 
 
+def _schema_url(schema: str) -> str:
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+
+
 def postgres_schema_url() -> Iterator[str]:
     """A fresh schema in the test database; the URL points its search_path there."""
     import sqlalchemy as sa
@@ -58,18 +63,12 @@ def postgres_schema_url() -> Iterator[str]:
             conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     except Exception as exc:
         missing_service("PostgreSQL", exc)
-    sep = "&" if "?" in POSTGRES_URL else "?"
     try:
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+        yield _schema_url(schema)
     finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
-
-
-def _schema_url(schema: str) -> str:
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
 
 
 class SchemaPool:

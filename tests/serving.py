@@ -96,3 +96,19 @@ def server_process(
             os.killpg(proc.pid, signal.SIGKILL)
         if log_path:
             log.close()  # type: ignore[union-attr]
+
+
+def children(pid: int) -> dict[int, str]:
+    """``pid``'s child processes and their command lines (arguments NUL-separated)."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            out[int(child)] = cmdline(int(child))
+    return out
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""

@@ -31,7 +31,7 @@ from feeds.stream_wire import StreamNames, send
 from geo.grid import Grid
 from tests.deploy.nginx import running_nginx
 from tests.feeds.tcp_proxy import TcpProxy
-from tests.serving import server_process
+from tests.serving import children, cmdline, server_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 SECRET = "production-test-secret-" + "x" * 32
@@ -45,22 +45,6 @@ def until(what: str, check: Callable[[], Any], seconds: float = 20) -> Any:
             raise AssertionError(f"{what}: not within {seconds} s")
         time.sleep(0.05)
     return found
-
-
-def children(pid: int) -> dict[int, str]:
-    """``pid``'s child processes and their command lines (arguments NUL-separated)."""
-    out = {}
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            out[int(child)] = cmdline(int(child))
-    return out
-
-
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def subscribed(redis_url: str, channel: str) -> None:

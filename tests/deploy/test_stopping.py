@@ -31,18 +31,10 @@ from cases.workflow import Role
 from geo.grid import Grid
 from serving import GRACEFUL_S
 from tests.dashboard.conftest import PASSWORD, TEST_SECRET
-from tests.serving import server_process
+from tests.serving import children, server_process
 
 # Well inside the graceful timeout: a worker that waited for its sockets takes all of it.
 PROMPTLY_S = GRACEFUL_S / 2
-
-
-def workers(pid: int) -> set[int]:
-    """The gunicorn master's children (no feeds run here: no simulator, no queue)."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found.update(int(child) for child in (task / "children").read_text().split())
-    return found
 
 
 @contextmanager
@@ -117,7 +109,7 @@ def test_a_worker_stopped_gracefully_hands_its_screens_to_its_successor(
     tmp_path: Path, grid: Grid
 ) -> None:
     with production(tmp_path) as (base, proc, wall_key, token):
-        (first,) = workers(proc.pid)
+        (first,) = children(proc.pid)  # no feeds run here: the one worker
         client, heard = connected_client(base, wall_key)
         with closed_at_the_end(client):
             asked = time.monotonic()
@@ -125,7 +117,7 @@ def test_a_worker_stopped_gracefully_hands_its_screens_to_its_successor(
             dropped = next_of(heard, "disconnect", PROMPTLY_S)
             back = next_of(heard, "connect", PROMPTLY_S)
             assert dropped - asked < PROMPTLY_S and back - asked < PROMPTLY_S
-            (successor,) = workers(proc.pid)
+            (successor,) = children(proc.pid)
             assert successor != first
             # The successor's socket hears the next report.
             lon, lat = grid.geometries[7].representative_point().coords[0]
